@@ -1,0 +1,1 @@
+"""The pure core: records, vocabularies and rules. No I/O lives here."""
