@@ -1,0 +1,1 @@
+"""Interchange formats: ACLED CSV, UCDP GED CSV, GeoJSON, PLOVER JSONL. Text in, text out."""
