@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy tables, repositories, the unit of work, Alembic migrations."""

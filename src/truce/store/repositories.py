@@ -1,0 +1,223 @@
+"""Repositories: domain records in, domain records out. No business rules here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, insert, select, update
+
+from truce.domain.actors import Actor
+from truce.domain.agreements import Agreement
+from truce.domain.documents import DocumentStatus, IntakeEvent, RawDocument
+from truce.domain.errors import NotFound
+from truce.domain.members import Member
+from truce.domain.reports import Report
+from truce.store import tables as t
+
+
+def _upsert(connection: Connection, table: Table, values: dict[str, Any]) -> None:
+    """Insert a row, or update it in place if its ID exists (keeps references valid)."""
+    key = table.c.id == values["id"]
+    if connection.execute(select(table.c.id).where(key)).first() is None:
+        connection.execute(insert(table).values(**values))
+    else:
+        connection.execute(update(table).where(key).values(**values))
+
+
+class ActorRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def put_many(self, scenario: str, actors: Iterable[Actor]) -> int:
+        """Insert or replace the scenario's actors. Returns how many were written."""
+        rows = [
+            {"id": a.id, "scenario": scenario, "name": a.name, "kind": a.kind.value,
+             "side": a.side, "parent_id": a.parent, "inter": a.inter, "body": a.to_plain()}
+            for a in actors
+        ]  # fmt: skip
+        for row in rows:
+            _upsert(self._c, t.actors, row)
+        return len(rows)
+
+    def all(self) -> list[Actor]:
+        result = self._c.execute(select(t.actors.c.body).order_by(t.actors.c.id))
+        return [Actor.parse(body) for (body,) in result]
+
+
+class AgreementRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def put(self, agreement: Agreement) -> None:
+        _upsert(self._c, t.agreements, {
+            "id": agreement.id, "title": agreement.title, "amends": agreement.amends,
+            "in_force_from": agreement.in_force_from, "body": agreement.to_plain(),
+        })  # fmt: skip
+
+    def get(self, agreement_id: str) -> Agreement:
+        body = self._c.execute(
+            select(t.agreements.c.body).where(t.agreements.c.id == agreement_id)
+        ).scalar_one_or_none()
+        if body is None:
+            raise NotFound(f"no agreement {agreement_id!r}; load a scenario first")
+        return Agreement.parse(body)
+
+    def all(self) -> list[Agreement]:
+        rows = self._c.execute(select(t.agreements.c.body).order_by(t.agreements.c.in_force_from))
+        return [Agreement.parse(body) for (body,) in rows]
+
+
+class MemberRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def put(self, member: Member) -> None:
+        _upsert(self._c, t.members, {
+            "id": member.id, "name": member.name, "kind": member.kind.value, "body": member.to_plain(),
+        })  # fmt: skip
+
+    def all(self) -> list[Member]:
+        rows = self._c.execute(select(t.members.c.body).order_by(t.members.c.id))
+        return [Member.parse(body) for (body,) in rows]
+
+
+class DocumentRepository:
+    """Raw documents are content-addressed and never deleted; each arrival is an event."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def receive(self, document: RawDocument, content: bytes, event: IntakeEvent) -> bool:
+        """Store the bytes if new, and always record the arrival. True if the bytes were new."""
+        exists = self._c.execute(
+            select(t.raw_documents.c.id).where(t.raw_documents.c.id == document.id)
+        ).first()
+        if exists is None:
+            self._c.execute(
+                insert(t.raw_documents).values(
+                    id=document.id, media_type=document.media_type, size=document.size,
+                    content=content, status=document.status.value,
+                    status_detail=document.status_detail, first_received_at=event.received_at,
+                )
+            )  # fmt: skip
+        self._c.execute(
+            insert(t.intake_events).values(
+                document_id=event.document_id, channel=event.channel.value,
+                received_at=event.received_at, submitter=event.submitter, filename=event.filename,
+            )
+        )  # fmt: skip
+        return exists is None
+
+    def get(self, document_id: str) -> RawDocument:
+        row = self._c.execute(
+            select(t.raw_documents).where(t.raw_documents.c.id == document_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"no raw document {document_id}")
+        return RawDocument(id=row.id, media_type=row.media_type, size=row.size,
+                           status=DocumentStatus(row.status), status_detail=row.status_detail)  # fmt: skip
+
+    def content(self, document_id: str) -> bytes:
+        content = self._c.execute(
+            select(t.raw_documents.c.content).where(t.raw_documents.c.id == document_id)
+        ).scalar_one_or_none()
+        if content is None:
+            raise NotFound(f"no raw document {document_id}")
+        return bytes(content)
+
+    def set_status(self, document_id: str, status: DocumentStatus, detail: str | None) -> None:
+        self._c.execute(
+            update(t.raw_documents)
+            .where(t.raw_documents.c.id == document_id)
+            .values(status=status.value, status_detail=detail)
+        )
+
+    def intake_events(self, document_id: str) -> list[IntakeEvent]:
+        rows = self._c.execute(
+            select(t.intake_events)
+            .where(t.intake_events.c.document_id == document_id)
+            .order_by(t.intake_events.c.id)
+        )
+        return [
+            IntakeEvent(document_id=r.document_id, channel=r.channel, received_at=r.received_at,
+                        submitter=r.submitter, filename=r.filename)
+            for r in rows
+        ]  # fmt: skip
+
+    def count(self) -> int:
+        return int(self._c.execute(select(func.count()).select_from(t.raw_documents)).scalar_one())
+
+
+class ReportRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, report: Report, stored_at: datetime) -> str:
+        """Store a report. Returns 'new', 'unchanged' or 'revised'.
+
+        A report's ID is its content, so the same claim imported twice is stored
+        once. A changed row for the same dataset ID is stored as a new report and
+        the older one is kept, marked as superseded: nothing received is lost.
+        """
+        if self._c.execute(select(t.reports.c.id).where(t.reports.c.id == report.id)).first():
+            return "unchanged"
+        outcome = "new"
+        prov = report.provenance
+        if prov.dataset and prov.dataset_id:
+            previous = (
+                self._c.execute(
+                    select(t.reports.c.id).where(
+                        t.reports.c.dataset == prov.dataset,
+                        t.reports.c.dataset_id == prov.dataset_id,
+                        t.reports.c.current.is_(True),
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if previous:
+                self._c.execute(
+                    update(t.reports).where(t.reports.c.id.in_(previous))
+                    .values(current=False, superseded_by=report.id)
+                )  # fmt: skip
+                outcome = "revised"
+        self._c.execute(
+            insert(t.reports).values(
+                id=report.id, document_id=report.document_id, dataset=prov.dataset,
+                dataset_id=prov.dataset_id, date_start=report.date_start,
+                date_end=report.date_end, admin1=report.admin1, event_type=report.event_type,
+                sub_event_type=report.sub_event_type, current=True, stored_at=stored_at,
+                body=report.to_plain(),
+            )
+        )  # fmt: skip
+        return outcome
+
+    def get(self, report_id: str) -> Report:
+        body = self._c.execute(
+            select(t.reports.c.body).where(t.reports.c.id == report_id)
+        ).scalar_one_or_none()
+        if body is None:
+            raise NotFound(f"no report {report_id}")
+        return Report.parse(body)
+
+    def iter_current(
+        self, *, start: date | None = None, end: date | None = None, batch: int = 1000
+    ) -> Iterator[Report]:
+        """Current (not superseded) reports in date order, streamed in batches."""
+        query = select(t.reports.c.body).where(t.reports.c.current.is_(True))
+        if start is not None:
+            query = query.where(t.reports.c.date_end >= start)
+        if end is not None:
+            query = query.where(t.reports.c.date_start <= end)
+        query = query.order_by(t.reports.c.date_start, t.reports.c.id)
+        result = self._c.execution_options(yield_per=batch).execute(query)
+        for (body,) in result:
+            yield Report.parse(body)
+
+    def count(self, *, current_only: bool = True) -> int:
+        query = select(func.count()).select_from(t.reports)
+        if current_only:
+            query = query.where(t.reports.c.current.is_(True))
+        return int(self._c.execute(query).scalar_one())

@@ -1,0 +1,130 @@
+"""The tables. Queried columns are real columns; the full record rides along as JSON."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("refusing to store a timezone-naive datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Json: Any = JSON().with_variant(JSONB(), "postgresql")
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+actors = Table(
+    "actors",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("scenario", String(80), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("side", String(40)),
+    Column("parent_id", String(80)),
+    Column("inter", Integer, nullable=False),
+    Column("body", Json, nullable=False),
+)
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("amends", String(80), ForeignKey("agreements.id")),
+    Column("in_force_from", UTCDateTime, nullable=False),
+    Column("body", Json, nullable=False),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("body", Json, nullable=False),
+)
+
+raw_documents = Table(
+    "raw_documents",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the bytes
+    Column("media_type", String(120), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("status", String(40), nullable=False),
+    Column("status_detail", Text),
+    Column("first_received_at", UTCDateTime, nullable=False),
+)
+
+intake_events = Table(
+    "intake_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", String(64), ForeignKey("raw_documents.id"), nullable=False, index=True),
+    Column("channel", String(40), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("submitter", String(200)),
+    Column("filename", String(500)),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("document_id", String(64), ForeignKey("raw_documents.id"), index=True),
+    Column("dataset", String(40)),
+    Column("dataset_id", String(120)),
+    Column("date_start", Date, nullable=False, index=True),
+    Column("date_end", Date, nullable=False),
+    Column("admin1", String(120), index=True),
+    Column("event_type", String(80)),
+    Column("sub_event_type", String(80)),
+    Column("current", Boolean, nullable=False, default=True),
+    Column("superseded_by", String(64)),
+    Column("stored_at", UTCDateTime, nullable=False),
+    Column("body", Json, nullable=False),
+    Index("ix_reports_dataset_dataset_id", "dataset", "dataset_id"),
+)
