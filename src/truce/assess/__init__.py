@@ -1,0 +1,1 @@
+"""Assessment: tallies now; grading and the agreement rule engine build on these."""

@@ -1,0 +1,85 @@
+"""Commands that move data in and out: import, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import click
+
+from truce.cli.main import App, cli, pass_app
+from truce.cli.render import echo_import
+from truce.formats.common import Loss
+from truce.services import DATASET_FORMATS, export_reports, import_dataset
+
+IMPORT_FORMATS = click.Choice(sorted(DATASET_FORMATS))
+
+
+@cli.command("import")
+@click.argument("fmt", metavar="FORMAT", type=IMPORT_FORMATS)
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
+@click.option("--submitter", help="Who sent the file (kept with the intake record).")
+@pass_app
+def import_(app: App, fmt: str, files: tuple[Path, ...], submitter: str | None) -> None:
+    """Import coded data: FORMAT is acled, ucdp, geojson or plover.
+
+    Each file is stored untouched (SHA-256 addressed) before it is parsed. Bad
+    rows are refused with their line number and reason; good rows are kept.
+    """
+    for path in files:
+        content = path.read_bytes()
+        with app.uow() as uow:
+            label = f"importing {path.name}"
+            with click.progressbar(length=max(content.count(b"\n") - 1, 1), label=label,
+                                   file=sys.stderr) as bar:  # fmt: skip
+                result = import_dataset(
+                    uow=uow, fmt=fmt, content=content, now=app.now(),
+                    max_bytes=app.settings.max_document_bytes, filename=str(path),
+                    submitter=submitter, progress=bar.update,
+                )  # fmt: skip
+        click.echo(f"{path}:")
+        echo_import(result, indent="  ")
+
+
+@cli.command()
+@click.argument("fmt", metavar="FORMAT", type=IMPORT_FORMATS)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of standard output.")  # fmt: skip
+@click.option("--losses", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to list what each row lost (default: OUT.losses.csv).")  # fmt: skip
+@click.option("--layout", type=click.Choice(["current", "old"]),
+              help="ACLED only: the current 31-column layout or the older one.")  # fmt: skip
+@pass_app
+def export(app: App, fmt: str, out: Path | None, losses: Path | None, layout: str | None) -> None:
+    """Export current reports as acled, ucdp, geojson or plover.
+
+    Where the format cannot hold a field exactly, the loss is listed per row in
+    a CSV beside the output (row, report, field, reason). Nothing is dropped silently.
+    """
+    with app.uow() as uow:
+        result = export_reports(uow=uow, fmt=fmt, layout=layout)
+    if out is None:
+        click.echo(result.text, nl=False)
+    else:
+        out.write_text(result.text, encoding="utf-8")
+    if losses is None and out is not None:
+        losses = out.with_name(out.name + ".losses.csv")
+    rows_with_loss = len({loss.row for loss in result.losses})
+    message = f"{result.rows} rows written; {len(result.losses)} losses in {rows_with_loss} rows"
+    if result.losses and losses is not None:
+        losses.write_text(_losses_csv(result.losses), encoding="utf-8")
+        message += f", listed in {losses}"
+    elif result.losses:
+        message += " (use --losses FILE to list them)"
+    click.echo(message, err=out is None)
+
+
+def _losses_csv(losses: list[Loss]) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["row", "report_id", "field", "reason"])
+    writer.writerows([loss.row, loss.report_id, loss.field, loss.reason] for loss in losses)
+    return buffer.getvalue()

@@ -1,0 +1,156 @@
+"""Import and export of coded data sets: ACLED, UCDP GED, GeoJSON, PLOVER."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from truce.domain.documents import Channel, DocumentStatus
+from truce.domain.errors import InputRejected, NotFound, TruceError
+from truce.formats.acled import read_acled, write_acled
+from truce.formats.common import ReadResult, RowError, WriteResult
+from truce.formats.geojson import read_geojson, write_geojson
+from truce.formats.plover import read_plover, write_plover
+from truce.formats.ucdp import read_ucdp, write_ucdp
+from truce.services.intake import decode_text, receive_document
+from truce.store.uow import UnitOfWork
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class DatasetFormat:
+    channel: Channel
+    media_type: str
+    read: Callable[[str], ReadResult]
+    write: Callable[..., WriteResult]
+
+
+DATASET_FORMATS: dict[str, DatasetFormat] = {
+    "acled": DatasetFormat(Channel.ACLED_CSV, "text/csv", read_acled, write_acled),
+    "ucdp": DatasetFormat(Channel.UCDP_CSV, "text/csv", read_ucdp, write_ucdp),
+    "geojson": DatasetFormat(Channel.GEOJSON, "application/geo+json", read_geojson, write_geojson),
+    "plover": DatasetFormat(Channel.PLOVER_JSONL, "application/jsonl", read_plover, write_plover),
+}
+_FORMAT_BY_CHANNEL = {f.channel: name for name, f in DATASET_FORMATS.items()}
+
+
+@dataclass
+class ImportSummary:
+    document_id: str
+    new_document: bool
+    layout: str = ""
+    imported: int = 0
+    unchanged: int = 0
+    revised: int = 0
+    rejected: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+
+    @property
+    def status(self) -> DocumentStatus:
+        return DocumentStatus.PARTLY_PROCESSED if self.rejected else DocumentStatus.PROCESSED
+
+    def line(self) -> str:
+        return (
+            f"imported {self.imported}, unchanged {self.unchanged}, revised {self.revised}, "
+            f"rejected {len(self.rejected)}, warnings {len(self.warnings)}"
+        )
+
+
+def _format(name: str) -> DatasetFormat:
+    try:
+        return DATASET_FORMATS[name]
+    except KeyError:
+        raise InputRejected(
+            f"unknown data-set format {name!r}; use one of {', '.join(DATASET_FORMATS)}"
+        ) from None
+
+
+def import_dataset(
+    *,
+    uow: UnitOfWork,
+    fmt: str,
+    content: bytes,
+    now: datetime,
+    max_bytes: int,
+    filename: str | None = None,
+    submitter: str | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Store the file as a raw document first, then parse it and store its reports."""
+    spec = _format(fmt)
+    document, is_new = receive_document(
+        uow=uow, content=content, media_type=spec.media_type, channel=spec.channel, now=now,
+        filename=filename, submitter=submitter, max_bytes=max_bytes,
+    )  # fmt: skip
+    return _process(uow=uow, fmt=fmt, document_id=document.id, is_new=is_new, content=content,
+                    label=filename or document.id, now=now, progress=progress)  # fmt: skip
+
+
+def reprocess_document(
+    *, uow: UnitOfWork, document_id: str, now: datetime, progress: Progress | None = None
+) -> ImportSummary:
+    """Run a stored data-set document through its reader again (e.g. after a fix)."""
+    events = uow.documents.intake_events(document_id)
+    if not events:
+        raise NotFound(f"no raw document {document_id}")
+    fmt = _FORMAT_BY_CHANNEL.get(events[0].channel)
+    if fmt is None:
+        raise InputRejected(
+            f"document {document_id} came by {events[0].channel}, not as a data set"
+        )
+    content = uow.documents.content(document_id)
+    return _process(uow=uow, fmt=fmt, document_id=document_id, is_new=False, content=content,
+                    label=events[0].filename or document_id, now=now, progress=progress)  # fmt: skip
+
+
+def _process(
+    *,
+    uow: UnitOfWork,
+    fmt: str,
+    document_id: str,
+    is_new: bool,
+    content: bytes,
+    label: str,
+    now: datetime,
+    progress: Progress | None,
+) -> ImportSummary:
+    summary = ImportSummary(document_id=document_id, new_document=is_new)
+    try:
+        parsed = _format(fmt).read(decode_text(content, label))
+    except TruceError as exc:
+        # The document stays stored, marked failed with the reason, ready to re-run.
+        uow.documents.set_status(document_id, DocumentStatus.FAILED, str(exc))
+        uow.commit()
+        raise InputRejected(f"{label}: {exc}") from None
+    summary.layout = parsed.layout
+    summary.rejected = parsed.rejected
+    summary.warnings = parsed.warnings
+    for report in parsed.reports:
+        outcome = uow.reports.add(report.evolve(document_id=document_id), now)
+        if outcome == "new":
+            summary.imported += 1
+        elif outcome == "revised":
+            summary.revised += 1
+        else:
+            summary.unchanged += 1
+        if progress is not None:
+            progress(1)
+    detail = summary.line()
+    if summary.rejected:
+        detail += "; " + "; ".join(str(e) for e in summary.rejected[:20])
+    uow.documents.set_status(document_id, summary.status, detail)
+    uow.commit()
+    return summary
+
+
+def export_reports(*, uow: UnitOfWork, fmt: str, layout: str | None = None) -> WriteResult:
+    """All current reports in a format, with what each row lost."""
+    spec = _format(fmt)
+    reports = list(uow.reports.iter_current())
+    if layout is not None:
+        if fmt != "acled":
+            raise InputRejected("--layout applies only to ACLED exports")
+        return spec.write(reports, layout=layout)
+    return spec.write(reports)

@@ -1,0 +1,113 @@
+"""The `truce` command end to end, as a user runs it: a real process, real files."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+ROOT = Path(__file__).parents[2]
+
+
+def truce(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TRUCE_")}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "truce", *args], cwd=cwd, env=environment,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_demo_builds_a_new_sqlite_file_and_prints_the_summary(tmp_path: Path) -> None:
+    first = truce("demo", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "truce.db").exists()
+    out = first.stdout
+    assert "scenario astana-2016: 2 agreements, 7 members" in out
+    assert re.search(r"imported (\d+), unchanged 0", out)
+    assert "Agreement astana-2016: 2016-12-30 to 2017-02-28" in out
+    for governorate in ("Idleb", "Rural Damascus", "Dar'a", "Aleppo"):
+        assert re.search(rf"^{re.escape(governorate)}\s+\d+", out, re.MULTILINE), governorate
+    total = re.search(r"^Total\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)", out, re.MULTILINE)
+    assert total is not None and int(total.group(6)) >= 40
+    # Running it again changes nothing and says so.
+    second = truce("demo", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert "document already held" in second.stdout and "imported 0" in second.stdout
+    assert (
+        second.stdout.split("4. compliance summary:")[1] == out.split("4. compliance summary:")[1]
+    )
+
+
+def test_import_export_round_trip_with_losses_listed(tmp_path: Path) -> None:
+    assert truce("init", cwd=tmp_path).returncode == 0
+    loaded = truce("scenario", "load", "astana-2016", cwd=tmp_path)
+    assert "76 actors" in loaded.stdout or "actors" in loaded.stdout
+    bad = truce("import", "acled", str(FIXTURES / "acled_bad_rows.csv"), cwd=tmp_path)
+    assert bad.returncode == 0, bad.stderr
+    assert "imported 3, unchanged 0, revised 0, rejected 3" in bad.stdout
+    assert "rejected: line 3 (SYRBD002): Report.lat" in bad.stdout
+    ucdp = truce("import", "ucdp", str(FIXTURES / "ucdp_ged_sample.csv"), cwd=tmp_path)
+    assert "imported 6" in ucdp.stdout and "warning: line" in ucdp.stdout
+
+    out = tmp_path / "out.csv"
+    exported = truce("export", "acled", "--out", str(out), cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.startswith("9 rows written;")
+    with out.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 9 and len(rows[0]) == 31
+    losses = list(csv.DictReader((tmp_path / "out.csv.losses.csv").open(newline="")))
+    assert losses and {r["field"] for r in losses} >= {"deaths_a"}
+    # Only the UCDP-origin rows lose anything in ACLED layout.
+    assert {int(r["row"]) for r in losses} == {
+        i + 1 for i, r in enumerate(rows) if not r["event_id_cnty"]
+    }
+
+    geojson = truce("export", "geojson", cwd=tmp_path)
+    assert '"FeatureCollection"' in geojson.stdout
+    assert "9 rows written; 0 losses" in geojson.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("import", "acled", "missing.csv"), "does not exist"),
+        (("import", "xlsx", "x"), "Invalid value for 'FORMAT'"),
+        (("scenario", "load", "geneva"), "no scenario 'geneva'"),
+        (("--database", "oracle://x/y", "init"), "unsupported database 'oracle'"),
+        (("summary", "--agreement", "minsk-2"), "no agreement 'minsk-2'"),
+        (("export", "ucdp", "--layout", "old"), "only to ACLED"),
+    ],
+)
+def test_errors_are_one_line_with_exit_code_2(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    result = truce(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("truce: error:") and message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_file_in_the_wrong_layout_is_kept_and_named(tmp_path: Path) -> None:
+    result = truce("import", "acled", str(FIXTURES / "plover_sample.jsonl"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "plover_sample.jsonl" in result.stderr and "not an ACLED export" in result.stderr
+
+
+@pytest.mark.postgres
+def test_demo_runs_on_postgresql(tmp_path: Path, empty_postgres_url: str) -> None:
+    result = truce("demo", cwd=tmp_path, env={"TRUCE_DATABASE_URL": empty_postgres_url})
+    assert result.returncode == 0, result.stderr
+    assert "Agreement astana-2016" in result.stdout
+    assert not (tmp_path / "truce.db").exists()
