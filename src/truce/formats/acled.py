@@ -20,6 +20,7 @@ from truce.formats.common import (
     ReadResult,
     RowError,
     WriteResult,
+    column_error,
     csv_records,
     foreign_extras,
     header_of,
@@ -59,6 +60,14 @@ GEO_TO_WHERE = {1: 1, 2: 2, 3: 4}
 WHERE_TO_GEO = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 3}
 TIME_TO_DATE = {1: DatePrecision.DAY, 2: DatePrecision.WEEK, 3: DatePrecision.MONTH}
 
+# Truce's field names to ACLED's columns, so that errors name what the user sees.
+FIELD_COLUMNS = {
+    "lat": "latitude", "lon": "longitude", "date_start": "event_date", "date_end": "event_date",
+    "location_name": "location", "fatalities_low": "fatalities", "fatalities_best": "fatalities",
+    "event_type": "event_type", "sub_event_type": "sub_event_type", "country_iso": "iso",
+    "location_precision": "geo_precision", "actors": "actor1",
+}  # fmt: skip
+
 # Fields an ACLED row carries (some only approximately; see _write_row).
 CARRIED = {
     "date_start", "date_end", "date_precision", "location_name", "admin1", "admin2", "admin3",
@@ -84,7 +93,7 @@ def read_acled(text: str) -> ReadResult:
         try:
             report, warnings = _read_row(row, layout)
         except (TruceError, ValueError) as exc:
-            result.rejected.append(RowError(line, row_id, str(exc)))
+            result.rejected.append(RowError(line, row_id, column_error(exc, FIELD_COLUMNS)))
             continue
         result.reports.append(report)
         result.warnings.extend(RowError(line, row_id, w) for w in warnings)
@@ -278,7 +287,9 @@ def _write_row(report: Report, layout: str) -> tuple[dict[str, str], list[tuple[
             return ""
         return ACLED_INTER_CODES[code] if text_inter else str(code)
 
-    geo = WHERE_TO_GEO.get(report.location_precision or 1, 3)
+    geo = WHERE_TO_GEO.get(report.location_precision or 2, 3)
+    if report.location_precision is None and report.lat is not None:
+        lost.append(("location_precision", "unknown; written as geo_precision 2 (near a town)"))
     if report.location_precision in (3, 5, 6, 7):
         lost.append(
             (
@@ -294,6 +305,12 @@ def _write_row(report: Report, layout: str) -> tuple[dict[str, str], list[tuple[
         lost.append(("fatalities", f"ACLED keeps only the lowest figure ({fatalities})"))
     for name in sorted(present_fields(report) - CARRIED):
         lost.append((name, "ACLED has no column for it"))
+    if any(s.model_dump(exclude={"name"}, exclude_none=True) for s in report.sources):
+        lost.append(
+            ("sources", "ACLED keeps only source names (not URLs, dates, headlines or texts)")
+        )
+    if any(a.ucdp_id for a in report.actors):
+        lost.append(("actors.ucdp_id", "ACLED has no column for UCDP actor IDs"))
     lost += [
         (f"provenance.{k}", "kept from another layout; ACLED has no column for it")
         for k in foreign_extras(report, "acled.")

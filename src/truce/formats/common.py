@@ -70,25 +70,49 @@ def foreign_extras(report: Report, own_prefix: str) -> list[str]:
     return sorted(k for k in report.provenance.extras if not k.startswith(own_prefix))
 
 
+ROW_ERROR = "__row_error__"
+
+
 def csv_records(text: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (first line number, row) for each CSV data row; header on line 1."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    if reader.fieldnames is None:
+    """Yield (first line number, row) for each CSV data row; the header is line 1.
+
+    Blank lines are skipped but still counted, and a quoted field spanning
+    several lines is reported at the line where its row starts.
+    """
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = next(reader, None)
+    if not header:
         raise InputRejected("the file is empty: no header row")
-    width = len(reader.fieldnames)
+    names = [name.strip() for name in header]
     last_line = reader.line_num
-    for row in reader:
+    for values in reader:
         start = last_line + 1
         last_line = reader.line_num
-        values = list(row.values())
-        if None in row or any(v is None for v in values):
-            count = width + len(row.get(None) or []) - sum(v is None for v in values)
-            yield start, {ROW_ERROR: f"the row has {count} fields; the header has {width}"}
+        if not values or values == [""]:
             continue
-        yield start, {k: v for k, v in row.items() if k is not None}
+        if len(values) != len(names):
+            yield (
+                start,
+                {ROW_ERROR: f"the row has {len(values)} fields; the header has {len(names)}"},
+            )
+            continue
+        yield start, dict(zip(names, values, strict=True))
 
 
-ROW_ERROR = "__row_error__"
+def column_error(exc: Exception, columns: dict[str, str]) -> str:
+    """An error message that names the file's column rather than Truce's field."""
+    message = str(exc)
+    field = getattr(exc, "field", None)
+    if field is None:
+        return message
+    column = columns.get(field.split(".")[0])
+    if column is None:
+        return message
+    # Drop "Report.lat: " or "Report: date_end: " and name the column instead.
+    detail = (
+        message.split(": ", 2)[-1] if message.startswith("Report: ") else message.split(": ", 1)[-1]
+    )
+    return f"{column}: {detail}"
 
 
 def header_of(text: str) -> list[str]:

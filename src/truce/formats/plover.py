@@ -14,7 +14,7 @@ from truce.formats.common import Loss, ReadResult, RowError, WriteResult, presen
 DATASET = "PLOVER"
 REQUIRED = ("id", "date", "actor", "event")
 CARRIED = {
-    "date_start", "location_name", "admin1", "country", "lat", "lon", "actors",
+    "date_start", "date_end", "date_precision", "location_name", "admin1", "country", "lat", "lon", "actors",
     "plover_event", "plover_mode", "plover_context", "cameo_code", "notes",
     "fatalities_best", "injured", "arrested", "event_type", "sub_event_type",
 }  # fmt: skip
@@ -154,4 +154,12 @@ def _record(report: Report) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         lost.append(("fatalities", "PLOVER keeps one death figure"))
     for name in sorted(present_fields(report) - CARRIED - {"fatalities_low", "fatalities_high"}):
         lost.append((name, "PLOVER has no field for it"))
+    for other in report.actors:
+        if other is not actor and other is not recipient:
+            lost.append(
+                (
+                    "actors",
+                    f"PLOVER holds one actor and one recipient; {other.name!r} ({other.role}) dropped",
+                )
+            )
     return record, lost

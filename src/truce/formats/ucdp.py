@@ -20,6 +20,7 @@ from truce.formats.common import (
     ReadResult,
     RowError,
     WriteResult,
+    column_error,
     csv_records,
     foreign_extras,
     header_of,
@@ -49,6 +50,11 @@ KEPT_AS_EXTRAS = (
     "priogrid_gid", "country_id", "event_clarity", "gwnoa", "gwnob",
 )  # fmt: skip
 DATASET = "UCDP GED"
+FIELD_COLUMNS = {
+    "lat": "latitude", "lon": "longitude", "location_name": "where_coordinates",
+    "location_precision": "where_prec", "fatalities_low": "low", "fatalities_best": "best",
+    "fatalities_high": "high", "admin1": "adm_1", "admin2": "adm_2",
+}  # fmt: skip
 CARRIED = {
     "date_start", "date_end", "date_precision", "location_name", "admin1", "admin2",
     "country", "country_iso", "region", "lat", "lon", "location_precision", "actors",
@@ -74,7 +80,7 @@ def read_ucdp(text: str) -> ReadResult:
         try:
             report, warnings = _read_row(row)
         except (TruceError, ValueError) as exc:
-            result.rejected.append(RowError(line, row_id, str(exc)))
+            result.rejected.append(RowError(line, row_id, column_error(exc, FIELD_COLUMNS)))
             continue
         result.reports.append(report)
         result.warnings.extend(RowError(line, row_id, w) for w in warnings)
@@ -256,7 +262,7 @@ def _write_row(report: Report) -> tuple[dict[str, str], list[tuple[str, str]]]:
         side_a=side_a.name if side_a else "",
         side_b_new_id=side_b.ucdp_id or "" if side_b else "",
         side_b=side_b.name if side_b else "",
-        where_prec=str(report.location_precision or 1),
+        where_prec=str(report.location_precision or 2),
         where_coordinates=report.location_name or "",
         adm_1=report.admin1 or "",
         adm_2=report.admin2 or "",
@@ -278,10 +284,21 @@ def _write_row(report: Report) -> tuple[dict[str, str], list[tuple[str, str]]]:
         high=_int(high, best or 0),
         low=_int(low, best or 0),
     )
+    if report.location_precision is None and report.lat is not None:
+        lost.append(("location_precision", "unknown; written as 2 (within about 25 km)"))
     if not is_ucdp and report.provenance.dataset_id:
         lost.append(("provenance.dataset_id", f"{report.provenance.dataset} ID is not a UCDP ID"))
     for name in sorted(present_fields(report) - CARRIED):
         lost.append((name, "UCDP GED has no column for it"))
+    main = {id(side_a), id(side_b)}
+    for actor in report.actors:
+        if id(actor) not in main:
+            lost.append(
+                (
+                    "actors",
+                    f"UCDP GED holds one actor per side; {actor.name!r} ({actor.role}) dropped",
+                )
+            )
     lost += [
         (f"provenance.{k}", "kept from another layout; UCDP GED has no column for it")
         for k in foreign_extras(report, "ucdp.")
