@@ -54,7 +54,10 @@ def test_import_export_round_trip_with_losses_listed(tmp_path: Path) -> None:
     bad = truce("import", "acled", str(FIXTURES / "acled_bad_rows.csv"), cwd=tmp_path)
     assert bad.returncode == 0, bad.stderr
     assert "imported 3, unchanged 0, revised 0, rejected 3" in bad.stdout
-    assert "rejected: line 3 (SYRBD002): Report.lat" in bad.stdout
+    assert (
+        "rejected: line 3 (SYRBD002): latitude: Input should be less than or equal to 90"
+        in bad.stdout
+    )
     ucdp = truce("import", "ucdp", str(FIXTURES / "ucdp_ged_sample.csv"), cwd=tmp_path)
     assert "imported 6" in ucdp.stdout and "warning: line" in ucdp.stdout
 
