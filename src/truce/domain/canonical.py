@@ -33,6 +33,16 @@ def content_id(prefix: str, value: Any, *, length: int = 32) -> str:
 
 
 def _encode(value: Any) -> str:
+    # Ordered by how often each type occurs in records: this runs once per leaf.
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, Mapping):
+        for key in value:
+            if not isinstance(key, str):
+                raise ValidationFailed(f"canonical JSON needs string keys, got {key!r}")
+        # RFC 8785 orders members by their UTF-16 code units.
+        keys = sorted(value, key=_utf16_key) if _needs_utf16_sort(value) else sorted(value)
+        return "{" + ",".join([_string(k) + ":" + _encode(value[k]) for k in keys]) + "}"
     if value is None:
         return "null"
     if value is True:
@@ -45,24 +55,29 @@ def _encode(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         return _number(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValidationFailed("canonical JSON refuses a timezone-naive datetime")
-        return json.dumps(value.isoformat())
+        return _string(value.isoformat())
     if isinstance(value, date):
-        return json.dumps(value.isoformat())
-    if isinstance(value, Mapping):
-        for key in value:
-            if not isinstance(key, str):
-                raise ValidationFailed(f"canonical JSON needs string keys, got {key!r}")
-        # RFC 8785 orders members by their UTF-16 code units.
-        keys = sorted(value, key=lambda k: k.encode("utf-16-be"))
-        return "{" + ",".join(f"{_encode(k)}:{_encode(value[k])}" for k in keys) + "}"
+        return _string(value.isoformat())
     if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
-        return "[" + ",".join(_encode(item) for item in value) + "]"
+        return "[" + ",".join([_encode(item) for item in value]) + "]"
     raise ValidationFailed(f"canonical JSON cannot encode {type(value).__name__}")
+
+
+# The C string escaper escapes exactly what RFC 8785 does: quote, backslash, and
+# control characters (as \b \t \n \f \r or lowercase \u00xx); all else stays raw.
+_string = json.encoder.encode_basestring
+
+
+def _utf16_key(key: str) -> bytes:
+    return key.encode("utf-16-be")
+
+
+def _needs_utf16_sort(value: Mapping[str, Any]) -> bool:
+    # Code-point order equals UTF-16 order unless a key has characters above U+D7FF.
+    return any(ord(ch) > 0xD7FF for key in value for ch in key)
 
 
 def _number(x: float) -> str:

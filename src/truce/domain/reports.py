@@ -143,7 +143,8 @@ class Report(Record):
 
     def with_content_id(self) -> Report:
         """This report with its ID set from its content (the ID itself excluded)."""
-        return self.evolve(id=report_content_id(self))
+        # The ID is derived, not validated data: copying skips a second validation.
+        return self.model_copy(update={"id": report_content_id(self)})
 
     def actors_in(self, *roles: ActorRoleKind) -> tuple[ActorRole, ...]:
         return tuple(a for a in self.actors if a.role in roles)
@@ -171,7 +172,9 @@ class Report(Record):
 
 
 def report_content_id(report: Report) -> str:
-    body: dict[str, Any] = report.to_plain()
+    """Hash of the report's content. Fields left at their defaults are omitted, so
+    adding a new optional field to Report later leaves existing IDs unchanged."""
+    body: dict[str, Any] = report.model_dump(mode="json", exclude_defaults=True)
     body.pop("id", None)
     body.pop("document_id", None)
     return content_id("rep", body)

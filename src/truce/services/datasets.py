@@ -17,6 +17,7 @@ from truce.services.intake import decode_text, receive_document
 from truce.store.uow import UnitOfWork
 
 Progress = Callable[[int], None]
+BATCH = 500  # reports stored per round trip to the database
 
 
 @dataclass(frozen=True)
@@ -127,16 +128,15 @@ def _process(
     summary.layout = parsed.layout
     summary.rejected = parsed.rejected
     summary.warnings = parsed.warnings
-    for report in parsed.reports:
-        outcome = uow.reports.add(report.evolve(document_id=document_id), now)
-        if outcome == "new":
-            summary.imported += 1
-        elif outcome == "revised":
-            summary.revised += 1
-        else:
-            summary.unchanged += 1
+    for first in range(0, len(parsed.reports), BATCH):
+        batch = [r.model_copy(update={"document_id": document_id})
+                 for r in parsed.reports[first : first + BATCH]]  # fmt: skip
+        outcomes = uow.reports.add_many(batch, now)
+        summary.imported += outcomes.count("new")
+        summary.revised += outcomes.count("revised")
+        summary.unchanged += outcomes.count("unchanged")
         if progress is not None:
-            progress(1)
+            progress(len(batch))
     detail = summary.line()
     if summary.rejected:
         detail += "; " + "; ".join(str(e) for e in summary.rejected[:20])

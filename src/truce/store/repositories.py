@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -155,44 +155,55 @@ class ReportRepository:
         self._c = connection
 
     def add(self, report: Report, stored_at: datetime) -> str:
-        """Store a report. Returns 'new', 'unchanged' or 'revised'.
+        """Store one report. Returns 'new', 'unchanged' or 'revised' (see add_many)."""
+        return self.add_many([report], stored_at)[0]
+
+    def add_many(self, reports: Sequence[Report], stored_at: datetime) -> list[str]:
+        """Store reports in one batch; say for each whether it was new, unchanged or revised.
 
         A report's ID is its content, so the same claim imported twice is stored
         once. A changed row for the same dataset ID is stored as a new report and
         the older one is kept, marked as superseded: nothing received is lost.
         """
-        if self._c.execute(select(t.reports.c.id).where(t.reports.c.id == report.id)).first():
-            return "unchanged"
-        outcome = "new"
-        prov = report.provenance
-        if prov.dataset and prov.dataset_id:
-            previous = (
-                self._c.execute(
-                    select(t.reports.c.id).where(
-                        t.reports.c.dataset == prov.dataset,
-                        t.reports.c.dataset_id == prov.dataset_id,
-                        t.reports.c.current.is_(True),
-                    )
+        ids = [r.id for r in reports]
+        held = set(self._c.execute(select(t.reports.c.id).where(t.reports.c.id.in_(ids))).scalars())
+        keyed = {(r.provenance.dataset, r.provenance.dataset_id) for r in reports
+                 if r.provenance.dataset and r.provenance.dataset_id}  # fmt: skip
+        current: dict[tuple[str | None, str | None], list[str]] = {}
+        if keyed:
+            rows = self._c.execute(
+                select(t.reports.c.dataset, t.reports.c.dataset_id, t.reports.c.id).where(
+                    t.reports.c.current.is_(True),
+                    t.reports.c.dataset_id.in_([k[1] for k in keyed]),
                 )
-                .scalars()
-                .all()
             )
+            for dataset, dataset_id, report_id in rows:
+                if (dataset, dataset_id) in keyed and report_id not in ids:
+                    current.setdefault((dataset, dataset_id), []).append(report_id)
+        outcomes, rows_to_insert = [], []
+        for report in reports:
+            if report.id in held:
+                outcomes.append("unchanged")
+                continue
+            held.add(report.id)
+            prov = report.provenance
+            previous = current.pop((prov.dataset, prov.dataset_id), []) if prov.dataset else []
             if previous:
                 self._c.execute(
                     update(t.reports).where(t.reports.c.id.in_(previous))
                     .values(current=False, superseded_by=report.id)
                 )  # fmt: skip
-                outcome = "revised"
-        self._c.execute(
-            insert(t.reports).values(
-                id=report.id, document_id=report.document_id, dataset=prov.dataset,
-                dataset_id=prov.dataset_id, date_start=report.date_start,
-                date_end=report.date_end, admin1=report.admin1, event_type=report.event_type,
-                sub_event_type=report.sub_event_type, current=True, stored_at=stored_at,
-                body=report.to_plain(),
-            )
-        )  # fmt: skip
-        return outcome
+            outcomes.append("revised" if previous else "new")
+            rows_to_insert.append({
+                "id": report.id, "document_id": report.document_id, "dataset": prov.dataset,
+                "dataset_id": prov.dataset_id, "date_start": report.date_start,
+                "date_end": report.date_end, "admin1": report.admin1,
+                "event_type": report.event_type, "sub_event_type": report.sub_event_type,
+                "current": True, "stored_at": stored_at, "body": report.to_plain(),
+            })  # fmt: skip
+        if rows_to_insert:
+            self._c.execute(insert(t.reports), rows_to_insert)
+        return outcomes
 
     def get(self, report_id: str) -> Report:
         body = self._c.execute(
