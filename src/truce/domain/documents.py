@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 import pydantic
@@ -52,3 +54,16 @@ class IntakeEvent(Record):
 
 def document_id_for(content: bytes) -> str:
     return sha256_hex(content)
+
+
+@dataclass(frozen=True)
+class TextMeta:
+    """What is known of a text before reading it: from the file, the feed or the user."""
+
+    label: str = ""  # e.g. the input path, or "document <hash>#entry-2"
+    title: str | None = None
+    published: date | None = None
+    publisher: str | None = None
+    url: str | None = None
+    language: str | None = None
+    document_id: str | None = None

@@ -19,10 +19,12 @@ from truce.domain.vocab import (
 
 
 class Span(Record):
-    """Where in a text a field's value came from: [start, end) character offsets."""
+    """Where in a text a field's value came from: [start, end) character offsets into the
+    report's `notes`, and how sure the extractor was of the value (0 to 1)."""
 
     start: int = pydantic.Field(ge=0)
     end: int = pydantic.Field(ge=0)
+    confidence: float | None = pydantic.Field(default=None, ge=0, le=1)
 
     @pydantic.model_validator(mode="after")
     def _ordered(self) -> Span:

@@ -14,6 +14,7 @@ from truce.domain.documents import DocumentStatus, IntakeEvent, RawDocument
 from truce.domain.errors import NotFound
 from truce.domain.members import Member
 from truce.domain.reports import Report
+from truce.domain.reviews import Review
 from truce.store import tables as t
 
 
@@ -227,8 +228,83 @@ class ReportRepository:
         for (body,) in result:
             yield Report.parse(body)
 
+    def set_review_status(self, report_id: str, status: str) -> None:
+        self._c.execute(
+            update(t.reports).where(t.reports.c.id == report_id).values(review_status=status)
+        )
+
+    def review_status(self, report_id: str) -> str:
+        status = self._c.execute(
+            select(t.reports.c.review_status).where(t.reports.c.id == report_id)
+        ).scalar_one_or_none()
+        if status is None:
+            raise NotFound(f"no report {report_id}")
+        return str(status)
+
+    def queue(self, *, status: str = "pending", limit: int = 50) -> list[Report]:
+        """Current reports awaiting review, oldest event first."""
+        rows = self._c.execute(
+            select(t.reports.c.body)
+            .where(t.reports.c.current.is_(True), t.reports.c.review_status == status)
+            .order_by(t.reports.c.date_start, t.reports.c.id)
+            .limit(limit)
+        )
+        return [Report.parse(body) for (body,) in rows]
+
+    def by_document(self, document_id: str) -> list[Report]:
+        rows = self._c.execute(
+            select(t.reports.c.body)
+            .where(t.reports.c.document_id == document_id)
+            .order_by(t.reports.c.id)
+        )
+        return [Report.parse(body) for (body,) in rows]
+
     def count(self, *, current_only: bool = True) -> int:
         query = select(func.count()).select_from(t.reports)
         if current_only:
             query = query.where(t.reports.c.current.is_(True))
         return int(self._c.execute(query).scalar_one())
+
+
+class ReviewRepository:
+    """Every review act, in order. Reviews are added, never changed."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, review: Review) -> None:
+        self._c.execute(
+            insert(t.report_reviews).values(
+                report_id=review.report_id, action=review.action.value, field=review.field,
+                value=review.value, previous=review.previous, reviewer=review.reviewer,
+                reason=review.reason, at=review.at,
+            )
+        )  # fmt: skip
+
+    def for_report(self, report_id: str) -> list[Review]:
+        rows = self._c.execute(
+            select(t.report_reviews)
+            .where(t.report_reviews.c.report_id == report_id)
+            .order_by(t.report_reviews.c.id)
+        )
+        return [
+            Review(report_id=r.report_id, action=r.action, field=r.field, value=r.value, previous=r.previous,
+                   reviewer=r.reviewer, reason=r.reason, at=r.at)
+            for r in rows
+        ]  # fmt: skip
+
+
+class DocumentListing:
+    """Documents with their status, newest first, for the operator's view."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def list(self, *, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        query = select(t.raw_documents.c.id, t.raw_documents.c.media_type, t.raw_documents.c.size,
+                       t.raw_documents.c.status, t.raw_documents.c.status_detail,
+                       t.raw_documents.c.first_received_at)  # fmt: skip
+        if status is not None:
+            query = query.where(t.raw_documents.c.status == status)
+        query = query.order_by(t.raw_documents.c.first_received_at.desc()).limit(limit)
+        return [dict(row._mapping) for row in self._c.execute(query)]

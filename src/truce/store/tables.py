@@ -123,8 +123,23 @@ reports = Table(
     Column("event_type", String(80)),
     Column("sub_event_type", String(80)),
     Column("current", Boolean, nullable=False, default=True),
+    Column("review_status", String(20), nullable=False, server_default="pending"),
     Column("superseded_by", String(64)),
     Column("stored_at", UTCDateTime, nullable=False),
     Column("body", Json, nullable=False),
     Index("ix_reports_dataset_dataset_id", "dataset", "dataset_id"),
+)
+
+report_reviews = Table(
+    "report_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("report_id", String(64), ForeignKey("reports.id"), nullable=False, index=True),
+    Column("action", String(20), nullable=False),  # accept | correct | reject
+    Column("field", String(80)),
+    Column("value", Json),
+    Column("previous", Json),
+    Column("reviewer", String(200), nullable=False),
+    Column("reason", Text),
+    Column("at", UTCDateTime, nullable=False),
 )

@@ -9,9 +9,11 @@ from sqlalchemy import Connection, Engine
 from truce.store.repositories import (
     ActorRepository,
     AgreementRepository,
+    DocumentListing,
     DocumentRepository,
     MemberRepository,
     ReportRepository,
+    ReviewRepository,
 )
 
 
@@ -21,6 +23,8 @@ class UnitOfWork:
     members: MemberRepository
     documents: DocumentRepository
     reports: ReportRepository
+    reviews: ReviewRepository
+    listing: DocumentListing
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -35,6 +39,8 @@ class UnitOfWork:
         self.members = MemberRepository(c)
         self.documents = DocumentRepository(c)
         self.reports = ReportRepository(c)
+        self.reviews = ReviewRepository(c)
+        self.listing = DocumentListing(c)
         return self
 
     def commit(self) -> None:

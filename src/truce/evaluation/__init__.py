@@ -1,0 +1,1 @@
+"""Scoring extraction against annotated texts: precision, recall and F1 per field."""

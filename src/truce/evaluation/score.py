@@ -1,0 +1,141 @@
+"""Matching predicted reports to gold events, and precision/recall/F1 per field.
+
+Each gold event is paired with at most one report (greedy, best pairs first;
+a pair needs the same event type, or the same day, or places within 25 km).
+A field counts as right only on a matched pair; unmatched reports count
+against precision and unmatched gold events against recall.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from truce.domain.geo import haversine_km
+from truce.domain.reports import Report
+from truce.domain.vocab import ActorRoleKind
+from truce.evaluation.gold import GoldEvent
+
+FIELDS = ("event detection", "sub-type", "place within 25 km", "exact date", "exact fatalities",
+          "actors: role and side", "actor side")  # fmt: skip
+PLACE_KM = 25.0
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, tp: int, predicted: int, gold: int) -> None:
+        self.tp += tp
+        self.fp += predicted - tp
+        self.fn += gold - tp
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Scores:
+    fields: dict[str, Tally] = field(default_factory=lambda: {name: Tally() for name in FIELDS})
+    documents: int = 0
+    misses: list[str] = field(default_factory=list)  # a few examples of what went wrong
+
+
+def _distance(report: Report, event: GoldEvent) -> float | None:
+    if None in (report.lat, report.lon, event.lat, event.lon):
+        return None
+    return haversine_km(report.lat, report.lon, event.lat, event.lon)  # type: ignore[arg-type]
+
+
+def _affinity(report: Report, event: GoldEvent) -> float:
+    score = 0.0
+    if report.sub_event_type == event.sub_event_type:
+        score += 2
+    elif report.event_type == event.event_type:
+        score += 1
+    gap = abs((report.date_start - event.date).days)
+    score += 2 if gap == 0 else (1 if gap <= 3 else 0)
+    km = _distance(report, event)
+    if km is not None:
+        score += 2 if km <= PLACE_KM else (1 if km <= 75 else 0)
+    return score
+
+
+def match(reports: list[Report], events: Iterable[GoldEvent]) -> list[tuple[Report, GoldEvent]]:
+    gold = list(events)
+    pairs = sorted(((_affinity(r, e), i, j) for i, r in enumerate(reports) for j, e in enumerate(gold)),
+                   key=lambda t: -t[0])  # fmt: skip
+    used_r, used_g, out = set(), set(), []
+    for affinity, i, j in pairs:
+        if affinity < 2 or i in used_r or j in used_g:
+            continue
+        used_r.add(i)
+        used_g.add(j)
+        out.append((reports[i], gold[j]))
+    return out
+
+
+def _roles(report: Report) -> Counter[tuple[str, str | None]]:
+    wanted = {ActorRoleKind.PERPETRATOR: "perpetrator", ActorRoleKind.SIDE_A: "perpetrator",
+              ActorRoleKind.TARGET: "target", ActorRoleKind.SIDE_B: "target"}  # fmt: skip
+    return Counter((wanted[a.role], a.side) for a in report.actors if a.role in wanted)
+
+
+def score_document(
+    scores: Scores, doc_id: str, reports: list[Report], events: tuple[GoldEvent, ...]
+) -> None:
+    scores.documents += 1
+    pairs = match(reports, events)
+    f = scores.fields
+    n_pred, n_gold = len(reports), len(events)
+    f["event detection"].add(len(pairs), n_pred, n_gold)
+    f["sub-type"].add(sum(r.sub_event_type == e.sub_event_type for r, e in pairs), n_pred, n_gold)
+    located = sum(1 for r in reports if r.lat is not None)
+    gold_located = sum(1 for e in events if e.lat is not None)
+    near = sum(1 for r, e in pairs if (km := _distance(r, e)) is not None and km <= PLACE_KM)
+    f["place within 25 km"].add(near, located, gold_located)
+    f["exact date"].add(sum(r.date_start == e.date for r, e in pairs), n_pred, n_gold)
+    f["exact fatalities"].add(
+        sum((r.fatalities_low or 0) == e.fatalities for r, e in pairs), n_pred, n_gold
+    )
+    predicted_roles = sum((_roles(r) for r in reports), Counter())
+    gold_roles = sum((Counter((a.role, a.side) for a in e.actors) for e in events), Counter())
+    matched_roles = sum(
+        (sum((_roles(r) & Counter((a.role, a.side) for a in e.actors)).values()) for r, e in pairs),
+        0,
+    )
+    f["actors: role and side"].add(
+        matched_roles, sum(predicted_roles.values()), sum(gold_roles.values())
+    )
+    sides = sum(
+        (sum((Counter(s for _, s in _roles(r).elements()) & Counter(a.side for a in e.actors)).values())
+         for r, e in pairs), 0
+    )  # fmt: skip
+    f["actor side"].add(sides, sum(predicted_roles.values()), sum(gold_roles.values()))
+    if (len(pairs) != n_gold or n_pred != n_gold) and len(scores.misses) < 40:
+        scores.misses.append(
+            f"{doc_id}: {n_gold} gold event(s), {n_pred} report(s), {len(pairs)} matched"
+        )
+
+
+def render(scores: Scores, title: str) -> str:
+    lines = [f"{title}: {scores.documents} documents", "",
+             f"{'field':<24}{'precision':>10}{'recall':>9}{'F1':>7}{'TP':>6}{'FP':>6}{'FN':>6}"]  # fmt: skip
+    for name, t in scores.fields.items():
+        lines.append(
+            f"{name:<24}{t.precision:>10.3f}{t.recall:>9.3f}{t.f1:>7.3f}{t.tp:>6}{t.fp:>6}{t.fn:>6}"
+        )
+    return "\n".join(lines)

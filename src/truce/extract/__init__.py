@@ -1,0 +1,1 @@
+"""Extraction: a pipeline of small named stages that turns a text into explained reports."""

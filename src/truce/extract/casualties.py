@@ -1,0 +1,139 @@
+"""Casualty figures: digits and number words, killed or injured, civilians or fighters.
+
+Vague amounts follow ACLED's rules ("several" 3, "dozens" 12, "hundreds" 100).
+"""
+
+from __future__ import annotations
+
+import re
+
+from truce.extract.doc import Casualty
+from truce.extract.lexicon import CIVILIAN_NOUNS, FIGHTER_NOUNS, NUMBER_WORDS, VAGUE_NUMBERS
+
+_WORDS = sorted([*NUMBER_WORDS, *VAGUE_NUMBERS], key=len, reverse=True)
+_NUM = (r"\b(?:(?:at least|at most|some|about|around|nearly|almost|approximately|more than|over|up to|"
+        r"as many as|another|a further|an estimated)\s+)?(?:\d{1,4}|" + "|".join(map(re.escape, _WORDS)) + r")")  # fmt: skip
+_ADJ = (
+    r"(?:(?:other|more|further|local|syrian|regime|government|pro-government|pro-regime|rebel|opposition|"
+    r"iranian|russian|turkish|kurdish|is|isis|hts|jfs|sdf|fsa|army|of the|of their|from (?:both|each) sides?|"
+    r"young|little|[a-z]+-year-old)\s+){0,3}"
+)
+_GROUP = rf"(?P<group>{CIVILIAN_NOUNS}|{FIGHTER_NOUNS})"
+_ITEM = rf"{_NUM}\s+(?:of\s+)?{_ADJ}(?:{CIVILIAN_NOUNS}|{FIGHTER_NOUNS})"
+_AUX = r"(?:\s*\b(?:were|was|have been|has been|had been|are|is|reportedly|also|all|been|being|later|in total)\b)*"
+_KILLED = r"killed|dead|died|slain|lost their lives|perished|executed|shot dead"
+_INJURED = r"wounded|injured|hurt|maimed"
+
+_PATTERNS = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        ("list", rf"(?P<list>{_ITEM}(?:\s*,\s*{_ITEM})*,?\s+and\s+{_ITEM}){_AUX}\s+(?P<verb>{_KILLED}|{_INJURED})\b"),
+        ("subject", rf"(?P<num>{_NUM})(?:\s+(?:of\s+)?{_ADJ}{_GROUP})?{_AUX}\s*(?:,[^,.]{{0,40}},\s*)?{_AUX}\s*(?P<verb>{_KILLED}|{_INJURED})\b"),
+        ("object", rf"\b(?P<verb>killing|killed|wounding|wounded|injuring|injured|left|leaving)\s+(?:at least\s+)?"
+                   rf"(?P<num>{_NUM})(?:\s+(?:of\s+)?{_ADJ}{_GROUP})?(?P<dead>\s+(?:dead|injured|wounded))?\b"),
+        ("toll", rf"\b(?:death toll|toll|fatalities|deaths)\s+(?:\w+\s+){{0,3}}?(?:rose|climbed|reached|stood|stands|"
+                 rf"increased|was|is|at|to|of)\s+(?:at\s+|to\s+)?(?P<num>{_NUM})\b"),
+        ("none", r"\b(?:no (?:fatalities|casualties|deaths|injuries|one was (?:killed|hurt|injured))|"
+                 r"without (?:casualties|fatalities)|fatalities (?:were )?(?:unknown|not reported))\b"),
+    )
+)  # fmt: skip
+_SUBSET = re.compile(
+    r"(?:including|among them|among whom|of them|of whom|among the dead)\s*$", re.IGNORECASE
+)
+_CIVILIAN = re.compile(rf"\b(?:{CIVILIAN_NOUNS})\b", re.IGNORECASE)
+_FIGHTER = re.compile(rf"\b(?:{FIGHTER_NOUNS})\b", re.IGNORECASE)
+
+
+def number_value(text: str) -> tuple[int, bool]:
+    """The number a phrase states, and whether it is vague ("several" counts as 3)."""
+    words = text.lower().split()
+    while words and words[0] in {"at", "least", "most", "some", "about", "around", "nearly", "almost",
+                                 "approximately", "more", "than", "over", "up", "to", "as", "many",
+                                 "another", "a", "further", "an", "estimated"} and len(words) > 1:  # fmt: skip
+        if " ".join(words) in NUMBER_WORDS or " ".join(words) in VAGUE_NUMBERS:
+            break
+        words = words[1:]
+    phrase = " ".join(words)
+    if phrase.isdigit():
+        return int(phrase), False
+    if phrase in VAGUE_NUMBERS:
+        return VAGUE_NUMBERS[phrase], True
+    return NUMBER_WORDS.get(phrase, NUMBER_WORDS.get(words[-1] if words else "", 0)), False
+
+
+def _group(text: str) -> str:
+    if "famil" in text.lower():
+        return "civilians"
+    if _FIGHTER.search(text):
+        return "fighters"
+    if re.search(r"\b(?:people|persons)\b", text, re.IGNORECASE):
+        return "unknown"
+    return "civilians" if _CIVILIAN.search(text) else "unknown"
+
+
+def find_casualties(text: str) -> list[Casualty]:
+    found: list[Casualty] = []
+    taken: list[tuple[int, int]] = []
+    for name, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            if _SUBSET.search(text[max(0, m.start() - 20) : m.start()]):
+                continue  # "including three children": part of a figure already counted
+            taken.append((m.start(), m.end()))
+            found += _read(name, m, text)
+    return sorted(found, key=lambda c: c.start)
+
+
+def _read(name: str, m: re.Match[str], text: str) -> list[Casualty]:
+    if name == "none":
+        return [Casualty(m.start(), m.end(), 0, "killed", "unknown", none_reported=True)]
+    verb = (m.groupdict().get("verb") or "killed").lower()
+    outcome = "injured" if re.match(_INJURED + r"|wounding|injuring", verb) else "killed"
+    if verb in ("left", "leaving"):
+        dead = (m.group("dead") or "").strip().lower()
+        if not dead:
+            return []
+        outcome = "killed" if dead == "dead" else "injured"
+    if name == "list":
+        # "two children and a woman": one figure per group, the list's items added up.
+        sums: dict[str, tuple[int, bool]] = {}
+        item_pattern = (
+            rf"(?P<num>{_NUM})\s+(?:of\s+)?{_ADJ}(?P<noun>{CIVILIAN_NOUNS}|{FIGHTER_NOUNS})"
+        )
+        for item in re.finditer(item_pattern, m.group("list"), re.IGNORECASE):
+            count, vague = number_value(item.group("num"))
+            group = _group(item.group("noun"))
+            before = sums.get(group, (0, False))
+            sums[group] = (before[0] + count, before[1] or vague)
+        return [Casualty(m.start(), m.end(), n, outcome, g, v) for g, (n, v) in sums.items()]
+    count, vague = number_value(m.group("num"))
+    if count == 0 or (
+        not vague and 1900 <= count <= 2100 and m.group("num").strip()[-4:].isdigit()
+    ):
+        return []  # nothing, or a year ("in 2013 killed")
+    group = _group(m.groupdict().get("group") or "")
+    if name == "toll":
+        outcome, group = "killed", "unknown"
+    return [Casualty(m.start(), m.end(), count, outcome, group, vague)]
+
+
+def total(casualties: list[Casualty], outcome: str, *, highest: bool = False) -> int | None:
+    """One figure per event: the lowest per group (sources disagree), groups added up.
+
+    A figure for "people" in general is taken as the total when it is not smaller
+    than the groups' sum ("12 people were killed, among them 5 children"). With
+    `highest`, the highest figure per group instead: the top of the range.
+    """
+    relevant = [c for c in casualties if c.outcome == outcome]
+    if not relevant:
+        return None
+    if all(c.none_reported for c in relevant):
+        return 0
+    lowest: dict[str, int] = {}
+    for c in relevant:
+        if not c.none_reported:
+            pick = max if highest else min
+            lowest[c.group] = pick(lowest.get(c.group, c.count), c.count)
+    specific = lowest.get("civilians", 0) + lowest.get("fighters", 0)
+    return max(specific, lowest.get("unknown", 0))

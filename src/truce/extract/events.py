@@ -1,0 +1,185 @@
+"""Event detection: which sentences assert an event of which kind, and which are not events.
+
+A sentence's triggers are classified by ACLED's hierarchy (a battle outranks
+an air strike within it). Denials, threats, conditions and intentions are
+dropped with the reason kept. Sentences that go on about the same event (same
+kind, place and day) are merged into one; a new place, day or kind opens a new
+event, so a document can yield several reports.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from truce.domain.geo import haversine_km
+from truce.domain.vocab import ACLED_EVENT_TYPES, ACLED_SUB_EVENT_TYPES, SUB_EVENT_TO_EVENT
+from truce.extract.doc import DateMatch, Doc, Event, Match
+from truce.extract.lexicon import BACKGROUND, HEDGE, NEGATION, TERRITORY, TRIGGERS
+from truce.extract.pipeline import stage
+from truce.extract.resources import Resources
+
+_RANK = {sub: (ACLED_EVENT_TYPES.index(ev), subs.index(sub))
+         for ev, subs in ACLED_SUB_EVENT_TYPES.items() for sub in subs}  # fmt: skip
+_CLAUSE_BREAK = re.compile(r"[;,:]\s|\s(?:but|while|whereas|after|as)\s")
+_SINCE = re.compile(r"\b(?:since|until|before|ahead of)\s*$", re.IGNORECASE)
+_VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+def _hedged(sentence: str, offset: int) -> str | None:
+    """Why the trigger at `offset` is not asserted as having happened, if it is not."""
+    clause_start = 0
+    for brk in _CLAUSE_BREAK.finditer(sentence, 0, offset):
+        clause_start = brk.end()
+    cue = HEDGE.search(sentence[clause_start:offset])
+    if cue:
+        return f"hedged ({cue.group().strip()})"
+    return None
+
+
+def _triggers(doc: Doc, index: int) -> list[tuple[Match, str]]:
+    start, end = doc.sentences[index]
+    sentence = doc.body[start:end]
+    found = []
+    for sub, pattern in TRIGGERS:
+        for m in pattern.finditer(sentence):
+            found.append(
+                (Match(start + m.start(), start + m.end(), m.group(), 0.8, kind="trigger"), sub)
+            )
+    return found
+
+
+def classify(doc: Doc, index: int) -> tuple[Match, str, bool] | None:
+    """The sentence's event kind by ACLED precedence, or None (with the reason recorded)."""
+    start, end = doc.sentences[index]
+    sentence = doc.body[start:end]
+    triggers = _triggers(doc, index)
+    if not triggers:
+        return None
+    if NEGATION.search(sentence):
+        doc.dropped.append((triggers[0][0], "denial"))
+        return None
+    asserted = []
+    for match, sub in triggers:
+        reason = _hedged(sentence, match.start - start)
+        if reason:
+            doc.dropped.append((match, reason))
+        else:
+            asserted.append((match, sub))
+    if not asserted:
+        return None
+    territory = any(sub == TERRITORY for _, sub in asserted)
+    ranked = sorted((m_s for m_s in asserted if m_s[1] != TERRITORY), key=lambda ms: _RANK[ms[1]])
+    if not ranked:
+        return asserted[0][0], "Armed clash", True
+    match, sub = ranked[0]
+    if territory and SUB_EVENT_TO_EVENT[sub] in _VIOLENT | {"Strategic developments"}:
+        territory_match = next(m for m, s in asserted if s == TERRITORY)
+        return territory_match, "Armed clash", True
+    return match, sub, False
+
+
+def _is_background(doc: Doc, index: int) -> bool:
+    """An old event told as background ("the 2013 chemical attack on Ghouta")."""
+    if doc.published is None:
+        return False
+    for d in doc.in_sentence(doc.dates, index):
+        if d.date_end < doc.published - timedelta(days=120):
+            return True
+    start, end = doc.sentences[index]
+    years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", doc.body[start:end])]
+    return (
+        bool(years)
+        and max(years) < doc.published.year - 1
+        and bool(BACKGROUND.search(doc.body[start:end]))
+    )
+
+
+def _event_date(doc: Doc, index: int) -> DateMatch | None:
+    for d in doc.in_sentence(doc.dates, index):
+        if not _SINCE.search(doc.body[max(0, d.start - 12) : d.start]):
+            return d
+    return None
+
+
+def _event_place(doc: Doc, index: int) -> Match | None:
+    candidates = doc.in_sentence(doc.places, index)
+    if not candidates:
+        return None
+    # The most precise place named: a village beats its countryside, which beats a governorate.
+    return min(candidates, key=lambda m: (m.value.precision, m.start))
+
+
+@stage("events", 1, requires=["sentences", "actors", "places", "dates", "casualties", "published"],
+       assigns=["events"])  # fmt: skip
+def events(doc: Doc, res: Resources) -> None:
+    found: list[Event] = []
+    for index in range(len(doc.sentences)):
+        kind = classify(doc, index)
+        if kind is None:
+            _attach_follow_up(doc, found, index)
+            continue
+        trigger, sub, territory = kind
+        if _is_background(doc, index):
+            doc.dropped.append((trigger, "background (an earlier event)"))
+            continue
+        event = Event(sentences=[index], trigger=trigger, event_type=SUB_EVENT_TO_EVENT[sub],
+                      sub_event_type=sub, score=0.75, territory=territory,
+                      place=_event_place(doc, index), date=_event_date(doc, index))  # fmt: skip
+        if not _has_substance(doc, event, index):
+            doc.dropped.append((trigger, "no place, actor or casualty: commentary, not an event"))
+            continue
+        previous = found[-1] if found else None
+        if previous is not None and _same_event(previous, event):
+            _merge(previous, event)
+        else:
+            found.append(event)
+    doc.events = found
+
+
+def _has_substance(doc: Doc, event: Event, index: int) -> bool:
+    actors = [m for m in doc.in_sentence(doc.actors, index) if not m.value.generic or m.value.side]
+    casualties = doc.in_sentence(doc.casualties, index)
+    if event.event_type == "Strategic developments":
+        return bool(event.place or event.date or len(actors) >= 2)
+    return bool(event.place or casualties or (actors and event.date))
+
+
+def _attach_follow_up(doc: Doc, found: list[Event], index: int) -> None:
+    """A sentence with no trigger of its own ("Two children were among the dead")."""
+    if not found or found[-1].sentences[-1] < index - 2:
+        return
+    if doc.in_sentence(doc.casualties, index) and not doc.in_sentence(doc.places, index):
+        found[-1].sentences.append(index)
+
+
+def _same_event(a: Event, b: Event) -> bool:
+    if a.event_type != b.event_type and not (a.territory or b.territory):
+        if {a.event_type, b.event_type} & {"Strategic developments"}:
+            return False
+        # A strike and the clash it was part of are one event only at one place.
+        if not (a.place and b.place and a.place.value.name == b.place.value.name):
+            return False
+    if a.place and b.place:
+        pa, pb = a.place.value, b.place.value
+        if pa.name != pb.name and haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) > max(
+            15.0, pa.radius_km, pb.radius_km
+        ):
+            return False
+    return not (a.date and b.date and a.date.date_start != b.date.date_start)
+
+
+def _merge(into: Event, other: Event) -> None:
+    into.sentences += other.sentences
+    if _RANK[other.sub_event_type] < _RANK[into.sub_event_type]:
+        into.trigger, into.sub_event_type, into.event_type = (
+            other.trigger,
+            other.sub_event_type,
+            other.event_type,
+        )
+    into.territory = into.territory or other.territory
+    if into.place is None or (
+        other.place and other.place.value.precision < into.place.value.precision
+    ):
+        into.place = other.place or into.place
+    into.date = into.date or other.date

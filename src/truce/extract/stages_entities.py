@@ -1,0 +1,153 @@
+"""Stages that find things in the text: actors, places, dates, weapons, casualties, sources."""
+
+from __future__ import annotations
+
+import re
+
+from truce.extract.casualties import find_casualties
+from truce.extract.dates import find_dates
+from truce.extract.doc import Doc, Match
+from truce.extract.lexicon import WEAPON_PATTERNS
+from truce.extract.pipeline import stage
+from truce.extract.resources import ActorRef, Resources
+from truce.gazetteer.model import Place, choose
+from truce.text import Token, tokens
+
+# "Russian jets", "Turkish troops": a nationality before a word for armed forces.
+_NATIONAL_FORCES = {"russian": "rus-military", "russia": "rus-military", "syrian": "syr-military",
+                    "regime": "syr-military", "turkish": "tur-military", "turkey": "tur-military",
+                    "iranian": "irn-military", "israeli": "isr-military", "american": "us-military",
+                    "us": "us-military", "u": "us-military"}  # fmt: skip
+_FORCE_NOUNS = {"forces", "troops", "army", "warplanes", "jets", "aircraft", "planes", "helicopters",
+                "artillery", "strikes", "airstrikes", "raids", "soldiers", "military", "drones", "tanks",
+                "air", "navy", "gunships", "bombers", "fighter"}  # fmt: skip
+_AREA_WORDS = {
+    "countryside",
+    "province",
+    "governorate",
+    "region",
+    "suburbs",
+    "outskirts",
+    "area",
+    "countrysides",
+}
+_DIRECTIONS = {"northern": (0.25, 0.0), "southern": (-0.25, 0.0), "eastern": (0.0, 0.3), "western": (0.0, -0.3),
+               "north": (0.25, 0.0), "south": (-0.25, 0.0), "east": (0.0, 0.3), "west": (0.0, -0.3)}  # fmt: skip
+_QUOTE = re.compile(
+    r"(?:according to (?P<a>(?:the )?[A-Z][\w'’.-]*(?:\s+(?:for|of|the|al|and|[A-Z][\w'’.-]*))*|activists|"
+    r"local sources|residents|witnesses|state media|a (?:military|security|rebel|local|medical) source)|"
+    r"(?P<b>(?:the |a )?(?:[A-Z][\w'’.-]*\s+){0,5}(?:[A-Z][\w'’.-]*|spokesman|spokeswoman|ministry|"
+    r"observatory|activists|sources|media|agency|official|officials|commander|monitor|group|centre|center))"
+    r"\s+(?:said|says|reported|reports|told|announced|claimed|stated|added|confirmed|accused))"
+)
+
+
+@stage("actors", 1, requires=["body"], assigns=["actors"])
+def actors(doc: Doc, res: Resources) -> None:
+    toks = tokens(doc.body)
+    found: list[Match] = []
+    covered: set[int] = set()
+    for first, end, refs in res.actor_matcher.find(toks):
+        ref = refs[0]
+        score = 0.6 if ref.generic else (0.95 if len(refs) == 1 else 0.6)
+        found.append(Match(toks[first].start, toks[end - 1].end, ref, score, kind="actor"))
+        covered.update(range(first, end))
+    found += _national_forces(toks, covered, res)
+    doc.actors = sorted(found, key=lambda m: m.start)
+
+
+def _national_forces(toks: list[Token], covered: set[int], res: Resources) -> list[Match]:
+    out = []
+    for i, tok in enumerate(toks[:-1]):
+        actor_id = _NATIONAL_FORCES.get(tok.key)
+        if actor_id is None or i in covered:
+            continue
+        for j in (i + 1, i + 2):
+            if j < len(toks) and toks[j].key in _FORCE_NOUNS and j not in covered:
+                actor = res.registry.get(actor_id)
+                if actor is not None:
+                    ref = ActorRef(name=actor.name, side=res.registry.side_of(actor.id), actor_id=actor.id,
+                                   inter=actor.inter)  # fmt: skip
+                    out.append(Match(tok.start, toks[j].end, ref, 0.8, kind="actor"))
+                break
+    return out
+
+
+@stage("places", 1, requires=["body", "actors", "dateline"], assigns=["places"])
+def places(doc: Doc, res: Resources) -> None:
+    toks = tokens(doc.body)
+    blocked = [(m.start, m.end) for m in doc.actors]
+    if doc.dateline is not None:
+        blocked.append((doc.dateline.start, doc.dateline.end))
+    raw: list[tuple[int, int, list[Place]]] = []
+    for first, end, candidates in res.gazetteer.find(toks):
+        start, stop = toks[first].start, toks[end - 1].end
+        if any(start < e and s < stop for s, e in blocked):
+            continue
+        if not any(t.upper for t in toks[first:end]):
+            continue  # place names are capitalised; "bab" or "ain" in running text are not
+        raw.append((first, end, candidates))
+    hints = {p.admin1 for _, _, cands in raw for p in cands if p.kind == "governorate" and p.admin1}
+    anchors = [c[0] for _, _, c in raw if len(c) == 1 and c[0].precision <= 2]
+    found = []
+    for first, end, candidates in raw:
+        place, score = choose(candidates, admin1_hints=hints, anchors=anchors)
+        place, first, end = _area(place, toks, first, end, res)
+        found.append(Match(toks[first].start, toks[end - 1].end, place, score, kind="place"))
+    doc.places = found
+
+
+def _area(
+    place: Place, toks: list[Token], first: int, end: int, res: Resources
+) -> tuple[Place, int, int]:
+    """ "Idlib countryside", "northern Hama countryside", "Daraa province": widen the place."""
+    following = toks[end].key if end < len(toks) else ""
+    if following not in _AREA_WORDS:
+        return place, first, end
+    end += 1
+    if following in ("province", "governorate") and place.admin1 in res.gazetteer.governorates:
+        return res.gazetteer.governorates[place.admin1], first, end
+    direction = toks[first - 1].key if first > 0 else ""
+    dlat, dlon = _DIRECTIONS.get(direction, (0.0, 0.0))
+    label = f"{place.name} {following}"
+    if direction in _DIRECTIONS:
+        first -= 1
+        label = f"{direction} {label}"
+    area = Place(name=label, lat=place.lat + dlat, lon=place.lon + dlon, precision=2, kind="countryside",
+                 admin1=place.admin1, country=place.country, radius_km=30.0, source="derived")  # fmt: skip
+    return area, first, end
+
+
+@stage("dates", 1, requires=["body", "published", "dateline"], assigns=["dates"])
+def dates(doc: Doc, res: Resources) -> None:
+    line = doc.dateline
+    doc.dates = [
+        d for d in find_dates(doc.body, doc.published) if line is None or d.start >= line.end
+    ]
+
+
+@stage("weapons", 1, requires=["body"], assigns=["weapons"])
+def weapons(doc: Doc, res: Resources) -> None:
+    doc.weapons = sorted(
+        (Match(m.start(), m.end(), name, 0.8, kind="weapon") for name, pattern in WEAPON_PATTERNS
+         for m in pattern.finditer(doc.body)),
+        key=lambda m: m.start,
+    )  # fmt: skip
+
+
+@stage("casualties", 1, requires=["body"], assigns=["casualties"])
+def casualties(doc: Doc, res: Resources) -> None:
+    doc.casualties = find_casualties(doc.body)
+
+
+@stage("quotes", 1, requires=["body"], assigns=["quotes"])
+def quotes(doc: Doc, res: Resources) -> None:
+    """Who the text says the claim comes from, kept apart from who published the text."""
+    found = []
+    for m in _QUOTE.finditer(doc.body):
+        group = "a" if m.group("a") else "b"
+        who = m.group(group).strip()
+        if who.lower() in ("he", "she", "it", "they", "the", "a"):
+            continue
+        found.append(Match(m.start(group), m.start(group) + len(who), who, 0.7, kind="quote"))
+    doc.quotes = found

@@ -1,0 +1,141 @@
+"""Ingesting texts: store the bytes, read them with an adapter, run the pipeline, keep the reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from truce import scenarios
+from truce.domain.actors import ActorRegistry
+from truce.domain.documents import Channel, DocumentStatus, TextMeta
+from truce.domain.errors import InputRejected, NotFound
+from truce.domain.reports import Report
+from truce.extract.pipeline import StageFailed
+from truce.extract.resources import Resources
+from truce.extract.run import extract
+from truce.gazetteer.load import default_gazetteer
+from truce.intake.adapters import Text, detect_kind, read
+from truce.services.intake import receive_document
+from truce.store.uow import UnitOfWork
+
+CHANNEL_BY_KIND = {"text": Channel.FILE, "html": Channel.HTML, "feed": Channel.FEED, "email": Channel.EMAIL,
+                   "json": Channel.API}  # fmt: skip
+KIND_BY_CHANNEL = {v: k for k, v in CHANNEL_BY_KIND.items()} | {Channel.WEB_FORM: "json"}
+MEDIA_TYPES = {"text": "text/plain", "html": "text/html", "feed": "application/rss+xml",
+               "email": "message/rfc822", "json": "application/json"}  # fmt: skip
+
+
+def resources_for(registry: ActorRegistry | None = None) -> Resources:
+    """The extraction look-ups: the given actor registry (else the Astana scenario's), the gazetteer."""
+    return Resources(registry or scenarios.load("astana-2016").actors, default_gazetteer())
+
+
+def store_resources(uow: UnitOfWork) -> Resources:
+    """Resources built from the actors in the database, or the shipped scenario if there are none."""
+    actors = uow.actors.all()
+    return resources_for(ActorRegistry(actors) if actors else None)
+
+
+@dataclass
+class IngestSummary:
+    document_id: str
+    label: str
+    new_document: bool
+    kind: str
+    texts: int = 0
+    reports: list[Report] = field(default_factory=list)
+    imported: int = 0
+    unchanged: int = 0
+    revised: int = 0
+    dropped: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (f"{self.texts} text(s), {len(self.reports)} report(s): new {self.imported}, "
+                f"unchanged {self.unchanged}, revised {self.revised}")  # fmt: skip
+
+
+def ingest_document(
+    *,
+    uow: UnitOfWork,
+    content: bytes,
+    now: datetime,
+    max_bytes: int,
+    resources: Resources,
+    filename: str | None = None,
+    kind: str | None = None,
+    published: date | None = None,
+    submitter: str | None = None,
+) -> IngestSummary:
+    """Store the document first; then read it, extract reports and store them.
+
+    A document that cannot be read, or that fails in a stage, stays stored with
+    status `failed` and the reason (naming the stage), and can be re-run.
+    """
+    kind = kind or detect_kind(content, filename)
+    document, is_new = receive_document(
+        uow=uow, content=content, media_type=MEDIA_TYPES.get(kind, "application/octet-stream"),
+        channel=CHANNEL_BY_KIND.get(kind, Channel.FILE), now=now, filename=filename,
+        submitter=submitter, max_bytes=max_bytes,
+    )  # fmt: skip
+    label = filename or document.id
+    return _process(uow=uow, document_id=document.id, is_new=is_new, content=content, kind=kind, label=label,
+                    published=published, now=now, resources=resources)  # fmt: skip
+
+
+def rerun_document(*, uow: UnitOfWork, document_id: str, now: datetime, resources: Resources,
+                   published: date | None = None) -> IngestSummary:  # fmt: skip
+    """Read a stored text document again with the current pipeline."""
+    events = uow.documents.intake_events(document_id)
+    if not events:
+        raise NotFound(f"no raw document {document_id}")
+    kind = KIND_BY_CHANNEL.get(events[0].channel)
+    if kind is None:
+        raise InputRejected(
+            f"document {document_id} is a {events[0].channel} data set; use reprocess"
+        )
+    return _process(uow=uow, document_id=document_id, is_new=False, content=uow.documents.content(document_id),
+                    kind=kind, label=events[0].filename or document_id, published=published, now=now,
+                    resources=resources)  # fmt: skip
+
+
+def _process(*, uow: UnitOfWork, document_id: str, is_new: bool, content: bytes, kind: str, label: str,
+             published: date | None, now: datetime, resources: Resources) -> IngestSummary:  # fmt: skip
+    summary = IngestSummary(document_id=document_id, label=label, new_document=is_new, kind=kind)
+    meta = TextMeta(label=label, published=published, document_id=document_id)
+    try:
+        texts = read(content, kind=kind, label=label, meta=meta)
+        reports = []
+        for number, text in enumerate(texts, start=1):
+            reports += _extract_text(text, number, document_id, resources, summary)
+    except (InputRejected, StageFailed) as exc:
+        uow.documents.set_status(document_id, DocumentStatus.FAILED, str(exc))
+        uow.commit()
+        raise
+    summary.texts = len(texts)
+    summary.reports = reports
+    if reports:
+        outcomes = uow.reports.add_many(reports, now)
+        summary.imported, summary.unchanged = outcomes.count("new"), outcomes.count("unchanged")
+        summary.revised = outcomes.count("revised")
+    detail = summary.line()
+    if summary.dropped:
+        detail += "; not events: " + "; ".join(summary.dropped[:10])
+    uow.documents.set_status(document_id, DocumentStatus.PROCESSED, detail)
+    uow.commit()
+    return summary
+
+
+def _extract_text(text: Text, number: int, document_id: str, resources: Resources,
+                  summary: IngestSummary) -> list[Report]:  # fmt: skip
+    part = text.part or f"text-{number}"
+    meta = replace(text.meta, document_id=f"{document_id}:{part}")
+    doc = extract(text.text, meta, resources)
+    summary.dropped += [
+        f"{doc.body[m.start : m.end]!r}: {why}" for m, why in doc.dropped if m.start >= 0
+    ]
+    return [r.model_copy(update={"document_id": document_id}) for r in doc.reports]
+
+
+def extract_texts(items: list[tuple[str, TextMeta]], resources: Resources) -> list[list[Report]]:
+    """The pipeline over texts without storing anything (for `truce extract`)."""
+    return [list(extract(text, meta, resources).reports) for text, meta in items]
