@@ -11,8 +11,8 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 # A word: letters or digits (any script), with inner apostrophes ("Dar'a", "Ma'arrat").
-_WORD = re.compile(r"[^\W_]+(?:['’ʿʾ`][^\W_]+)*")
-_MARKS = re.compile(r"['’ʿʾ`]")
+_WORD = re.compile(r"[^\W_]+(?:['’‘ʿʾ`][^\W_]+)*")
+_MARKS = re.compile(r"['’‘ʿʾ`]")
 
 
 @dataclass(frozen=True)

@@ -48,13 +48,17 @@ def build_report(doc: Doc, event: Event, number: int, language: str) -> Report |
             )
 
     actors: list[ActorRole] = []
-    for role, matches in (
-        (ActorRoleKind.PERPETRATOR, event.perpetrators),
-        (ActorRoleKind.TARGET, event.targets),
+    targets = sorted(event.targets, key=lambda m: (m.value.side != "civilians", m.start)) if (
+        event.event_type == "Violence against civilians") else sorted(event.targets, key=lambda m: m.start)  # fmt: skip
+    # The first actor on each side of the event is its actor; the others are associated, as in ACLED.
+    for main, extra, matches in (
+        (ActorRoleKind.PERPETRATOR, ActorRoleKind.ASSOCIATED_A, event.perpetrators),
+        (ActorRoleKind.TARGET, ActorRoleKind.ASSOCIATED_B, targets),
     ):
-        for m in matches:
+        for k, m in enumerate(matches):
             ref = m.value
             mark(f"actors.{len(actors)}", m, m.score)
+            role = main if k == 0 else extra
             actors.append(
                 ActorRole(
                     name=ref.name, role=role, actor_id=ref.actor_id, inter=ref.inter, side=ref.side

@@ -13,14 +13,13 @@ from truce.extract.lexicon import CIVILIAN_NOUNS, FIGHTER_NOUNS, NUMBER_WORDS, V
 _WORDS = sorted([*NUMBER_WORDS, *VAGUE_NUMBERS], key=len, reverse=True)
 _NUM = (r"\b(?:(?:at least|at most|some|about|around|nearly|almost|approximately|more than|over|up to|"
         r"as many as|another|a further|an estimated)\s+)?(?:\d{1,4}|" + "|".join(map(re.escape, _WORDS)) + r")")  # fmt: skip
-_ADJ = (
-    r"(?:(?:other|more|further|local|syrian|regime|government|pro-government|pro-regime|rebel|opposition|"
-    r"iranian|russian|turkish|kurdish|is|isis|hts|jfs|sdf|fsa|army|of the|of their|from (?:both|each) sides?|"
-    r"young|little|[a-z]+-year-old)\s+){0,3}"
-)
-_GROUP = rf"(?P<group>{CIVILIAN_NOUNS}|{FIGHTER_NOUNS})"
+# Up to three words between the number and the noun: "3 Turkish soldiers", "12 ISIL fighters".
+_ADJ = r"(?:(?!(?:were|was|and|in|on|at|by|near)\b)[\w'’-]+\s+){0,3}?"
+# After the noun: "fighters from both sides", "members of one family".
+_AFTER = r"(?:\s+(?:from|of|on) (?:both|each|either|the two|all) sides?|\s+from (?:the )?[\w-]+ (?:sides?|factions?|forces))?"
+_GROUP = rf"(?P<group>{CIVILIAN_NOUNS}|{FIGHTER_NOUNS}){_AFTER}"
 _ITEM = rf"{_NUM}\s+(?:of\s+)?{_ADJ}(?:{CIVILIAN_NOUNS}|{FIGHTER_NOUNS})"
-_AUX = r"(?:\s*\b(?:were|was|have been|has been|had been|are|is|reportedly|also|all|been|being|later|in total)\b)*"
+_AUX = r"(?:\s*\b(?:were|was|have been|has been|had been|are|is|reportedly|reported|said to have been|also|all|been|being|later|in total|confirmed)\b)*"
 _KILLED = r"killed|dead|died|slain|lost their lives|perished|executed|shot dead"
 _INJURED = r"wounded|injured|hurt|maimed"
 
@@ -29,7 +28,8 @@ _PATTERNS = tuple(
     for name, pattern in (
         ("list", rf"(?P<list>{_ITEM}(?:\s*,\s*{_ITEM})*,?\s+and\s+{_ITEM}){_AUX}\s+(?P<verb>{_KILLED}|{_INJURED})\b"),
         ("subject", rf"(?P<num>{_NUM})(?:\s+(?:of\s+)?{_ADJ}{_GROUP})?{_AUX}\s*(?:,[^,.]{{0,40}},\s*)?{_AUX}\s*(?P<verb>{_KILLED}|{_INJURED})\b"),
-        ("object", rf"\b(?P<verb>killing|killed|wounding|wounded|injuring|injured|left|leaving)\s+(?:at least\s+)?"
+        ("object", rf"\b(?P<verb>killing|killed|wounding|wounded|injuring|injured|left|leaving|executed|executing|"
+                   rf"shot dead|shooting dead)\s+(?:at least\s+)?"
                    rf"(?P<num>{_NUM})(?:\s+(?:of\s+)?{_ADJ}{_GROUP})?(?P<dead>\s+(?:dead|injured|wounded))?\b"),
         ("toll", rf"\b(?:death toll|toll|fatalities|deaths)\s+(?:\w+\s+){{0,3}}?(?:rose|climbed|reached|stood|stands|"
                  rf"increased|was|is|at|to|of)\s+(?:at\s+|to\s+)?(?P<num>{_NUM})\b"),

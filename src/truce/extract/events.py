@@ -68,15 +68,52 @@ def classify(doc: Doc, index: int) -> tuple[Match, str, bool] | None:
             asserted.append((match, sub))
     if not asserted:
         return None
-    territory = any(sub == TERRITORY for _, sub in asserted)
-    ranked = sorted((m_s for m_s in asserted if m_s[1] != TERRITORY), key=lambda ms: _RANK[ms[1]])
+    territory = [m for m, sub in asserted if sub == TERRITORY]
+    main = [
+        (m, sub)
+        for m, sub in asserted
+        if sub != TERRITORY and not _subordinate(sentence, m.start - start, asserted, start)
+    ]
+    ranked = sorted(
+        main or [ms for ms in asserted if ms[1] != TERRITORY], key=lambda ms: _rank(ms[1])
+    )
+    if territory and _only_positions(sentence, territory[0].end - start):
+        territory = []  # taking "positions" or "checkpoints" is fighting, not a change of control
     if not ranked:
-        return asserted[0][0], "Armed clash", True
+        return (territory[0], "Armed clash", True) if territory else None
     match, sub = ranked[0]
-    if territory and SUB_EVENT_TO_EVENT[sub] in _VIOLENT | {"Strategic developments"}:
-        territory_match = next(m for m, s in asserted if s == TERRITORY)
-        return territory_match, "Armed clash", True
+    if territory:
+        if SUB_EVENT_TO_EVENT[sub] in _VIOLENT:
+            return territory[0], "Armed clash", True
+        return territory[0], "Non-violent transfer of territory", False
     return match, sub, False
+
+
+def _rank(sub: str) -> tuple[int, int]:
+    # Within strategic developments a transfer of territory is the act itself; the deal behind it ranks after.
+    if sub == "Non-violent transfer of territory":
+        return _RANK["Agreement"][0], -1
+    return _RANK[sub]
+
+
+_AFTER = re.compile(r"\b(?:after|following|amid|since|ahead of|before|as part of|in response to|in retaliation for)\b",
+                    re.IGNORECASE)  # fmt: skip
+_POSITIONS = re.compile(r"^\s*(?:[\w'-]+\s+){0,3}(?:positions?|checkpoints?|points?|posts?|outposts?|barricades?)\b",
+                        re.IGNORECASE)  # fmt: skip
+
+
+def _subordinate(sentence: str, offset: int, triggers: list[tuple[Match, str]], start: int) -> bool:
+    """A trigger inside an "after ..."/"amid ..." clause that follows the main act is context."""
+    cue = None
+    for m in _AFTER.finditer(sentence, 0, offset):
+        cue = m
+    if cue is None:
+        return False
+    return any(t.start - start < cue.start() for t, _ in triggers)
+
+
+def _only_positions(sentence: str, offset: int) -> bool:
+    return bool(_POSITIONS.match(sentence[offset:]))
 
 
 def _is_background(doc: Doc, index: int) -> bool:

@@ -22,7 +22,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"exchanged? fire",
         r"gun ?battles?",
         r"ambush(?:ed|es)?",
-        r"offensive",
+        r"(?:launched|began|started|continued|resumed|renewed|mounted|pressed) (?:an? |the |their |its )?(?:[\w'-]+ ){0,3}offensive",
+        r"offensive (?:on|against|to (?:take|capture|retake|seize))",
         r"counter-?attack(?:s|ed)?",
         r"repelled",
         r"repulsed",
@@ -30,9 +31,9 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"attempted to (?:advance|storm|infiltrate)",
         r"stormed",
         r"assault(?:ed)? on",
-        r"launched an (?:attack|assault)",
-        r"attacked (?:\w+ ){0,3}positions?",
-        r"attack(?:s|ed)? on (?:\w+ ){0,3}(?:positions?|checkpoints?|posts?|barracks|base)",
+        r"launched an? (?:\w+ )?(?:attack|assault)",
+        r"attack(?:s|ed)?(?: on)? (?:[\w'-]+ ){0,4}(?:positions?|checkpoints?|posts?|barracks|bases?|headquarters|"
+        r"points?|fortifications|frontlines?|front lines?)",
         r"infighting",
         r"confrontations?",
         r"heavy fighting",
@@ -54,6 +55,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"took over",
         r"advanced (?:into|on)",
         r"entered the (?:town|village|city|neighbourhood|district)",
+        r"took (?:[\w'-]+ ){0,3}(?:building blocks|blocks|villages?|towns?|hills?|positions|areas?|neighbourhoods?|"
+        r"districts?|points|farms|checkpoints)",
         r"fell to",
         r"gained control",
         r"taken control",
@@ -140,7 +143,9 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"murder(?:ed|s)?",
         r"massacre",
         r"tortured to death",
-        r"opened fire on (?:civilians|residents|a car|a bus)",
+        r"opened fire (?:on|at)",
+        r"attacked",
+        r"attacks? on",
         r"killed by (?:a )?sniper",
         r"sniper killed",
         r"shot and killed",
@@ -174,8 +179,11 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"sit-in",
     ),
     "Agreement": (
-        r"(?:cease-?fire|truce|deal|agreement|accord|memorandum) (?:was |has been |had been )?"
-        r"(?:reached|signed|agreed|brokered|struck|concluded|endorsed|announced|took effect|came into (?:force|effect))",
+        r"(?:cease-?fire|truce|deal|agreement|accord|memorandum)(?:\s+[\w'-]+){0,6}?\s+(?:was |has been |had been )?"
+        r"(?:reached|signed|agreed|brokered|struck|concluded|endorsed|announced|took effect|came into (?:force|effect)|"
+        r"went into effect|entered into force)",
+        r"agreed (?:that|to|on|upon)",
+        r"under (?:a|an|the) (?:[\w-]+ ){0,2}(?:deal|agreement|arrangement)",
         r"(?:reached|signed|agreed|brokered|struck|concluded|endorsed?|announced|backed) (?:an? |the )?(?:\w+ ){0,3}"
         r"(?:cease-?fire|truce|deal|agreement|accord|memorandum)",
         r"endorse[sd]? (?:\w+ ){0,3}(?:cease-?fire|truce|deal)",
@@ -190,9 +198,13 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "Non-violent transfer of territory": (
         r"handed over (?:control|the town|positions)",
-        r"withdrew from",
+        r"withdrew",
+        r"withdrawal",
         r"evacuated from",
         r"pulled out of",
+        r"raised the (?:\w+ )?flag",
+        r"bussed (?:out|to)",
+        r"left (?:the area|the town|for)",
     ),
     "Looting/property destruction": (
         r"loot(?:ed|ing)",
@@ -202,8 +214,13 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "Change to group/activity": (
         r"merged (?:into|with)",
+        r"merger",
         r"announced the formation",
         r"formed a new (?:group|coalition|alliance)",
+        r"(?:had |have )?joined (?:the ranks of )?(?=[A-Z])",
+        r"defected to",
+        r"dissolved (?:itself|themselves)",
+        r"pledged allegiance",
     ),
 }
 
@@ -224,7 +241,7 @@ HEDGE = re.compile(
     r"vow(?:ed|s)? to|would|could|might|may|if|unless|in case|in the event|any (?:attack|violation|advance)|"
     r"plan(?:s|ned|ning)? to|intend(?:s|ed)? to|prepar(?:ing|es|ed) (?:for|to)|aim(?:s|ed)? to|"
     r"call(?:ed|s)? (?:on|for)|urg(?:ed|es|ing)|should|must|to prevent|to avoid|capable of|"
-    r"fears? (?:of|that)|risk of|possible)\b",
+    r"fears? (?:of|that)|risk of|possible|to be|demand(?:ed|s)?|ask(?:ed|s)? for)\b",
     re.IGNORECASE,
 )
 # Words showing the sentence is about the truce itself, not a violent act.
@@ -262,7 +279,12 @@ GENERIC_ACTORS: tuple[tuple[str, str | None, str], ...] = (
     ("armed groups", None, "Armed groups"), ("illegal armed groups", None, "Armed groups"),
     ("militants", None, "Militants"), ("terrorists", None, "Terrorists"), ("terrorist groups", None, "Terrorists"),
     ("jihadists", "excluded", "Jihadist groups"), ("jihadist groups", "excluded", "Jihadist groups"),
-    ("gunmen", None, "Unidentified gunmen"), ("unidentified gunmen", None, "Unidentified gunmen"),
+    ("gunmen", None, "Unidentified gunmen"),
+    ("unidentified perpetrators", None, "Unidentified armed group"),
+    ("unknown perpetrators", None, "Unidentified armed group"),
+    ("unidentified assailants", None, "Unidentified armed group"),
+    ("unknown assailants", None, "Unidentified armed group"),
+    ("regime", "government", "Military Forces of Syria (2000-)"), ("unidentified gunmen", None, "Unidentified gunmen"),
     ("unknown gunmen", None, "Unidentified gunmen"), ("armed men", None, "Unidentified gunmen"),
     ("government", "government", "Government forces"), ("the army", "government", "Government forces"),
     ("army", "government", "Government forces"), ("troops", "government", "Government forces"),

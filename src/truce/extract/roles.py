@@ -11,7 +11,13 @@ from truce.extract.doc import DateMatch, Doc, Event, Match
 from truce.extract.pipeline import stage
 from truce.extract.resources import ActorRef, Resources
 
-_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+_BY = re.compile(
+    r"\b(?:by|attributed to|blamed on|identified as|carried out by)\s+(?:the\s+)?$", re.IGNORECASE
+)
+# An actor followed by a verb of saying is the source of a claim, not a party to the event.
+_SAYS = re.compile(r"^\s*(?:\w+\s+)?(?:said|says|reported|reports|claimed|claims|accused|denied|described|cited|"
+                   r"called|presented|treated|stated|announced|told|confirmed|insisted|argued|blamed|disputed)\b",
+                   re.IGNORECASE)  # fmt: skip
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _AGAINST = re.compile(r"\b(?:on|against|targeting|targeted|at|with|hit|struck|shelled|bombed|attacked|"
                       r"pounded|killing|killed|of)\s+(?:the\s+|a\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
@@ -31,9 +37,7 @@ def roles(doc: Doc, res: Resources) -> None:
         for index in event.sentences:
             _roles_in_sentence(doc, event, index, quoted)
         if event.event_type == "Strategic developments":
-            # Parties to an agreement or talks act together: all of them are actors of it.
-            event.perpetrators = _dedupe(event.perpetrators + event.targets)
-            event.targets = []
+            _agreement_roles(event)
         event.casualties = [c for i in event.sentences for c in doc.in_sentence(doc.casualties, i)]
         event.weapons = [w for i in event.sentences for w in doc.in_sentence(doc.weapons, i)]
         quotes = [q for i in event.sentences for q in doc.in_sentence(doc.quotes, i)]
@@ -44,6 +48,12 @@ def roles(doc: Doc, res: Resources) -> None:
             first = event.casualties[0]
             event.targets.append(Match(first.start, first.end, ActorRef("Civilians", _CIVILIAN_SIDE, generic=True),
                                        0.6, kind="actor"))  # fmt: skip
+        if event.event_type == "Violence against civilians" and not any(
+            t.value.side == _CIVILIAN_SIDE for t in event.targets
+        ):
+            # ACLED's violence against civilians has civilians as its target by definition.
+            event.targets.insert(0, Match(event.trigger.start, event.trigger.end,
+                                          ActorRef("Civilians", _CIVILIAN_SIDE, generic=True), 0.5, kind="actor"))  # fmt: skip
         _settle_sub_type(event)
         _fallbacks(doc, event)
 
@@ -51,8 +61,13 @@ def roles(doc: Doc, res: Resources) -> None:
 def _roles_in_sentence(doc: Doc, event: Event, index: int, quoted: list[tuple[int, int]]) -> None:
     start, _ = doc.sentences[index]
     trigger_at = event.trigger.start if event.trigger.start >= start else start
-    mentions = [m for m in doc.in_sentence(doc.actors, index)
-                if not any(qs <= m.start < qe for qs, qe in quoted)]  # fmt: skip
+    casualty_spans = [(c.start, c.end) for c in doc.in_sentence(doc.casualties, index)]
+    mentions = [
+        m for m in doc.in_sentence(doc.actors, index)
+        if not any(qs <= m.start < qe for qs, qe in quoted)
+        and not (m.value.side != _CIVILIAN_SIDE and any(cs <= m.start < ce for cs, ce in casualty_spans))
+        and not _SAYS.match(doc.body[m.end : m.end + 30])
+    ]  # fmt: skip
     known = {(m.start, m.end) for m in event.perpetrators + event.targets}
     for k, m in enumerate(mentions):
         if (m.start, m.end) in known:
@@ -81,11 +96,24 @@ def _roles_in_sentence(doc: Doc, event: Event, index: int, quoted: list[tuple[in
         elif _AGAINST.search(before) or m.start > trigger_at:
             event.targets.append(m)
         known.add((m.start, m.end))
-    # One perpetrator per side is enough; keep the first named.
     event.perpetrators = _dedupe(event.perpetrators)
     event.targets = [
         t for t in _dedupe(event.targets) if all(t.value != p.value for p in event.perpetrators)
     ]
+
+
+def _agreement_roles(event: Event) -> None:
+    """ACLED codes an agreement between two sides with one as actor 1 and the other as actor 2."""
+    everyone = _dedupe(sorted(event.perpetrators + event.targets, key=lambda m: m.start))
+    if not everyone:
+        return
+    first = everyone[0]
+    other = [m for m in everyone[1:] if m.value.side != first.value.side]
+    if event.sub_event_type == "Agreement" and other:
+        event.perpetrators = [first, *[m for m in everyone[1:] if m is not other[0]]]
+        event.targets = [other[0]]
+    else:
+        event.perpetrators, event.targets = everyone, []
 
 
 def _dedupe(items: list[Match]) -> list[Match]:
@@ -99,19 +127,29 @@ def _dedupe(items: list[Match]) -> list[Match]:
 
 
 def _settle_sub_type(event: Event) -> None:
-    """Sub-types that depend on who acted: territory changes, and attacks on armed men."""
+    """Sub-types that depend on who acted: territory changes, attacks, arrests."""
     sides = {p.value.side for p in event.perpetrators}
     if event.territory and event.event_type == "Battles":
         if "government" in sides:
             event.sub_event_type = "Government regains territory"
         elif sides - {None}:
             event.sub_event_type = "Non-state actor overtakes territory"
-    if (
-        event.sub_event_type == "Attack"
-        and event.targets
-        and all(t.value.side not in (_CIVILIAN_SIDE, None) for t in event.targets)
-    ):
-        event.event_type, event.sub_event_type = "Battles", "Armed clash"
+    if event.sub_event_type == "Attack":
+        armed_targets = bool(event.targets) and all(
+            t.value.side not in (_CIVILIAN_SIDE, None) for t in event.targets
+        )
+        fighters_only = not event.targets and any(c.group == "fighters" for c in event.casualties)
+        civilians_hit = any(
+            c.group == "civilians" and not c.none_reported for c in event.casualties
+        )
+        if (armed_targets or fighters_only) and not civilians_hit:
+            event.event_type, event.sub_event_type = "Battles", "Armed clash"
+    if event.sub_event_type == "Arrests" and sides and "government" not in sides:
+        # ACLED: arrests are made by state forces; others who detain people abduct them.
+        event.event_type, event.sub_event_type = (
+            "Violence against civilians",
+            "Abduction/forced disappearance",
+        )
 
 
 def _nearest_quote(doc: Doc, event: Event) -> Match | None:

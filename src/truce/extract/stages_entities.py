@@ -18,8 +18,10 @@ _NATIONAL_FORCES = {"russian": "rus-military", "russia": "rus-military", "syrian
                     "regime": "syr-military", "turkish": "tur-military", "turkey": "tur-military",
                     "iranian": "irn-military", "israeli": "isr-military", "american": "us-military",
                     "us": "us-military", "u": "us-military"}  # fmt: skip
-_FORCE_NOUNS = {"forces", "troops", "army", "warplanes", "jets", "aircraft", "planes", "helicopters",
-                "artillery", "strikes", "airstrikes", "raids", "soldiers", "military", "drones", "tanks",
+_FORCE_NOUNS = {"helicopter", "warplane", "jet", "plane", "drone", "tank", "soldier", "guards", "police",
+                "gendarmerie", "border", "strike", "airstrike", "troop", "militias", "militia", "artillery",
+                "forces", "troops", "army", "warplanes", "jets", "aircraft", "planes", "helicopters",
+                "strikes", "airstrikes", "raids", "soldiers", "military", "drones", "tanks",
                 "air", "navy", "gunships", "bombers", "fighter"}  # fmt: skip
 _AREA_WORDS = {
     "countryside",
@@ -45,30 +47,46 @@ _QUOTE = re.compile(
 @stage("actors", 1, requires=["body"], assigns=["actors"])
 def actors(doc: Doc, res: Resources) -> None:
     toks = tokens(doc.body)
-    found: list[Match] = []
-    covered: set[int] = set()
+    found: dict[int, tuple[int, Match]] = {}  # first token -> (end token, match)
     for first, end, refs in res.actor_matcher.find(toks):
         ref = refs[0]
         score = 0.6 if ref.generic else (0.95 if len(refs) == 1 else 0.6)
-        found.append(Match(toks[first].start, toks[end - 1].end, ref, score, kind="actor"))
-        covered.update(range(first, end))
-    found += _national_forces(toks, covered, res)
-    doc.actors = sorted(found, key=lambda m: m.start)
+        found[first] = (end, Match(toks[first].start, toks[end - 1].end, ref, score, kind="actor"))
+    for first, end, match in _national_forces(toks, found, res):
+        # "regime helicopters": the nationality names the force a bare "helicopters" would not.
+        for k in [k for k, (e, m) in found.items() if first <= k < end and m.value.generic]:
+            del found[k]
+        if not any(k < end and first < e for k, (e, _) in found.items()):
+            found[first] = (end, match)
+    doc.actors = sorted((m for _, m in found.values()), key=lambda m: m.start)
 
 
-def _national_forces(toks: list[Token], covered: set[int], res: Resources) -> list[Match]:
+def _national_forces(toks: list[Token], found: dict[int, tuple[int, Match]],
+                     res: Resources) -> list[tuple[int, int, Match]]:  # fmt: skip
+    registered = {k for k, (e, m) in found.items() if not m.value.generic for k in range(k, e)}
     out = []
     for i, tok in enumerate(toks[:-1]):
         actor_id = _NATIONAL_FORCES.get(tok.key)
-        if actor_id is None or i in covered:
+        if actor_id is None or i in registered:
             continue
-        for j in (i + 1, i + 2):
-            if j < len(toks) and toks[j].key in _FORCE_NOUNS and j not in covered:
+        # "Russian warplanes", "regime border guards", "Russian and Turkish aircraft"
+        for j in range(i + 1, min(i + 5, len(toks))):
+            if toks[j].key in _FORCE_NOUNS and j not in registered:
                 actor = res.registry.get(actor_id)
                 if actor is not None:
                     ref = ActorRef(name=actor.name, side=res.registry.side_of(actor.id), actor_id=actor.id,
                                    inter=actor.inter)  # fmt: skip
-                    out.append(Match(tok.start, toks[j].end, ref, 0.8, kind="actor"))
+                    end = i + 1 if toks[i + 1].key == "and" else j + 1
+                    out.append(
+                        (i, end, Match(tok.start, toks[end - 1].end, ref, 0.8, kind="actor"))
+                    )
+                break
+            if toks[j].key not in _NATIONAL_FORCES and toks[j].key not in (
+                "and",
+                "border",
+                "air",
+                "special",
+            ):
                 break
     return out
 

@@ -36,11 +36,12 @@ def admin_places() -> tuple[list[Place], dict[str, str]]:
 def truce_places() -> list[Place]:
     out = []
     for p in _data("places.json"):
+        # "Manshiyeh (Daraa)": the qualifier tells same-named places apart; the name is "Manshiyeh".
         out.append(Place(
-            name=p["name"], lat=p["lat"], lon=p["lon"], precision=p["precision"], kind=p["kind"],
-            admin1=p.get("admin1"), admin2=p.get("admin2"), country=p.get("country") or "SYR",
+            name=p["name"].split(" (")[0].strip(), lat=p["lat"], lon=p["lon"], precision=p["precision"],
+            kind=p["kind"], admin1=p.get("admin1"), admin2=p.get("admin2"), country=p.get("country") or "SYR",
             radius_km=float(p.get("radius_km") or 2.0), parent=p.get("parent"),
-            aliases=tuple(p.get("aliases") or ()), source="truce",
+            aliases=tuple(dict.fromkeys([p["name"], *(p.get("aliases") or ())])), source="truce",
         ))  # fmt: skip
     return out
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from truce.domain.geo import haversine_km
-from truce.text import PhraseMatcher, Token, fold
+from truce.text import PhraseMatcher, Token, phrase_key
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,15 @@ class Gazetteer:
         entries: list[tuple[str, Place]] = []
         by_key: dict[str, list[Place]] = {}
         for place in places:
-            twins = [p for p in by_key.get(fold(place.name), ()) if _same(p, place)]
-            if twins:
+            spellings = _spellings(place)
+            if any(_same(p, place) for name in spellings for p in by_key.get(_key(name), ())):
                 continue  # the same place from a second source
             self.places.append(place)
-            for name in (place.name, *place.aliases):
+            for name in spellings:
                 entries.append((name, place))
-                by_key.setdefault(fold(name), []).append(place)
+                listed = by_key.setdefault(_key(name), [])
+                if place not in listed:
+                    listed.append(place)
         self.matcher: PhraseMatcher[Place] = PhraseMatcher(entries)
         self._by_key = by_key
         self.governorates = {
@@ -57,17 +60,36 @@ class Gazetteer:
 
     def lookup(self, name: str) -> list[Place]:
         """Exact (folded) lookup of one name; several places may share it."""
-        key = " ".join(fold(part) for part in name.replace("-", " ").split())
-        return list(self._by_key.get(key, ()))
+        return list(self._by_key.get(_key(name), ()))
 
     def find(self, toks: list[Token]) -> list[tuple[int, int, list[Place]]]:
         return list(self.matcher.find(toks))
 
 
 def _same(a: Place, b: Place) -> bool:
-    return a.country == b.country and haversine_km(a.lat, a.lon, b.lat, b.lon) < max(
-        5.0, a.radius_km
-    )
+    """Two records of one place: same country, both areas or both places, and close together."""
+    if a.is_admin_area != b.is_admin_area or a.country != b.country:
+        return False
+    return haversine_km(a.lat, a.lon, b.lat, b.lon) < max(5.0, min(a.radius_km, b.radius_km))
+
+
+def _key(name: str) -> str:
+    return " ".join(phrase_key(name))
+
+
+_ARTICLE = re.compile(r"^(?:al|el|ad|ash|as|at|ar|az|an|adh)[- ]", re.IGNORECASE)
+
+
+def _spellings(place: Place) -> list[str]:
+    """Every name of a place, plus each without a "(Daraa)" qualifier or an "al-" article."""
+    names = []
+    for name in (place.name, *place.aliases):
+        names.append(name)
+        bare = name.split(" (")[0].strip()
+        names.append(bare)
+        if _ARTICLE.match(bare) and len(bare) > 6:
+            names.append(_ARTICLE.sub("", bare))
+    return list(dict.fromkeys(names))
 
 
 def choose(
