@@ -35,11 +35,40 @@ def fold(word: str) -> str:
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
 
 
+# Transliterations of the Arabic article: "ash-Sham", "ez-Zor", "Ar Raqqah" are all "al".
+_ARTICLES = {
+    "al",
+    "el",
+    "ad",
+    "ed",
+    "adh",
+    "ar",
+    "er",
+    "as",
+    "es",
+    "ash",
+    "esh",
+    "at",
+    "et",
+    "az",
+    "ez",
+    "an",
+    "en",
+    "ul",
+}
+
+
 def tokens(text: str) -> list[Token]:
     out = []
     for m in _WORD.finditer(text):
         word = m.group()
         end = m.end()
+        if (word.lower() in _ARTICLES and text[end : end + 1] in ("-", "‑")) or (
+            word in ("Al", "El", "Ar", "As", "Ash", "Ad", "Az", "At", "An")
+            and text[end : end + 1] == " "
+        ):
+            out.append(Token(m.start(), end, "al", True))
+            continue
         if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
             word, end = word[:-2], end - 2  # possessive: "regime's" -> "regime"
         first = word[0]
@@ -49,8 +78,8 @@ def tokens(text: str) -> list[Token]:
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
-    """The token keys of a phrase, with hyphens and "al-" prefixes split like the text's."""
-    return tuple(t.key for t in tokens(phrase.replace("-", " ")))
+    """The token keys of a phrase, split and folded exactly as a text's are."""
+    return tuple(t.key for t in tokens(phrase))
 
 
 class PhraseMatcher(Generic[T]):

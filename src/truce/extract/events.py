@@ -53,7 +53,7 @@ def classify(doc: Doc, index: int) -> tuple[Match, str, bool] | None:
     """The sentence's event kind by ACLED precedence, or None (with the reason recorded)."""
     start, end = doc.sentences[index]
     sentence = doc.body[start:end]
-    triggers = _triggers(doc, index)
+    triggers = [t for t in _triggers(doc, index) if not _counted(sentence, t[0].start - start)]
     if not triggers:
         return None
     if NEGATION.search(sentence):
@@ -87,6 +87,18 @@ def classify(doc: Doc, index: int) -> tuple[Match, str, bool] | None:
             return territory[0], "Armed clash", True
         return territory[0], "Non-violent transfer of territory", False
     return match, sub, False
+
+
+_COUNT_BEFORE = re.compile(
+    r"(?<![\d,])(?!(?:19|20)\d\d\b)(?:\d+(?:,\d{3})*|dozens of|hundreds of|scores of|tens of)\s+(?:[a-z-]+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _counted(sentence: str, offset: int) -> bool:
+    """ "About 90 explosions", "31 air strikes": a tally of many, not one event."""
+    word = sentence[offset:].split(" ", 1)[0].rstrip(".,;:")
+    return word.endswith("s") and bool(_COUNT_BEFORE.search(sentence[max(0, offset - 30) : offset]))
 
 
 def _rank(sub: str) -> tuple[int, int]:
@@ -147,11 +159,19 @@ def _event_place(doc: Doc, index: int) -> Match | None:
     return min(candidates, key=lambda m: (m.value.precision, m.start))
 
 
+_SAME_DAY = re.compile(r"\b(?:the same day|that day|on the same day|the following day|the next day|a day later|"
+                       r"the previous day|a day earlier|the day before)\b", re.IGNORECASE)  # fmt: skip
+_SHIFT = {"following": 1, "next": 1, "later": 1, "previous": -1, "earlier": -1, "before": -1}
+
+
 @stage("events", 1, requires=["sentences", "actors", "places", "dates", "casualties", "published"],
        assigns=["events"])  # fmt: skip
 def events(doc: Doc, res: Resources) -> None:
     found: list[Event] = []
+    headline = _headline(doc)
     for index in range(len(doc.sentences)):
+        if headline is not None and doc.sentences[index][0] < headline:
+            continue  # a headline restates the story's events; the body tells them
         kind = classify(doc, index)
         if kind is None:
             _attach_follow_up(doc, found, index)
@@ -160,18 +180,53 @@ def events(doc: Doc, res: Resources) -> None:
         if _is_background(doc, index):
             doc.dropped.append((trigger, "background (an earlier event)"))
             continue
+        date = _event_date(doc, index) or _relative_to_previous(doc, index, found)
         event = Event(sentences=[index], trigger=trigger, event_type=SUB_EVENT_TO_EVENT[sub],
                       sub_event_type=sub, score=0.75, territory=territory,
-                      place=_event_place(doc, index), date=_event_date(doc, index))  # fmt: skip
+                      place=_event_place(doc, index), date=date)  # fmt: skip
         if not _has_substance(doc, event, index):
             doc.dropped.append((trigger, "no place, actor or casualty: commentary, not an event"))
             continue
-        previous = found[-1] if found else None
-        if previous is not None and _same_event(previous, event):
-            _merge(previous, event)
+        if _stale_agreement(doc, event):
+            doc.dropped.append((trigger, "an agreement told as background, not news"))
+            continue
+        earlier = _earlier_report_of(found, event)
+        if earlier is not None:
+            _merge(earlier, event)
         else:
             found.append(event)
     doc.events = found
+
+
+def _headline(doc: Doc) -> int | None:
+    """The end of a headline paragraph: short, first, and not a sentence."""
+    if len(doc.paragraphs) < 2:
+        return None
+    start, end = doc.paragraphs[0]
+    text = doc.body[start:end].strip()
+    if len(text.split()) <= 25 and not re.search(r"[.!?]['\"”’)]*$", text):
+        return end
+    return None
+
+
+def _relative_to_previous(doc: Doc, index: int, found: list[Event]) -> DateMatch | None:
+    """ "The same day", "the next day": a date told against the event before."""
+    start, end = doc.sentences[index]
+    cue = _SAME_DAY.search(doc.body, start, end)
+    if cue is None or not found or found[-1].date is None:
+        return None
+    shift = next((v for k, v in _SHIFT.items() if k in cue.group().lower()), 0)
+    base = found[-1].date
+    day = base.date_start + timedelta(days=shift)
+    return DateMatch(
+        cue.start(), cue.end(), day, day, base.precision, base.score * 0.9, relative=True
+    )
+
+
+def _stale_agreement(doc: Doc, event: Event) -> bool:
+    if event.event_type != "Strategic developments" or doc.published is None or event.date is None:
+        return False
+    return abs((doc.published - event.date.date_start).days) > 10
 
 
 def _has_substance(doc: Doc, event: Event, index: int) -> bool:
@@ -190,20 +245,46 @@ def _attach_follow_up(doc: Doc, found: list[Event], index: int) -> None:
         found[-1].sentences.append(index)
 
 
-def _same_event(a: Event, b: Event) -> bool:
-    if a.event_type != b.event_type and not (a.territory or b.territory):
-        if {a.event_type, b.event_type} & {"Strategic developments"}:
-            return False
-        # A strike and the clash it was part of are one event only at one place.
-        if not (a.place and b.place and a.place.value.name == b.place.value.name):
-            return False
-    if a.place and b.place:
-        pa, pb = a.place.value, b.place.value
-        if pa.name != pb.name and haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) > max(
-            15.0, pa.radius_km, pb.radius_km
-        ):
-            return False
-    return not (a.date and b.date and a.date.date_start != b.date.date_start)
+def _earlier_report_of(found: list[Event], event: Event) -> Event | None:
+    """The event this one goes on telling: the one just before (loosely), or any earlier one
+    of the same kind, place and day."""
+    if not found:
+        return None
+    if _compatible(found[-1], event):
+        return found[-1]
+    for earlier in reversed(found[:-1]):
+        if (earlier.sub_event_type == event.sub_event_type and _same_place(earlier, event) is True
+                and earlier.date and event.date and earlier.date.date_start == event.date.date_start):  # fmt: skip
+            return earlier
+    return None
+
+
+def _same_place(a: Event, b: Event) -> bool | None:
+    """True if both name one place (or one lies in the other), False if not, None if unknown."""
+    if a.place is None or b.place is None:
+        return None
+    pa, pb = a.place.value, b.place.value
+    if pa.name == pb.name or pa.parent == pb.name or pb.parent == pa.name:
+        return True
+    wider, narrower = (pa, pb) if pa.radius_km >= pb.radius_km else (pb, pa)
+    return bool(
+        wider.precision >= 2
+        and haversine_km(wider.lat, wider.lon, narrower.lat, narrower.lon) <= wider.radius_km
+    )
+
+
+def _compatible(a: Event, b: Event) -> bool:
+    if a.date and b.date and a.date.date_start != b.date.date_start:
+        return False
+    place = _same_place(a, b)
+    if place is False:
+        return False
+    if a.sub_event_type == b.sub_event_type or a.territory or b.territory:
+        return True
+    if "Strategic developments" in (a.event_type, b.event_type):
+        return False
+    # A strike and the clash it was part of are one event only when told of one place.
+    return place is True
 
 
 def _merge(into: Event, other: Event) -> None:
