@@ -91,8 +91,8 @@ def gold_from_acled(reports: list[Report], registry: ActorRegistry) -> list[Gold
             continue
         actors = []
         for role, kinds in (
-            ("perpetrator", (ActorRoleKind.SIDE_A,)),
-            ("target", (ActorRoleKind.SIDE_B,)),
+            ("perpetrator", (ActorRoleKind.SIDE_A, ActorRoleKind.ASSOCIATED_A)),
+            ("target", (ActorRoleKind.SIDE_B, ActorRoleKind.ASSOCIATED_B)),
         ):
             for actor in report.actors_in(*kinds):
                 known = registry.lookup(actor.name)

@@ -8,7 +8,6 @@ against precision and unmatched gold events against recall.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -88,10 +87,16 @@ def match(reports: list[Report], events: Iterable[GoldEvent]) -> list[tuple[Repo
     return out
 
 
-def _roles(report: Report) -> Counter[tuple[str, str | None]]:
+def _roles(report: Report) -> set[tuple[str, str | None]]:
+    """The (role, side) pairs of a report; associated actors count with their side's role."""
     wanted = {ActorRoleKind.PERPETRATOR: "perpetrator", ActorRoleKind.SIDE_A: "perpetrator",
-              ActorRoleKind.TARGET: "target", ActorRoleKind.SIDE_B: "target"}  # fmt: skip
-    return Counter((wanted[a.role], a.side) for a in report.actors if a.role in wanted)
+              ActorRoleKind.ASSOCIATED_A: "perpetrator", ActorRoleKind.TARGET: "target",
+              ActorRoleKind.SIDE_B: "target", ActorRoleKind.ASSOCIATED_B: "target"}  # fmt: skip
+    return {(wanted[a.role], a.side) for a in report.actors if a.role in wanted}
+
+
+def _gold_roles(event: GoldEvent) -> set[tuple[str, str | None]]:
+    return {(a.role, a.side) for a in event.actors}
 
 
 def score_document(
@@ -111,20 +116,15 @@ def score_document(
     f["exact fatalities"].add(
         sum((r.fatalities_low or 0) == e.fatalities for r, e in pairs), n_pred, n_gold
     )
-    predicted_roles = sum((_roles(r) for r in reports), Counter())
-    gold_roles = sum((Counter((a.role, a.side) for a in e.actors) for e in events), Counter())
-    matched_roles = sum(
-        (sum((_roles(r) & Counter((a.role, a.side) for a in e.actors)).values()) for r, e in pairs),
-        0,
-    )
-    f["actors: role and side"].add(
-        matched_roles, sum(predicted_roles.values()), sum(gold_roles.values())
-    )
-    sides = sum(
-        (sum((Counter(s for _, s in _roles(r).elements()) & Counter(a.side for a in e.actors)).values())
-         for r, e in pairs), 0
-    )  # fmt: skip
-    f["actor side"].add(sides, sum(predicted_roles.values()), sum(gold_roles.values()))
+    # Actors are compared as sets of (role, side): two government units on one side are one side.
+    predicted_roles = sum(len(_roles(r)) for r in reports)
+    gold_roles = sum(len(_gold_roles(e)) for e in events)
+    matched_roles = sum(len(_roles(r) & _gold_roles(e)) for r, e in pairs)
+    f["actors: role and side"].add(matched_roles, predicted_roles, gold_roles)
+    predicted_sides = sum(len({s for _, s in _roles(r)}) for r in reports)
+    gold_sides = sum(len({s for _, s in _gold_roles(e)}) for e in events)
+    sides = sum(len({s for _, s in _roles(r)} & {s for _, s in _gold_roles(e)}) for r, e in pairs)
+    f["actor side"].add(sides, predicted_sides, gold_sides)
     if (len(pairs) != n_gold or n_pred != n_gold) and len(scores.misses) < 40:
         scores.misses.append(
             f"{doc_id}: {n_gold} gold event(s), {n_pred} report(s), {len(pairs)} matched"

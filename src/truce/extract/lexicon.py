@@ -14,6 +14,7 @@ TERRITORY = "territory"  # marker: a change of control, resolved by who took it
 _TRIGGERS: dict[str, tuple[str, ...]] = {
     "Armed clash": (
         r"clash(?:es|ed)?",
+        r"fired (?:on|at|upon)",
         r"fighting",
         r"fought",
         r"battles?",
@@ -281,6 +282,9 @@ GENERIC_ACTORS: tuple[tuple[str, str | None, str], ...] = (
     ("jihadists", "excluded", "Jihadist groups"), ("jihadist groups", "excluded", "Jihadist groups"),
     ("gunmen", None, "Unidentified gunmen"),
     ("unidentified perpetrators", None, "Unidentified armed group"),
+    ("unidentified warplanes", None, "Unidentified aircraft"), ("unidentified aircraft", None, "Unidentified aircraft"),
+    ("unidentified jets", None, "Unidentified aircraft"), ("unknown warplanes", None, "Unidentified aircraft"),
+    ("unidentified drone", None, "Unidentified aircraft"), ("unidentified helicopters", None, "Unidentified aircraft"),
     ("unknown perpetrators", None, "Unidentified armed group"),
     ("unidentified assailants", None, "Unidentified armed group"),
     ("unknown assailants", None, "Unidentified armed group"),

@@ -48,13 +48,8 @@ def roles(doc: Doc, res: Resources) -> None:
             first = event.casualties[0]
             event.targets.append(Match(first.start, first.end, ActorRef("Civilians", _CIVILIAN_SIDE, generic=True),
                                        0.6, kind="actor"))  # fmt: skip
-        if event.event_type == "Violence against civilians" and not any(
-            t.value.side == _CIVILIAN_SIDE for t in event.targets
-        ):
-            # ACLED's violence against civilians has civilians as its target by definition.
-            event.targets.insert(0, Match(event.trigger.start, event.trigger.end,
-                                          ActorRef("Civilians", _CIVILIAN_SIDE, generic=True), 0.5, kind="actor"))  # fmt: skip
         _settle_sub_type(event)
+        _civilian_roles(event)
         _fallbacks(doc, event)
 
 
@@ -100,6 +95,24 @@ def _roles_in_sentence(doc: Doc, event: Event, index: int, quoted: list[tuple[in
     event.targets = [
         t for t in _dedupe(event.targets) if all(t.value != p.value for p in event.perpetrators)
     ]
+
+
+def _civilian_roles(event: Event) -> None:
+    if event.event_type in ("Protests", "Riots"):
+        # The crowd acts: protesters are the event's actor; whoever intervenes acts against them.
+        crowd = [t for t in event.targets if t.value.side == _CIVILIAN_SIDE]
+        event.targets = [
+            t for t in event.targets if t.value.side != _CIVILIAN_SIDE
+        ] + event.perpetrators
+        event.perpetrators = crowd
+        return
+    victims = event.event_type == "Violence against civilians" or event.sub_event_type == "Arrests"
+    if victims and not any(t.value.side == _CIVILIAN_SIDE for t in event.targets):
+        # ACLED's violence against civilians, and arrests, have civilians as their target.
+        civilians = ActorRef("Civilians", _CIVILIAN_SIDE, generic=True)
+        event.targets.insert(
+            0, Match(event.trigger.start, event.trigger.end, civilians, 0.5, kind="actor")
+        )
 
 
 def _agreement_roles(event: Event) -> None:
