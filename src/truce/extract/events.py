@@ -108,7 +108,8 @@ def _rank(sub: str) -> tuple[int, int]:
     return _RANK[sub]
 
 
-_AFTER = re.compile(r"\b(?:after|following|amid|since|ahead of|before|as part of|in response to|in retaliation for)\b",
+_AFTER = re.compile(r"\b(?:after|following|amid|since|ahead of|before|as part of|in response to|in retaliation for|"
+                    r"against the|over the|denouncing|condemning|to denounce|to condemn|in protest at|demanding)\b",
                     re.IGNORECASE)  # fmt: skip
 _POSITIONS = re.compile(r"^\s*(?:[\w'-]+\s+){0,3}(?:positions?|checkpoints?|points?|posts?|outposts?|barricades?)\b",
                         re.IGNORECASE)  # fmt: skip
@@ -136,12 +137,20 @@ def _is_background(doc: Doc, index: int) -> bool:
         if d.date_end < doc.published - timedelta(days=120):
             return True
     start, end = doc.sentences[index]
+    if _OLD_YEAR.search(doc.body[start:end]) and any(
+        int(y) < doc.published.year - 1
+        for y in re.findall(r"\b(?:19|20)\d\d\b", doc.body[start:end])
+    ):
+        return True  # "the 2013 chemical attack": a year just before the act names an old one
     years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", doc.body[start:end])]
     return (
         bool(years)
         and max(years) < doc.published.year - 1
         and bool(BACKGROUND.search(doc.body[start:end]))
     )
+
+
+_OLD_YEAR = re.compile(r"\b(?:the|a|its|their)\s+(?:19|20)\d\d\s+[\w-]+", re.IGNORECASE)
 
 
 def _event_date(doc: Doc, index: int) -> DateMatch | None:
@@ -156,7 +165,7 @@ def _event_place(doc: Doc, index: int) -> Match | None:
     if not candidates:
         return None
     # The most precise place named: a village beats its countryside, which beats a governorate.
-    return min(candidates, key=lambda m: (m.value.precision, m.start))
+    return min(candidates, key=lambda m: (m.value.precision, m.value.radius_km, m.start))
 
 
 _SAME_DAY = re.compile(r"\b(?:the same day|that day|on the same day|the following day|the next day|a day later|"
@@ -232,9 +241,11 @@ def _stale_agreement(doc: Doc, event: Event) -> bool:
 def _has_substance(doc: Doc, event: Event, index: int) -> bool:
     actors = [m for m in doc.in_sentence(doc.actors, index) if not m.value.generic or m.value.side]
     casualties = doc.in_sentence(doc.casualties, index)
+    # A country named is not a place of an event: "fighting in Syria" is commentary.
+    placed = event.place is not None and event.place.value.precision <= 4
     if event.event_type == "Strategic developments":
-        return bool(event.place or event.date or len(actors) >= 2)
-    return bool(event.place or casualties or (actors and event.date))
+        return bool(placed or len(actors) >= 2)
+    return bool(placed or casualties or (actors and event.date))
 
 
 def _attach_follow_up(doc: Doc, found: list[Event], index: int) -> None:
@@ -283,8 +294,8 @@ def _compatible(a: Event, b: Event) -> bool:
         return True
     if "Strategic developments" in (a.event_type, b.event_type):
         return False
-    # A strike and the clash it was part of are one event only when told of one place.
-    return place is True
+    # A strike and the clash it was part of are one event only when told of the very same place.
+    return bool(a.place and b.place and a.place.value.name == b.place.value.name)
 
 
 def _merge(into: Event, other: Event) -> None:

@@ -121,7 +121,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"عبوة ناسفة",
     ),
     "Suicide bomb": (
-        r"suicide (?:bomb(?:er|ing)?s?|attacks?|car bombs?|vests?)",
+        r"suicide (?:car |truck |van )?(?:bomb(?:er|ing)?s?|attacks?|vests?)",
         r"blew (?:himself|herself|themselves) up",
         r"svbieds?",
         r"انتحاري",
@@ -144,7 +144,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"murder(?:ed|s)?",
         r"massacre",
         r"tortured to death",
-        r"opened fire (?:on|at)",
+        r"opened fire (?:on|at)(?! (?:the )?(?:protesters|demonstrators|crowds?|protest))",
         r"attacked",
         r"attacks? on",
         r"killed by (?:a )?sniper",
@@ -156,6 +156,9 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"اغتيال",
     ),
     "Abduction/forced disappearance": (
+        r"(?:to|at) an unknown (?:location|destination|place)",
+        r"whereabouts (?:remain|are|is) unknown",
+        r"disappeared",
         r"abduct(?:ed|ion|ions|s)?",
         r"kidnap(?:ped|ping|pings|s)?",
         r"forcibly disappeared",
@@ -173,6 +176,23 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"rounded up",
         r"اعتقال",
     ),
+    "Excessive force against protesters": (
+        r"(?:opened fire|fired live (?:ammunition|rounds)|shot) (?:on|at|into) (?:the )?(?:protesters|demonstrators|crowds?)",
+        r"killed (?:\w+ ){0,2}(?:protesters|demonstrators)",
+    ),
+    "Protest with intervention": (
+        r"dispers(?:ed|ing) (?:the |a )?(?:protests?|demonstrations?|crowds?|protesters|rally|sit-in)",
+        r"tear ?gas",
+        r"fired (?:in the air|into the air|warning shots)",
+        r"broke up (?:the |a )?(?:protest|demonstration|rally)",
+        r"arrested (?:\w+ ){0,2}(?:protesters|demonstrators)",
+    ),
+    "Violent demonstration": (
+        r"rioters?",
+        r"riot(?:s|ed|ing)",
+        r"(?:protesters|demonstrators) (?:threw|hurled|stormed|set fire|torched|burned|clashed)",
+    ),
+    "Mob violence": (r"\bmob\b", r"lynch(?:ed|ing)", r"beat (?:\w+ ){0,3}to death"),
     "Peaceful protest": (
         r"protest(?:ed|ers|s)?",
         r"demonstrat(?:ed|ion|ions|ors)",
@@ -190,6 +210,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"endorse[sd]? (?:\w+ ){0,3}(?:cease-?fire|truce|deal)",
         r"(?:conclusion|end|close|opening|start|round) of (?:\w+ ){0,3}(?:talks|negotiations|meetings?)",
         r"talks (?:were |have been )?(?:held|opened|began|concluded|ended|resumed)",
+        r"held (?:\w+ ){0,4}(?:meeting|talks|round|session|consultations)",
         r"(?:delegations?|negotiators|representatives) (?:\w+ ){0,4}met",
         r"evacuation (?:deal|agreement)",
         r"prisoner (?:swap|exchange)",
@@ -242,7 +263,7 @@ HEDGE = re.compile(
     r"vow(?:ed|s)? to|would|could|might|may|if|unless|in case|in the event|any (?:attack|violation|advance)|"
     r"plan(?:s|ned|ning)? to|intend(?:s|ed)? to|prepar(?:ing|es|ed) (?:for|to)|aim(?:s|ed)? to|"
     r"call(?:ed|s)? (?:on|for)|urg(?:ed|es|ing)|should|must|to prevent|to avoid|capable of|"
-    r"fears? (?:of|that)|risk of|possible|to be|demand(?:ed|s)?|ask(?:ed|s)? for)\b",
+    r"fears? (?:of|that)|risk of|possible|will|shall|is expected to|are expected to|is due to|are due to|next|to be|demand(?:ed|s)?|ask(?:ed|s)? for)\b",
     re.IGNORECASE,
 )
 # Words showing the sentence is about the truce itself, not a violent act.

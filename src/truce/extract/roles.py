@@ -157,8 +157,8 @@ def _settle_sub_type(event: Event) -> None:
         )
         if (armed_targets or fighters_only) and not civilians_hit:
             event.event_type, event.sub_event_type = "Battles", "Armed clash"
-    if event.sub_event_type == "Arrests" and sides and "government" not in sides:
-        # ACLED: arrests are made by state forces; others who detain people abduct them.
+    if event.sub_event_type == "Arrests" and sides and sides <= {None}:
+        # An arrest needs an authority; unknown men who seize someone abduct them.
         event.event_type, event.sub_event_type = (
             "Violence against civilians",
             "Abduction/forced disappearance",
