@@ -20,7 +20,10 @@ _AFTER = r"(?:\s+(?:from|of|on) (?:both|each|either|the two|all) sides?|\s+from 
 _GROUP = rf"(?P<group>{CIVILIAN_NOUNS}|{FIGHTER_NOUNS}){_AFTER}"
 _ITEM = rf"{_NUM}\s+(?:of\s+)?{_ADJ}(?:{CIVILIAN_NOUNS}|{FIGHTER_NOUNS})"
 _AUX = r"(?:\s*\b(?:were|was|have been|has been|had been|are|is|reportedly|reported|said to have been|also|all|been|being|later|in total|confirmed)\b)*"
-_KILLED = r"killed|dead|died|slain|lost their lives|perished|executed|shot dead"
+_KILLED = (
+    r"killed|dead|died|slain|lost their lives|perished|executed|shot dead|eliminated|neutrali[sz]ed|"
+    r"beaten to death|stabbed to death|tortured to death"
+)
 _INJURED = r"wounded|injured|hurt|maimed"
 
 _PATTERNS = tuple(
@@ -31,6 +34,9 @@ _PATTERNS = tuple(
         ("object", rf"\b(?P<verb>killing|killed|wounding|wounded|injuring|injured|left|leaving|executed|executing|"
                    rf"shot dead|shooting dead)\s+(?:at least\s+)?"
                    rf"(?P<num>{_NUM})(?:\s+(?:of\s+)?{_ADJ}{_GROUP})?(?P<dead>\s+(?:dead|injured|wounded))?\b"),
+        ("noun", rf"\b(?:the )?(?P<verb>killing|deaths?|wounding|injuring|injuries) of (?P<num>{_NUM})(?:\s+{_ADJ}{_GROUP})?\b"),
+        ("to death", rf"\b(?:beat|beaten|stabbed|tortured|shot|burned|lynched)\s+(?P<num>a|an|one|two|three|\d+)\s+"
+                     rf"(?:[\w-]+\s+){{0,2}}?(?:{CIVILIAN_NOUNS}|{FIGHTER_NOUNS}|man|woman|boy|girl)\s+to death\b"),
         ("toll", rf"\b(?:death toll|toll|fatalities|deaths)\s+(?:\w+\s+){{0,3}}?(?:rose|climbed|reached|stood|stands|"
                  rf"increased|was|is|at|to|of)\s+(?:at\s+|to\s+)?(?P<num>{_NUM})\b"),
         ("none", r"\b(?:no (?:fatalities|casualties|deaths|injuries|one was (?:killed|hurt|injured))|"
@@ -89,7 +95,7 @@ def _read(name: str, m: re.Match[str], text: str) -> list[Casualty]:
     if name == "none":
         return [Casualty(m.start(), m.end(), 0, "killed", "unknown", none_reported=True)]
     verb = (m.groupdict().get("verb") or "killed").lower()
-    outcome = "injured" if re.match(_INJURED + r"|wounding|injuring", verb) else "killed"
+    outcome = "injured" if re.match(_INJURED + r"|wounding|injuring|injuries", verb) else "killed"
     if verb in ("left", "leaving"):
         dead = (m.group("dead") or "").strip().lower()
         if not dead:
@@ -114,7 +120,9 @@ def _read(name: str, m: re.Match[str], text: str) -> list[Casualty]:
         return []  # nothing, or a year ("in 2013 killed")
     group = _group(m.groupdict().get("group") or "")
     if name == "toll":
-        outcome, group = "killed", "unknown"
+        outcome, group = "killed", "toll"
+    if name == "to death":
+        outcome = "killed"
     return [Casualty(m.start(), m.end(), count, outcome, group, vague)]
 
 
@@ -136,4 +144,8 @@ def total(casualties: list[Casualty], outcome: str, *, highest: bool = False) ->
             pick = max if highest else min
             lowest[c.group] = pick(lowest.get(c.group, c.count), c.count)
     specific = lowest.get("civilians", 0) + lowest.get("fighters", 0)
-    return max(specific, lowest.get("unknown", 0))
+    figure = max(specific, lowest.get("unknown", 0))
+    if "toll" in lowest:
+        # A toll stated by another source: ACLED keeps the lowest figure when sources differ.
+        figure = min(figure, lowest["toll"]) if figure else lowest["toll"]
+    return figure

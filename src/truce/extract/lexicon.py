@@ -342,10 +342,13 @@ VAGUE_NUMBERS = {"several": 3, "a few": 3, "few": 3, "some": 3, "many": 10, "num
 CIVILIAN_NOUNS = (
     r"civilians?|people|persons|children|child|kids|women|woman|men|man|boys?|girls?|residents|"
     r"villagers|family members|members of (?:a|one|the same) family|babies|infants|teenagers?|elderly|"
-    r"medics?|aid workers?|journalists?|displaced|passengers|worshippers|students|teachers|farmers|shepherds?"
+    r"medics?|aid workers?|journalists?|displaced|passengers|worshippers|students|teachers|farmers|shepherds?|"
+    r"protesters?|demonstrators?|doctors?|nurses?|surgeons?|paramedics?|volunteers?|rescuers?|pilgrims?|"
+    r"merchants?|traders?|workers?|drivers?|activists?|relatives|sons?|daughters?|brothers?|mothers?|fathers?|"
+    r"wives|wife|husbands?|victims|inhabitants|refugees|evacuees|bystanders|shoppers"
 )
 FIGHTER_NOUNS = (
     r"fighters?|soldiers?|troops|militants|rebels?|insurgents|combatants|members|servicem[ae]n|"
     r"personnel|jihadists?|gunmen|militiamen|officers?|commanders?|conscripts|recruits|guards|policem[ae]n|"
-    r"terrorists|mercenaries|elements"
+    r"terrorists|mercenaries|elements|militiam[ae]n|bombers?|attackers?|defenders|snipers?|pilots?"
 )
