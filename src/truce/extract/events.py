@@ -61,6 +61,9 @@ def classify(doc: Doc, index: int) -> tuple[Match, str, bool] | None:
         return None
     asserted = []
     for match, sub in triggers:
+        if _TEMPORAL.search(sentence[max(0, match.start - start - 30) : match.start - start]):
+            doc.dropped.append((match, "a time reference (since/until/before ...), not an event"))
+            continue
         reason = _hedged(sentence, match.start - start)
         if reason:
             doc.dropped.append((match, reason))
@@ -168,6 +171,8 @@ def _event_place(doc: Doc, index: int) -> Match | None:
     return min(candidates, key=lambda m: (m.value.precision, m.value.radius_km, m.start))
 
 
+_TEMPORAL = re.compile(r"\b(?:since|until|till|ever since) (?:the |a |an |its |their )?(?:[\w-]+ ){0,2}$",
+                       re.IGNORECASE)  # fmt: skip
 _SAME_DAY = re.compile(r"\b(?:the same day|that day|on the same day|the following day|the next day|a day later|"
                        r"the previous day|a day earlier|the day before)\b", re.IGNORECASE)  # fmt: skip
 _SHIFT = {"following": 1, "next": 1, "later": 1, "previous": -1, "earlier": -1, "before": -1}

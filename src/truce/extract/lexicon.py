@@ -14,6 +14,8 @@ TERRITORY = "territory"  # marker: a change of control, resolved by who took it
 _TRIGGERS: dict[str, tuple[str, ...]] = {
     "Armed clash": (
         r"clash(?:es|ed)?",
+        r"assaults?",
+        r"launched (?:an? |the |their |its |a new )?(?:[\w'-]+ ){0,3}(?:attack|assault|offensive|operation)s?",
         r"fired (?:on|at|upon)",
         r"fighting",
         r"fought",
