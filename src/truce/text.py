@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -23,6 +24,7 @@ class Token:
     upper: bool  # starts with a capital (Latin) or is in a script without case
 
 
+@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Case, accents and apostrophes folded; Arabic letter variants unified."""
     decomposed = unicodedata.normalize("NFKD", word)

@@ -71,6 +71,7 @@ class Doc:
     body: str = ""
     sentences: list[tuple[int, int]] = field(default_factory=list)
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
+    tokens: list[Any] = field(default_factory=list)
     dateline: Match | None = None
     published: date | None = None
     actors: list[Match] = field(default_factory=list)

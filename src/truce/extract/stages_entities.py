@@ -11,7 +11,7 @@ from truce.extract.lexicon import WEAPON_PATTERNS
 from truce.extract.pipeline import stage
 from truce.extract.resources import ActorRef, Resources
 from truce.gazetteer.model import Place, choose
-from truce.text import Token, tokens
+from truce.text import Token
 
 # "Russian jets", "Turkish troops": a nationality before a word for armed forces.
 _NATIONAL_FORCES = {"russian": "rus-military", "russia": "rus-military", "syrian": "syr-military",
@@ -44,9 +44,9 @@ _QUOTE = re.compile(
 )
 
 
-@stage("actors", 1, requires=["body"], assigns=["actors"])
+@stage("actors", 1, requires=["body", "tokens"], assigns=["actors"])
 def actors(doc: Doc, res: Resources) -> None:
-    toks = tokens(doc.body)
+    toks = doc.tokens
     found: dict[int, tuple[int, Match]] = {}  # first token -> (end token, match)
     for first, end, refs in res.actor_matcher.find(toks):
         ref = refs[0]
@@ -91,9 +91,9 @@ def _national_forces(toks: list[Token], found: dict[int, tuple[int, Match]],
     return out
 
 
-@stage("places", 1, requires=["body", "actors", "dateline"], assigns=["places"])
+@stage("places", 1, requires=["body", "tokens", "actors", "dateline"], assigns=["places"])
 def places(doc: Doc, res: Resources) -> None:
-    toks = tokens(doc.body)
+    toks = doc.tokens
     blocked = [(m.start, m.end) for m in doc.actors]
     if doc.dateline is not None:
         blocked.append((doc.dateline.start, doc.dateline.end))

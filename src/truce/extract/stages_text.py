@@ -9,7 +9,7 @@ from truce.extract.dates import find_dates
 from truce.extract.doc import Doc, Match
 from truce.extract.pipeline import stage
 from truce.extract.resources import Resources
-from truce.text import paragraphs, sentences
+from truce.text import paragraphs, sentences, tokens
 
 # "BEIRUT, Jan 9 (Reuters) -", "DAMASCUS —", "ISTANBUL:", "Idlib, Syria (AP) —"
 _DATELINE = re.compile(
@@ -23,10 +23,11 @@ def clean(doc: Doc, res: Resources) -> None:
     doc.body = clean_text(doc.raw)
 
 
-@stage("sentences", 1, requires=["body"], assigns=["sentences", "paragraphs"])
+@stage("sentences", 1, requires=["body"], assigns=["sentences", "paragraphs", "tokens"])
 def split_sentences(doc: Doc, res: Resources) -> None:
     doc.sentences = sentences(doc.body)
     doc.paragraphs = paragraphs(doc.body)
+    doc.tokens = tokens(doc.body)
 
 
 @stage("dateline", 1, requires=["body"], assigns=["dateline"])
