@@ -77,7 +77,7 @@ def _utf16_key(key: str) -> bytes:
 
 def _needs_utf16_sort(value: Mapping[str, Any]) -> bool:
     # Code-point order equals UTF-16 order unless a key has characters above U+D7FF.
-    return any(ord(ch) > 0xD7FF for key in value for ch in key)
+    return any(key and max(key) > "\ud7ff" for key in value)
 
 
 def _number(x: float) -> str:

@@ -72,6 +72,7 @@ class Doc:
     sentences: list[tuple[int, int]] = field(default_factory=list)
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
     tokens: list[Any] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)  # work a stage does once per document
     dateline: Match | None = None
     published: date | None = None
     actors: list[Match] = field(default_factory=list)

@@ -39,14 +39,20 @@ def _hedged(sentence: str, offset: int) -> str | None:
 
 def _triggers(doc: Doc, index: int) -> list[tuple[Match, str]]:
     start, end = doc.sentences[index]
-    sentence = doc.body[start:end]
-    found = []
-    for sub, pattern in TRIGGERS:
-        for m in pattern.finditer(sentence):
-            found.append(
-                (Match(start + m.start(), start + m.end(), m.group(), 0.8, kind="trigger"), sub)
-            )
-    return found
+    return [(m, sub) for m, sub in _all_triggers(doc) if start <= m.start < end]
+
+
+def _all_triggers(doc: Doc) -> list[tuple[Match, str]]:
+    """Every trigger in the body, found once per document and kept on it."""
+    cached = doc.cache.get("triggers")
+    if cached is None:
+        cached = [
+            (Match(m.start(), m.end(), m.group(), 0.8, kind="trigger"), sub)
+            for sub, pattern in TRIGGERS
+            for m in pattern.finditer(doc.body)
+        ]
+        doc.cache["triggers"] = cached
+    return cached
 
 
 def classify(doc: Doc, index: int) -> tuple[Match, str, bool] | None:
