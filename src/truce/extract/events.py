@@ -10,7 +10,9 @@ event, so a document can yield several reports.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
+from itertools import pairwise
 
 from truce.domain.geo import haversine_km
 from truce.domain.vocab import ACLED_EVENT_TYPES, ACLED_SUB_EVENT_TYPES, SUB_EVENT_TO_EVENT
@@ -210,12 +212,38 @@ def events(doc: Doc, res: Resources) -> None:
         if _stale_agreement(doc, event):
             doc.dropped.append((trigger, "an agreement told as background, not news"))
             continue
-        earlier = _earlier_report_of(found, event)
-        if earlier is not None:
-            _merge(earlier, event)
-        else:
-            found.append(event)
+        for each in _one_per_place(doc, event, index):
+            earlier = _earlier_report_of(found, each)
+            if earlier is not None:
+                _merge(earlier, each)
+            else:
+                found.append(each)
     doc.events = found
+
+
+_LIST_GAP = re.compile(
+    r"^\s*(?:,|and|, and|as well as|&)\s*(?:the\s+)?(?:towns?\s+of\s+|villages?\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _one_per_place(doc: Doc, event: Event, index: int) -> list[Event]:
+    """ "Shelled Hass and Kafr Nabl": ACLED codes one event per place, so one event each."""
+    _, end = doc.sentences[index]
+    after = [p for p in doc.places if event.trigger.end <= p.start < end and p.value.precision == 1]
+    if len(after) < 2:
+        return [event]
+    listed = [after[0]]
+    for previous, current in pairwise(after):
+        if not _LIST_GAP.match(doc.body[previous.end : current.start]):
+            break
+        listed.append(current)
+    if len(listed) < 2:
+        return [event]
+    return [
+        replace(event, place=place, perpetrators=[], targets=[], casualties=[], weapons=[])
+        for place in listed
+    ]
 
 
 def _headline(doc: Doc) -> int | None:
@@ -244,7 +272,7 @@ def _relative_to_previous(doc: Doc, index: int, found: list[Event]) -> DateMatch
 
 
 def _stale_agreement(doc: Doc, event: Event) -> bool:
-    if event.event_type != "Strategic developments" or doc.published is None or event.date is None:
+    if event.sub_event_type != "Agreement" or doc.published is None or event.date is None:
         return False
     return abs((doc.published - event.date.date_start).days) > 10
 
@@ -305,6 +333,8 @@ def _compatible(a: Event, b: Event) -> bool:
         return True
     if "Strategic developments" in (a.event_type, b.event_type):
         return False
+    if a.event_type == b.event_type and b.place is None:
+        return True  # "Fighters then dispersed the protest": the same event, told further
     # A strike and the clash it was part of are one event only when told of the very same place.
     return bool(a.place and b.place and a.place.value.name == b.place.value.name)
 

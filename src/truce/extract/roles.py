@@ -38,6 +38,12 @@ def roles(doc: Doc, res: Resources) -> None:
             _roles_in_sentence(doc, event, index, quoted)
         if event.event_type == "Strategic developments":
             _agreement_roles(event)
+        elif not event.targets and len({p.value.side for p in event.perpetrators}) > 1:
+            # "Ahrar al-Sham and JFS exchanged fire": the two sides of a fight, not allies.
+            lead = event.perpetrators[0]
+            other = next(p for p in event.perpetrators if p.value.side != lead.value.side)
+            event.perpetrators.remove(other)
+            event.targets.append(other)
         event.casualties = [c for i in event.sentences for c in doc.in_sentence(doc.casualties, i)]
         event.weapons = [w for i in event.sentences for w in doc.in_sentence(doc.weapons, i)]
         quotes = [q for i in event.sentences for q in doc.in_sentence(doc.quotes, i)]
