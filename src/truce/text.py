@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar
@@ -88,15 +88,21 @@ class PhraseMatcher(Generic[T]):
     """Longest-match lookup of many multi-word phrases over a token list.
 
     Built once from (phrase, value) pairs; matching is one dictionary probe per
-    token, so thousands of aliases cost little per document.
+    token, so thousands of aliases cost little per document. A `transform` maps
+    every token key first (e.g. to a consonant skeleton for spelling variants).
     """
 
-    def __init__(self, entries: Iterable[tuple[str, T]]) -> None:
+    def __init__(
+        self, entries: Iterable[tuple[str, T]], transform: Callable[[str], str] | None = None
+    ) -> None:
+        self._transform = transform
         self._index: dict[str, list[tuple[tuple[str, ...], list[T]]]] = {}
         table: dict[tuple[str, ...], list[T]] = {}
         for phrase, value in entries:
             key = phrase_key(phrase)
-            if key:
+            if transform is not None:
+                key = tuple(transform(k) for k in key)
+            if key and all(key):
                 values = table.setdefault(key, [])
                 if value not in values:
                     values.append(value)
@@ -110,12 +116,17 @@ class PhraseMatcher(Generic[T]):
 
     def find(self, toks: list[Token]) -> Iterator[tuple[int, int, list[T]]]:
         """Yield (first token, end token, values) for the longest match at each position."""
+        keys = (
+            [t.key for t in toks]
+            if self._transform is None
+            else [self._transform(t.key) for t in toks]
+        )
         i, n = 0, len(toks)
         while i < n:
             found = None
-            for key, values in self._index.get(toks[i].key, ()):
+            for key, values in self._index.get(keys[i], ()):
                 size = len(key)
-                if i + size <= n and all(toks[i + k].key == key[k] for k in range(1, size)):
+                if i + size <= n and all(keys[i + k] == key[k] for k in range(1, size)):
                     found = (i, i + size, values)
                     break
             if found is None:
@@ -123,6 +134,25 @@ class PhraseMatcher(Generic[T]):
                 continue
             yield found
             i = found[1]
+
+
+_VOWELISH = str.maketrans("", "", "aeiouyw")
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(key: str) -> str:
+    """A spelling-tolerant key: first letter, then consonants without repeats.
+
+    "shaykhun" and "sheikhun" both give "shkhn"; "douma" and "duma" give "dm".
+    """
+    if not key or not key.isascii():
+        return key
+    rest = key[1:].translate(_VOWELISH)
+    out = key[0]
+    for ch in rest:
+        if ch != out[-1]:
+            out += ch
+    return out
 
 
 _ABBREVIATIONS = {

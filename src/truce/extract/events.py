@@ -172,11 +172,24 @@ def _event_date(doc: Doc, index: int) -> DateMatch | None:
 
 
 def _event_place(doc: Doc, index: int) -> Match | None:
-    candidates = doc.in_sentence(doc.places, index)
+    # A country is not the place of an event; "from X" names where people came from.
+    candidates = [p for p in doc.in_sentence(doc.places, index) if p.value.precision < 6]
     if not candidates:
         return None
     # The most precise place named: a village beats its countryside, which beats a governorate.
-    return min(candidates, key=lambda m: (m.value.precision, m.value.radius_km, m.start))
+    return min(
+        candidates, key=lambda m: (_origin(doc, m), m.value.precision, m.value.radius_km, m.start)
+    )
+
+
+def _origin(doc: Doc, place: Match) -> bool:
+    return bool(
+        re.search(
+            r"\b(?:from|of evacuees from|residents of)\s+(?:the\s+)?(?:\w+\s+)?$",
+            doc.body[max(0, place.start - 25) : place.start],
+            re.IGNORECASE,
+        )
+    )
 
 
 _TEMPORAL = re.compile(r"\b(?:since|until|till|ever since) (?:the |a |an |its |their )?(?:[\w-]+ ){0,2}$",

@@ -98,13 +98,21 @@ def places(doc: Doc, res: Resources) -> None:
     if doc.dateline is not None:
         blocked.append((doc.dateline.start, doc.dateline.end))
     raw: list[tuple[int, int, list[Place]]] = []
-    for first, end, candidates in res.gazetteer.find(toks):
-        start, stop = toks[first].start, toks[end - 1].end
-        if any(start < e and s < stop for s, e in blocked):
-            continue
-        if not any(t.upper for t in toks[first:end]):
-            continue  # place names are capitalised; "bab" or "ain" in running text are not
-        raw.append((first, end, candidates))
+    taken: set[int] = set()
+    for matcher, loose in ((res.gazetteer.matcher, False), (res.gazetteer.loose, True)):
+        for first, end, candidates in matcher.find(toks):
+            start, stop = toks[first].start, toks[end - 1].end
+            if any(start < e and s < stop for s, e in blocked) or taken & set(range(first, end)):
+                continue
+            # Place names are capitalised; "bab" or "ain" in running text are not. A loose
+            # (spelling-tolerant) match must be capitalised throughout.
+            if not any(t.upper for t in toks[first:end]) or (
+                loose and not all(t.upper for t in toks[first:end])
+            ):
+                continue
+            raw.append((first, end, candidates))
+            taken.update(range(first, end))
+    raw.sort()
     hints = {p.admin1 for _, _, cands in raw for p in cands if p.kind == "governorate" and p.admin1}
     anchors = [c[0] for _, _, c in raw if len(c) == 1 and c[0].precision <= 2]
     found = []

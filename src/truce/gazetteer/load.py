@@ -30,6 +30,12 @@ def admin_places() -> tuple[list[Place], dict[str, str]]:
         codes[g["geonames_admin1"]] = g["name"]
         places.append(Place(name=g["name"], lat=g["lat"], lon=g["lon"], precision=4, kind="governorate",
                             admin1=g["name"], radius_km=60.0, aliases=tuple(g["aliases"])))  # fmt: skip
+        capital = g.get("capital")
+        if capital:
+            # "In Daraa" most often means the city; the governorate needs "province" or "countryside".
+            places.append(Place(name=capital["name"], lat=capital["lat"], lon=capital["lon"], precision=1,
+                                kind="city", admin1=g["name"], radius_km=6.0, population=100_000,
+                                aliases=(g["name"], *g["aliases"])))  # fmt: skip
     return places, codes
 
 

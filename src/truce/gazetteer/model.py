@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from truce.domain.geo import haversine_km
-from truce.text import PhraseMatcher, Token, phrase_key
+from truce.text import PhraseMatcher, Token, phrase_key, skeleton
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,15 @@ class Gazetteer:
                 if place not in listed:
                     listed.append(place)
         self.matcher: PhraseMatcher[Place] = PhraseMatcher(entries)
+        # Spelling-tolerant fallback: only names with enough consonants to be distinctive.
+        self.loose: PhraseMatcher[Place] = PhraseMatcher(
+            [
+                (name, place)
+                for name, place in entries
+                if len(skeleton(_key(name).replace(" ", ""))) >= 5
+            ],
+            transform=skeleton,
+        )
         self._by_key = by_key
         self.governorates = {
             p.admin1: p for p in self.places if p.kind == "governorate" and p.admin1
@@ -87,8 +96,9 @@ def _spellings(place: Place) -> list[str]:
         names.append(name)
         bare = name.split(" (")[0].strip()
         names.append(bare)
-        if _ARTICLE.match(bare) and len(bare) > 6:
-            names.append(_ARTICLE.sub("", bare))
+        stripped = _ARTICLE.sub("", bare)
+        if stripped != bare and len(stripped) >= 5:
+            names.append(stripped)
     return list(dict.fromkeys(names))
 
 
