@@ -16,7 +16,10 @@ _NUM = (r"\b(?:(?:at least|at most|some|about|around|nearly|almost|approximately
 # Up to three words between the number and the noun: "3 Turkish soldiers", "12 ISIL fighters".
 _ADJ = r"(?:(?!(?:were|was|and|in|on|at|by|near)\b)[\w'’-]+\s+){0,3}?"
 # After the noun: "fighters from both sides", "members of one family".
-_AFTER = r"(?:\s+(?:from|of|on) (?:both|each|either|the two|all) sides?|\s+from (?:the )?[\w-]+ (?:sides?|factions?|forces))?"
+_AFTER = (
+    r"(?:\s+(?:from|of|on) (?:both|each|either|the two|all) sides?|\s+from (?:the )?[\w-]+ (?:sides?|factions?|forces)|"
+    r"\s+(?:of|from|belonging to) (?:the |a |an )?(?:[\w'’-]+\s+){0,4}?[\w'’-]+)?"
+)
 _GROUP = rf"(?P<group>{CIVILIAN_NOUNS}|{FIGHTER_NOUNS}){_AFTER}"
 _ITEM = rf"{_NUM}\s+(?:of\s+)?{_ADJ}(?:{CIVILIAN_NOUNS}|{FIGHTER_NOUNS})"
 _AUX = r"(?:\s*\b(?:were|was|have been|has been|had been|are|is|reportedly|reported|said to have been|also|all|been|being|later|in total|confirmed)\b)*"

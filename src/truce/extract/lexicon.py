@@ -105,6 +105,9 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"صواريخ",
     ),
     "Remote explosive/landmine/IED": (
+        r"bomb(?:ing)? attacks?",
+        r"bombings?",
+        r"twin (?:bomb|suicide|blast)\w*",
         r"ieds?",
         r"improvised explosive devices?",
         r"roadside bombs?",

@@ -23,6 +23,34 @@ _FORCE_NOUNS = {"helicopter", "warplane", "jet", "plane", "drone", "tank", "sold
                 "forces", "troops", "army", "warplanes", "jets", "aircraft", "planes", "helicopters",
                 "strikes", "airstrikes", "raids", "soldiers", "military", "drones", "tanks",
                 "air", "navy", "gunships", "bombers", "fighter"}  # fmt: skip
+_ORGANISATION_WORDS = {
+    "media",
+    "office",
+    "council",
+    "centre",
+    "center",
+    "committee",
+    "network",
+    "coordination",
+    "observatory",
+    "news",
+    "agency",
+    "24",
+    "radio",
+    "tv",
+    "post",
+    "today",
+    "times",
+    "press",
+    "channel",
+    "daily",
+    "mirror",
+    "eye",
+    "voice",
+    "activists",
+    "operations",
+    "room",
+}
 _AREA_WORDS = {
     "countryside",
     "province",
@@ -110,6 +138,8 @@ def places(doc: Doc, res: Resources) -> None:
                 loose and not all(t.upper for t in toks[first:end])
             ):
                 continue
+            if end < len(toks) and toks[end].key in _ORGANISATION_WORDS:
+                continue  # "Wadi Barada Media Center", "Suwayda 24": an outlet, not a place
             raw.append((first, end, candidates))
             taken.update(range(first, end))
     raw.sort()
