@@ -85,8 +85,15 @@ def classify(doc: Doc, index: int) -> tuple[Match, str, bool] | None:
         for m, sub in asserted
         if sub != TERRITORY and not _subordinate(sentence, m.start - start, asserted, start)
     ]
+    # Among triggers of one rank, prefer one an actor does: "JFS fighters clashed" over "the fighting".
+    acted = {
+        m.start
+        for m, _ in asserted
+        if any(0 <= m.start - a.end <= 30 for a in doc.in_sentence(doc.actors, index))
+    }
     ranked = sorted(
-        main or [ms for ms in asserted if ms[1] != TERRITORY], key=lambda ms: _rank(ms[1])
+        main or [ms for ms in asserted if ms[1] != TERRITORY],
+        key=lambda ms: (_rank(ms[1]), ms[0].start not in acted),
     )
     if territory and _only_positions(sentence, territory[0].end - start):
         territory = []  # taking "positions" or "checkpoints" is fighting, not a change of control

@@ -326,7 +326,7 @@ GENERIC_ACTORS: tuple[tuple[str, str | None, str], ...] = (
     ("pro-government forces", "government", "Government forces"), ("allied militias", "government", "Government forces"),
     ("warplanes", "government", "Government or Russian aircraft"), ("helicopters", "government", "Government or Russian aircraft"),
     ("jets", "government", "Government or Russian aircraft"), ("aircraft", "government", "Government or Russian aircraft"),
-    ("civilians", "civilians", "Civilians"), ("civilian", "civilians", "Civilians"), ("residents", "civilians", "Civilians"),
+    ("civilians", "civilians", "Civilians"), ("people", "civilians", "Civilians"), ("civilian", "civilians", "Civilians"), ("residents", "civilians", "Civilians"),
     ("children", "civilians", "Civilians"), ("women", "civilians", "Civilians"), ("displaced", "civilians", "Civilians"),
     ("villagers", "civilians", "Civilians"), ("protesters", "civilians", "Civilians"), ("worshippers", "civilians", "Civilians"),
     ("aid workers", "civilians", "Civilians"), ("medics", "civilians", "Civilians"), ("a family", "civilians", "Civilians"),

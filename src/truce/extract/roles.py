@@ -12,7 +12,13 @@ from truce.extract.pipeline import stage
 from truce.extract.resources import ActorRef, Resources
 
 _BY = re.compile(
-    r"\b(?:by|attributed to|blamed on|identified as|carried out by)\s+(?:the\s+)?$", re.IGNORECASE
+    r"\b(?:by|attributed to|blamed on|identified as|carried out by)\s+(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
+# "Jaish al-Nasr said its fighters had shelled": a group speaking of its own act is its actor.
+_CLAIMS_OWN = re.compile(
+    r"^\s*(?:said|says|claimed|announced|stated)\s+(?:that\s+)?(?:its|their|it|they)\b",
+    re.IGNORECASE,
 )
 # An actor followed by a verb of saying is the source of a claim, not a party to the event.
 _SAYS = re.compile(r"^\s*(?:\w+\s+)?(?:said|says|reported|reports|claimed|claims|accused|denied|described|cited|"
@@ -67,7 +73,7 @@ def _roles_in_sentence(doc: Doc, event: Event, index: int, quoted: list[tuple[in
         m for m in doc.in_sentence(doc.actors, index)
         if not any(qs <= m.start < qe for qs, qe in quoted)
         and not (m.value.side != _CIVILIAN_SIDE and any(cs <= m.start < ce for cs, ce in casualty_spans))
-        and not _SAYS.match(doc.body[m.end : m.end + 30])
+        and (not _SAYS.match(doc.body[m.end : m.end + 30]) or _CLAIMS_OWN.match(doc.body[m.end : m.end + 40]))
     ]  # fmt: skip
     known = {(m.start, m.end) for m in event.perpetrators + event.targets}
     for k, m in enumerate(mentions):
@@ -91,7 +97,7 @@ def _roles_in_sentence(doc: Doc, event: Event, index: int, quoted: list[tuple[in
             if partner is not None:
                 event.targets.append(partner)
                 known.add((partner.start, partner.end))
-        elif m.start < trigger_at:
+        elif m.start <= event.trigger.start < m.end or m.start < trigger_at:
             rest = doc.body[m.end : trigger_at]
             (event.targets if _PASSIVE.search(rest) else event.perpetrators).append(m)
         elif _AGAINST.search(before) or m.start > trigger_at:
