@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -87,10 +88,16 @@ class Doc:
     assigned: set[str] = field(default_factory=lambda: {"raw", "meta"})
 
     def sentence_of(self, offset: int) -> int:
-        for index, (start, end) in enumerate(self.sentences):
-            if start <= offset < end:
-                return index
-        return len(self.sentences) - 1
+        """The sentence holding `offset` (or the last one before it)."""
+        index = bisect_right(self._starts(), offset) - 1
+        return max(index, 0)
+
+    def _starts(self) -> list[int]:
+        starts = self.cache.get("sentence starts")
+        if starts is None or len(starts) != len(self.sentences):
+            starts = [start for start, _ in self.sentences]
+            self.cache["sentence starts"] = starts
+        return starts
 
     def in_sentence(self, items: list[Any], index: int) -> list[Any]:
         start, end = self.sentences[index]

@@ -40,8 +40,13 @@ def _hedged(sentence: str, offset: int) -> str | None:
 
 
 def _triggers(doc: Doc, index: int) -> list[tuple[Match, str]]:
-    start, end = doc.sentences[index]
-    return [(m, sub) for m, sub in _all_triggers(doc) if start <= m.start < end]
+    by_sentence = doc.cache.get("triggers by sentence")
+    if by_sentence is None:
+        by_sentence = {}
+        for m, sub in _all_triggers(doc):
+            by_sentence.setdefault(doc.sentence_of(m.start), []).append((m, sub))
+        doc.cache["triggers by sentence"] = by_sentence
+    return list(by_sentence.get(index, ()))
 
 
 def _all_triggers(doc: Doc) -> list[tuple[Match, str]]:
