@@ -308,7 +308,7 @@ def _has_substance(doc: Doc, event: Event, index: int) -> bool:
     # A country named is not a place of an event: "fighting in Syria" is commentary.
     placed = event.place is not None and event.place.value.precision <= 4
     if event.event_type == "Strategic developments":
-        return bool(placed or len(actors) >= 2)
+        return bool(placed or len(actors) >= 2 or doc.in_sentence(doc.dates, index))
     return bool(placed or casualties or (actors and event.date))
 
 

@@ -206,13 +206,13 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"sit-in",
     ),
     "Agreement": (
-        r"(?:cease-?fire|truce|deal|agreement|accord|memorandum)(?:\s+[\w'-]+){0,6}?\s+(?:was |has been |had been )?"
+        r"(?:cease-?fires?|truces?|deals?|agreements?|accords?|memorand(?:um|a))(?:\s+[\w'-]+){0,6}?\s+(?:was |were |has been |have been |had been )?"
         r"(?:reached|signed|agreed|brokered|struck|concluded|endorsed|announced|took effect|came into (?:force|effect)|"
         r"went into effect|entered into force)",
         r"agreed (?:that|to|on|upon)",
         r"under (?:a|an|the) (?:[\w-]+ ){0,2}(?:deal|agreement|arrangement)",
         r"(?:reached|signed|agreed|brokered|struck|concluded|endorsed?|announced|backed) (?:an? |the )?(?:\w+ ){0,3}"
-        r"(?:cease-?fire|truce|deal|agreement|accord|memorandum)",
+        r"(?:cease-?fires?|truces?|deals?|agreements?|accords?|memorand(?:um|a))",
         r"endorse[sd]? (?:\w+ ){0,3}(?:cease-?fire|truce|deal)",
         r"(?:conclusion|end|close|opening|start|round) of (?:\w+ ){0,3}(?:talks|negotiations|meetings?)",
         r"talks (?:were |have been )?(?:held|opened|began|concluded|ended|resumed)",
@@ -266,7 +266,7 @@ NEGATION = re.compile(
 )
 HEDGE = re.compile(
     r"\b(threaten(?:ed|s|ing)? to|warn(?:ed|s|ing)? (?:that )?(?:it|they|he|she|we)?\s*(?:would|will)|"
-    r"vow(?:ed|s)? to|would|could|might|may|if|unless|in case|in the event|any (?:attack|violation|advance)|"
+    r"vow(?:ed|s)? to|would|could|might|(?-i:may)|if|unless|in case|in the event|any (?:attack|violation|advance)|"
     r"plan(?:s|ned|ning)? to|intend(?:s|ed)? to|prepar(?:ing|es|ed) (?:for|to)|aim(?:s|ed)? to|"
     r"call(?:ed|s)? (?:on|for)|urg(?:ed|es|ing)|should|must|to prevent|to avoid|capable of|"
     r"fears? (?:of|that)|risk of|possible|will|shall|is expected to|are expected to|is due to|are due to|next|to be|demand(?:ed|s)?|ask(?:ed|s)? for)\b",
