@@ -74,6 +74,15 @@ def classify(doc: Doc, index: int) -> tuple[Match, str, bool] | None:
         return None
     asserted = []
     for match, sub in triggers:
+        if (
+            sub == "Agreement"
+            and _PARTICIPLE.match(sentence, match.end - start)
+            and not _FINITE.search(match.value)
+        ):
+            doc.dropped.append(
+                (match, 'an agreement named, not made ("the ceasefire brokered by ...")')
+            )
+            continue
         if _TEMPORAL.search(sentence[max(0, match.start - start - 30) : match.start - start]):
             doc.dropped.append((match, "a time reference (since/until/before ...), not an event"))
             continue
@@ -121,7 +130,17 @@ _COUNT_BEFORE = re.compile(
 def _counted(sentence: str, offset: int) -> bool:
     """ "About 90 explosions", "31 air strikes": a tally of many, not one event."""
     word = sentence[offset:].split(" ", 1)[0].rstrip(".,;:")
-    return word.endswith("s") and bool(_COUNT_BEFORE.search(sentence[max(0, offset - 30) : offset]))
+    before = sentence[max(0, offset - 40) : offset]
+    if _NOT_AN_ACT.search(before):
+        return True  # "no explosions", "observers heard explosions", "fled fighting"
+    return word.endswith("s") and bool(_COUNT_BEFORE.search(before[-30:]))
+
+
+_NOT_AN_ACT = re.compile(
+    r"(?:\b(?:no|without|heard|observed|recorded|registered|counted|assessed as|fled(?: from)?|fleeing|"
+    r"displaced by|escaped)\s+(?:the\s+|about\s+|some\s+|more\s+)?(?:[\w-]+\s+){0,2}$)",
+    re.IGNORECASE,
+)
 
 
 def _rank(sub: str) -> tuple[int, int]:
@@ -204,8 +223,10 @@ def _origin(doc: Doc, place: Match) -> bool:
     )
 
 
-_TEMPORAL = re.compile(r"\b(?:since|until|till|ever since) (?:the |a |an |its |their )?(?:[\w-]+ ){0,2}$",
-                       re.IGNORECASE)  # fmt: skip
+_TEMPORAL = re.compile(r"\b(?:since|until|till|ever since) (?:the |a |an |its |their )?(?:[\w-]+,? ){0,3}$"
+                       r"|\b(?:that|which|who) (?:have |has |had )?$", re.IGNORECASE)  # fmt: skip
+_PARTICIPLE = re.compile(r"\s+by\b", re.IGNORECASE)
+_FINITE = re.compile(r"\b(?:was|were|has|have|had|been|is|are)\b", re.IGNORECASE)
 _SAME_DAY = re.compile(r"\b(?:the same day|that day|on the same day|the following day|the next day|a day later|"
                        r"the previous day|a day earlier|the day before)\b", re.IGNORECASE)  # fmt: skip
 _SHIFT = {"following": 1, "next": 1, "later": 1, "previous": -1, "earlier": -1, "before": -1}
@@ -307,6 +328,9 @@ def _has_substance(doc: Doc, event: Event, index: int) -> bool:
     casualties = doc.in_sentence(doc.casualties, index)
     # A country named is not a place of an event: "fighting in Syria" is commentary.
     placed = event.place is not None and event.place.value.precision <= 4
+    if event.sub_event_type == "Agreement":
+        # An agreement is news when the text says where or when, or who made it.
+        return bool(placed or doc.in_sentence(doc.dates, index) or len(actors) >= 2)
     if event.event_type == "Strategic developments":
         return bool(placed or len(actors) >= 2 or doc.in_sentence(doc.dates, index))
     return bool(placed or casualties or (actors and event.date))

@@ -209,8 +209,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"(?:cease-?fires?|truces?|deals?|agreements?|accords?|memorand(?:um|a))(?:\s+[\w'-]+){0,6}?\s+(?:was |were |has been |have been |had been )?"
         r"(?:reached|signed|agreed|brokered|struck|concluded|endorsed|announced|took effect|came into (?:force|effect)|"
         r"went into effect|entered into force)",
-        r"agreed (?:that|to|on|upon)",
-        r"under (?:a|an|the) (?:[\w-]+ ){0,2}(?:deal|agreement|arrangement)",
+        r"agreed (?:that|to|upon)",
+        r"under (?:a|an) (?:[\w-]+ ){0,2}(?:deal|agreement|arrangement)",
         r"(?:reached|signed|agreed|brokered|struck|concluded|endorsed?|announced|backed) (?:an? |the )?(?:\w+ ){0,3}"
         r"(?:cease-?fires?|truces?|deals?|agreements?|accords?|memorand(?:um|a))",
         r"endorse[sd]? (?:\w+ ){0,3}(?:cease-?fire|truce|deal)",
