@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from truce.domain.geo import haversine_km
 from truce.domain.reports import Report
-from truce.domain.vocab import ActorRoleKind
+from truce.domain.vocab import ActorRoleKind, DatePrecision
 from truce.evaluation.gold import GoldEvent
 
 FIELDS = ("event detection", "sub-type", "place within 25 km", "exact date", "exact fatalities",
@@ -53,6 +54,13 @@ class Scores:
     misses: list[str] = field(default_factory=list)  # a few examples of what went wrong
 
 
+def _day(report: Report) -> date:
+    """The day a report gives: its date, or the middle of its span (as ACLED records a week)."""
+    if report.date_precision is DatePrecision.DAY:
+        return report.date_start
+    return report.date_start + (report.date_end - report.date_start) / 2
+
+
 def _distance(report: Report, event: GoldEvent) -> float | None:
     if None in (report.lat, report.lon, event.lat, event.lon):
         return None
@@ -65,7 +73,7 @@ def _affinity(report: Report, event: GoldEvent) -> float:
         score += 2
     elif report.event_type == event.event_type:
         score += 1
-    gap = abs((report.date_start - event.date).days)
+    gap = abs((_day(report) - event.date).days)
     score += 2 if gap == 0 else (1 if gap <= 3 else 0)
     km = _distance(report, event)
     if km is not None:
@@ -112,7 +120,7 @@ def score_document(
     gold_located = sum(1 for e in events if e.lat is not None)
     near = sum(1 for r, e in pairs if (km := _distance(r, e)) is not None and km <= PLACE_KM)
     f["place within 25 km"].add(near, located, gold_located)
-    f["exact date"].add(sum(r.date_start == e.date for r, e in pairs), n_pred, n_gold)
+    f["exact date"].add(sum(_day(r) == e.date for r, e in pairs), n_pred, n_gold)
     f["exact fatalities"].add(
         sum((r.fatalities_low or 0) == e.fatalities for r, e in pairs), n_pred, n_gold
     )

@@ -217,6 +217,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"(?:conclusion|end|close|opening|start|round) of (?:\w+ ){0,3}(?:talks|negotiations|meetings?)",
         r"talks (?:were |have been )?(?:held|opened|began|concluded|ended|resumed)",
         r"held (?:\w+ ){0,4}(?:meeting|talks|round|session|consultations)",
+        r"(?:meeting|talks|round|session|conference)s? (?:[\w-]+ ){0,10}?(?:was|were) held",
         r"(?:delegations?|negotiators|representatives) (?:\w+ ){0,4}met",
         r"evacuation (?:deal|agreement)",
         r"prisoner (?:swap|exchange)",
