@@ -12,7 +12,9 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 # A word: letters or digits (any script), with inner apostrophes ("Dar'a", "Ma'arrat").
-_WORD = re.compile(r"[^\W_]+(?:['’‘ʿʾ`][^\W_]+)*")
+# Combining marks (decomposed accents, Arabic short vowels) belong to their word.
+_LETTERS = r"(?:[^\W_]|[\u0300-\u036f\u064b-\u065f\u0670])+"
+_WORD = re.compile(_LETTERS + r"(?:['’‘ʿʾ`]" + _LETTERS + r")*")
 _MARKS = re.compile(r"['’‘ʿʾ`]")
 
 

@@ -89,8 +89,11 @@ def find_casualties(text: str) -> list[Casualty]:
                 continue
             if _SUBSET.search(text[max(0, m.start() - 20) : m.start()]):
                 continue  # "including three children": part of a figure already counted
-            taken.append((m.start(), m.end()))
-            found += _read(name, m, text)
+            read = _read(name, m, text)
+            if read:
+                # A match that reads as nothing (a year) must not hide a real figure inside it.
+                taken.append((m.start(), m.end()))
+                found += read
     return sorted(found, key=lambda c: c.start)
 
 

@@ -202,9 +202,11 @@ def _event_date(doc: Doc, index: int) -> DateMatch | None:
     return None
 
 
-def _event_place(doc: Doc, index: int) -> Match | None:
-    # A country is not the place of an event; "from X" names where people came from.
-    candidates = [p for p in doc.in_sentence(doc.places, index) if p.value.precision < 6]
+def _event_place(doc: Doc, index: int, *, violent: bool = False) -> Match | None:
+    # A country is not the place of an event; "from X" names where people came from;
+    # fighting in Syria is not placed at the talks in Astana the sentence also mentions.
+    candidates = [p for p in doc.in_sentence(doc.places, index) if p.value.precision < 6
+                  and not (violent and p.value.country != "SYR")]  # fmt: skip
     if not candidates:
         return None
     # The most precise place named: a village beats its countryside, which beats a governorate.
@@ -251,7 +253,7 @@ def events(doc: Doc, res: Resources) -> None:
         date = _event_date(doc, index) or _relative_to_previous(doc, index, found)
         event = Event(sentences=[index], trigger=trigger, event_type=SUB_EVENT_TO_EVENT[sub],
                       sub_event_type=sub, score=0.75, territory=territory,
-                      place=_event_place(doc, index), date=date)  # fmt: skip
+                      place=_event_place(doc, index, violent=SUB_EVENT_TO_EVENT[sub] in _VIOLENT), date=date)  # fmt: skip
         if not _has_substance(doc, event, index):
             doc.dropped.append((trigger, "no place, actor or casualty: commentary, not an event"))
             continue

@@ -196,6 +196,12 @@ def _fallbacks(doc: Doc, event: Event) -> None:
             [p for p in after + before if p.value.country != "SYR"] + after + before[::-1]
             if venue else before[::-1] + after
         )  # fmt: skip
+        if event.event_type in (
+            "Battles",
+            "Explosions/Remote violence",
+            "Violence against civilians",
+        ):
+            ordered = [p for p in ordered if p.value.country == "SYR"]
         fine = [p for p in ordered if p.value.precision <= 4 and p.value.kind != "country"]
         chosen = (fine or ordered)[:1]
         if chosen:

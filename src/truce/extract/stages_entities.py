@@ -202,7 +202,7 @@ def quotes(doc: Doc, res: Resources) -> None:
     found = []
     for m in _QUOTE.finditer(doc.body):
         group = "a" if m.group("a") else "b"
-        who = m.group(group).strip()
+        who = m.group(group).strip().rstrip(".,;:")
         if who.lower() in ("he", "she", "it", "they", "the", "a"):
             continue
         found.append(Match(m.start(group), m.start(group) + len(who), who, 0.7, kind="quote"))

@@ -41,8 +41,18 @@ class Gazetteer:
         by_key: dict[str, list[Place]] = {}
         for place in places:
             spellings = _spellings(place)
-            if any(_same(p, place) for name in spellings for p in by_key.get(_key(name), ())):
-                continue  # the same place from a second source
+            twin = next(
+                (p for name in spellings for p in by_key.get(_key(name), ()) if _same(p, place)),
+                None,
+            )
+            if twin is not None:
+                # The same place from a second source: its names lead to the first record.
+                for name in spellings:
+                    entries.append((name, twin))
+                    listed = by_key.setdefault(_key(name), [])
+                    if twin not in listed:
+                        listed.append(twin)
+                continue
             self.places.append(place)
             for name in spellings:
                 entries.append((name, place))
