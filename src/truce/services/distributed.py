@@ -41,7 +41,7 @@ def extract_on_cluster(items: list[tuple[str, TextMeta]], address: str) -> list[
         raise ConfigurationError("--scheduler needs the 'distributed' package installed") from exc
     try:
         client = Client(address, timeout=20)
-    except OSError as exc:
+    except (OSError, ValueError, TimeoutError) as exc:
         raise ConfigurationError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:
         payload = [(text, asdict(meta)) for text, meta in items]
