@@ -289,8 +289,8 @@ def _one_per_place(doc: Doc, event: Event, index: int) -> list[Event]:
     if len(listed) < 2:
         return [event]
     return [
-        replace(event, place=place, perpetrators=[], targets=[], casualties=[], weapons=[])
-        for place in listed
+        replace(event, place=place, perpetrators=[], targets=[], casualties=[], weapons=[], part=n)
+        for n, place in enumerate(listed)
     ]
 
 

@@ -50,7 +50,12 @@ def roles(doc: Doc, res: Resources) -> None:
             other = next(p for p in event.perpetrators if p.value.side != lead.value.side)
             event.perpetrators.remove(other)
             event.targets.append(other)
-        event.casualties = [c for i in event.sentences for c in doc.in_sentence(doc.casualties, i)]
+        # Deaths told once for "shelled A and B" are not counted again for B.
+        event.casualties = (
+            []
+            if event.part
+            else [c for i in event.sentences for c in doc.in_sentence(doc.casualties, i)]
+        )
         event.weapons = [w for i in event.sentences for w in doc.in_sentence(doc.weapons, i)]
         quotes = [q for i in event.sentences for q in doc.in_sentence(doc.quotes, i)]
         event.attribution = quotes[0] if quotes else _nearest_quote(doc, event)

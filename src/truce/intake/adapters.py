@@ -95,7 +95,7 @@ def _html(content: bytes, label: str, meta: TextMeta) -> list[Text]:
     body = trafilatura.extract(
         html, include_comments=False, include_tables=False, favor_precision=True
     )
-    if not body:
+    if not body or len(body.split()) < 5:
         raise InputRejected(f"{label}: no article text found in the HTML page")
     info = trafilatura.extract_metadata(html)
     published = _date(info.date) if info is not None else None
