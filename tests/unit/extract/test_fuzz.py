@@ -32,7 +32,7 @@ _WORDS = st.sampled_from([
 _NEWSY = st.lists(st.one_of(_WORDS, st.text(max_size=12)), max_size=60).map(" ".join)
 
 
-def _check(doc: Doc) -> None:
+def check_doc(doc: Doc) -> None:
     assert isinstance(doc, Doc)
     for report in doc.reports:
         assert isinstance(report, Report)
@@ -51,13 +51,13 @@ def _article() -> str:
 @FUZZ
 @given(text=st.text(max_size=400), published=st.none() | st.dates())
 def test_any_unicode_text_is_read_without_crashing(text: str, published: date | None) -> None:
-    _check(extract(text, TextMeta(label="fuzz", published=published), RESOURCES))
+    check_doc(extract(text, TextMeta(label="fuzz", published=published), RESOURCES))
 
 
 @FUZZ
 @given(text=_NEWSY, published=st.none() | st.dates(date(2010, 1, 1), date(2030, 12, 31)))
 def test_news_like_word_salad_is_read_without_crashing(text: str, published: date | None) -> None:
-    _check(extract(text, TextMeta(label="fuzz", published=published), RESOURCES))
+    check_doc(extract(text, TextMeta(label="fuzz", published=published), RESOURCES))
 
 
 _EDIT = st.tuples(
@@ -86,4 +86,4 @@ def test_mutated_article_is_read_without_crashing(
         lines = text.split("\n")
         shuffle.shuffle(lines)
         text = "\n".join(lines)
-    _check(extract(text, TextMeta(label="astana-mutated", published=PUBLISHED), RESOURCES))
+    check_doc(extract(text, TextMeta(label="astana-mutated", published=PUBLISHED), RESOURCES))
