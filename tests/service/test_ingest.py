@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -280,3 +281,26 @@ def test_a_rejected_report_cannot_be_corrected_until_accepted_again(engine: Engi
 def test_reviewing_an_unknown_report_is_not_found(engine: Engine) -> None:
     with pytest.raises(NotFound):
         _review(engine, "rep_missing", ReviewAction.ACCEPT)
+
+
+def test_a_submitted_text_is_stored_as_json_and_read(engine: Engine) -> None:
+    from truce.services.extraction import submit_text
+
+    with UnitOfWork(engine) as uow:
+        result = submit_text(
+            uow=uow, text="On 9 January 2017, regime forces shelled Kafr Zita in northern Hama, killing 2 civilians.",
+            now=NOW, max_bytes=1_000_000, resources=RESOURCES, submitter="syria-opp",
+            title="Shelling of Kafr Zita", published=date(2017, 1, 9), source="Jaish al-Izza media office",
+        )  # fmt: skip
+        assert result.kind == "json" and result.imported == 1
+        report = result.reports[0]
+        assert report.sub_event_type == "Shelling/artillery/missile attack"
+        assert report.sources[0].name == "Jaish al-Izza media office"
+        stored = json.loads(uow.documents.content(result.document_id))
+        assert stored["submitter"] == "syria-opp" and stored["title"] == "Shelling of Kafr Zita"
+        assert [e.submitter for e in uow.documents.intake_events(result.document_id)] == [
+            "syria-opp"
+        ]
+        with pytest.raises(InputRejected, match="non-empty text"):
+            submit_text(uow=uow, text="  ", now=NOW, max_bytes=1_000_000, resources=RESOURCES,
+                        submitter="syria-opp")  # fmt: skip

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from truce import scenarios
 from truce.domain.actors import ActorRegistry
+from truce.domain.canonical import canonical_json
 from truce.domain.documents import Channel, DocumentStatus, TextMeta
 from truce.domain.errors import InputRejected, NotFound
 from truce.domain.reports import Report
@@ -139,3 +140,27 @@ def _extract_text(text: Text, number: int, document_id: str, resources: Resource
 def extract_texts(items: list[tuple[str, TextMeta]], resources: Resources) -> list[list[Report]]:
     """The pipeline over texts without storing anything (for `truce extract`)."""
     return [list(extract(text, meta, resources).reports) for text, meta in items]
+
+
+def submit_text(
+    *,
+    uow: UnitOfWork,
+    text: str,
+    now: datetime,
+    max_bytes: int,
+    resources: Resources,
+    submitter: str,
+    title: str | None = None,
+    published: date | None = None,
+    source: str | None = None,
+    language: str | None = None,
+    url: str | None = None,
+) -> IngestSummary:
+    """A text submitted through the API or the web form: stored as its JSON, then read like any document."""
+    if not text.strip():
+        raise InputRejected("a submission needs a non-empty text")
+    payload = {"title": title, "text": text, "published": published.isoformat() if published else None,
+               "source": source, "language": language, "url": url, "submitter": submitter}  # fmt: skip
+    content = canonical_json(payload)
+    return ingest_document(uow=uow, content=content, now=now, max_bytes=max_bytes, resources=resources,
+                           filename=None, kind="json", submitter=submitter)  # fmt: skip
