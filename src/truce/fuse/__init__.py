@@ -1,0 +1,1 @@
+"""Fusion: reports about one event, from many sources, become one incident."""

@@ -1,0 +1,178 @@
+"""Clustering reports into incidents, in batch or one report at a time, deterministically.
+
+Pairs above the threshold are joined best first. A join is refused when the
+result could not be one event: no day common to all its reports (one day of
+slack for jitter), precise reports more than ~30 km apart, or one source
+telling two different stories (a source does not report one event twice,
+unless word for word, as syndicated copies do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from truce.domain.canonical import content_id
+from truce.domain.incidents import Incident
+from truce.domain.reports import Report
+from truce.fuse.blocking import candidate_pairs, compatible
+from truce.fuse.consolidate import consolidate
+from truce.fuse.features import Features, features
+from truce.fuse.score import THRESHOLD, score
+
+MAX_SPREAD_DEGREES = 0.3  # about 30 km
+SAME_TEXT = 0.8  # word overlap above which two reports are copies of one story
+
+
+@dataclass
+class _Cluster:
+    members: list[int]
+    lo: int  # latest first day of any member
+    hi: int  # earliest last day of any member
+    box: tuple[float, float, float, float] | None  # precise members' lat/lon bounds
+    sources: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass
+class Fusion:
+    incidents: list[Incident]
+    assignment: dict[str, str]  # report id -> incident id
+
+
+def incident_id(reports: Sequence[Report]) -> str:
+    """An incident is named after its earliest report, so the same reports give the same ID."""
+    anchor = min(reports, key=lambda r: (r.date_start, r.id))
+    return content_id("inc", {"anchor": anchor.id}, length=24)
+
+
+class Clusterer:
+    """Union of reports into clusters under the constraints above."""
+
+    def __init__(self, items: list[Features]) -> None:
+        self.items = items
+        self.parent = list(range(len(items)))
+        self.clusters = {f.index: self._single(f) for f in items}
+
+    @staticmethod
+    def _single(f: Features) -> _Cluster:
+        box = None
+        if f.lat is not None and f.lon is not None and not f.coarse:
+            box = (f.lat, f.lat, f.lon, f.lon)
+        return _Cluster(
+            [f.index], f.day_lo, f.day_hi, box, {f.source: [f.index]} if f.source else {}
+        )
+
+    def add(self, f: Features) -> None:
+        self.items.append(f)
+        self.parent.append(f.index)
+        self.clusters[f.index] = self._single(f)
+
+    def root(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def can_join(self, a: int, b: int) -> bool:
+        ca, cb = self.clusters[a], self.clusters[b]
+        if max(ca.lo, cb.lo) - 1 > min(ca.hi, cb.hi) + 1:
+            return False
+        if ca.box and cb.box:
+            lat_lo, lat_hi = min(ca.box[0], cb.box[0]), max(ca.box[1], cb.box[1])
+            lon_lo, lon_hi = min(ca.box[2], cb.box[2]), max(ca.box[3], cb.box[3])
+            if lat_hi - lat_lo > MAX_SPREAD_DEGREES or lon_hi - lon_lo > MAX_SPREAD_DEGREES:
+                return False
+        for source, left in ca.sources.items():
+            for i in left:
+                for j in cb.sources.get(source, ()):
+                    if _overlap(self.items[i], self.items[j]) < SAME_TEXT:
+                        return False
+        return True
+
+    def join(self, a: int, b: int) -> int:
+        keep, gone = (a, b) if a < b else (b, a)
+        ck, cg = self.clusters[keep], self.clusters.pop(gone)
+        self.parent[gone] = keep
+        ck.members += cg.members
+        ck.lo, ck.hi = max(ck.lo, cg.lo), min(ck.hi, cg.hi)
+        if ck.box and cg.box:
+            ck.box = (min(ck.box[0], cg.box[0]), max(ck.box[1], cg.box[1]),
+                      min(ck.box[2], cg.box[2]), max(ck.box[3], cg.box[3]))  # fmt: skip
+        else:
+            ck.box = ck.box or cg.box
+        for source, members in cg.sources.items():
+            ck.sources.setdefault(source, []).extend(members)
+        return keep
+
+    def try_join(self, i: int, j: int) -> bool:
+        a, b = self.root(i), self.root(j)
+        if a == b or not self.can_join(a, b):
+            return False
+        self.join(a, b)
+        return True
+
+
+def _overlap(a: Features, b: Features) -> float:
+    if not a.words or not b.words:
+        return 0.0
+    return len(a.words & b.words) / len(a.words | b.words)
+
+
+def fuse_batch(reports: Sequence[Report], *, threshold: float = THRESHOLD) -> Fusion:
+    """Cluster a whole corpus. The same reports, in any order, give the same incidents."""
+    ordered = sorted(reports, key=lambda r: r.id)
+    items = [features(i, r) for i, r in enumerate(ordered)]
+    edges = []
+    for i, j in candidate_pairs(items):
+        s = score(items[i], items[j]).total
+        if s >= threshold:
+            edges.append((-s, i, j))
+    edges.sort()
+    clusterer = Clusterer(items)
+    for _, i, j in edges:
+        clusterer.try_join(i, j)
+    return _result(ordered, clusterer)
+
+
+def _result(ordered: Sequence[Report], clusterer: Clusterer) -> Fusion:
+    incidents, assignment = [], {}
+    for cluster in sorted(clusterer.clusters.values(), key=lambda c: min(c.members)):
+        members = [ordered[i] for i in sorted(cluster.members)]
+        incident = consolidate(incident_id(members), members)
+        incidents.append(incident)
+        for report in members:
+            assignment[report.id] = incident.id
+    incidents.sort(key=lambda inc: (inc.date_start, inc.id))
+    return Fusion(incidents=incidents, assignment=assignment)
+
+
+def best_incident(report: Report, members_by_incident: dict[str, list[Report]],
+                  *, threshold: float = THRESHOLD) -> str | None:  # fmt: skip
+    """Incremental fusion: the incident a new report joins, or None to open a new one.
+
+    The same scoring and constraints as the batch, against each incident's members.
+    """
+    new = features(0, report)
+    best: tuple[float, str] | None = None
+    for incident_id_, members in sorted(members_by_incident.items()):
+        items = [new, *(features(k + 1, r) for k, r in enumerate(members))]
+        if not any(compatible(new.family, m.family) for m in items[1:]):
+            continue
+        top = max(score(new, m).total for m in items[1:])
+        if top < threshold:
+            continue
+        clusterer = Clusterer(items)
+        for k in range(2, len(items)):
+            clusterer.join(clusterer.root(1), clusterer.root(k))
+        if clusterer.can_join(clusterer.root(0), clusterer.root(1)) and (
+            best is None or top > best[0]
+        ):
+            best = (top, incident_id_)
+    return best[1] if best else None
+
+
+def members_of(fusion: Fusion, reports: Iterable[Report]) -> dict[str, list[Report]]:
+    out: dict[str, list[Report]] = {}
+    for report in reports:
+        out.setdefault(fusion.assignment[report.id], []).append(report)
+    return out

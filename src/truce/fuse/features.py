@@ -1,0 +1,62 @@
+"""What fusion compares of a report, computed once per report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from truce.domain.reports import Report
+from truce.domain.vocab import WHERE_PREC_RADIUS_KM, ActorRoleKind
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_STOP = frozenset({"that", "with", "were", "from", "this", "have", "been", "their", "said", "which", "after",
+                   "killed", "forces", "fighters", "reported", "according", "january", "february", "march",
+                   "april", "june", "july", "august", "september", "october", "november", "december"})  # fmt: skip
+_PERPETRATOR = (ActorRoleKind.PERPETRATOR, ActorRoleKind.SIDE_A, ActorRoleKind.ASSOCIATED_A)
+_TARGET = (ActorRoleKind.TARGET, ActorRoleKind.SIDE_B, ActorRoleKind.ASSOCIATED_B)
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    index: int
+    report_id: str
+    day_lo: int
+    day_hi: int
+    lat: float | None
+    lon: float | None
+    radius_km: float
+    admin1: str | None
+    family: str
+    sub: str
+    perpetrator_sides: frozenset[str | None]
+    target_sides: frozenset[str | None]
+    fatalities: int | None
+    words: frozenset[str]
+    source: str
+
+    @property
+    def coarse(self) -> bool:
+        """Located only to a governorate or wider, or not at all."""
+        return self.lat is None or self.radius_km > 60
+
+
+def features(index: int, report: Report) -> Features:
+    precision = report.location_precision or (1 if report.lat is not None else 6)
+    words = frozenset(w for w in _WORD.findall((report.notes or "").lower()) if w not in _STOP)
+    return Features(
+        index=index,
+        report_id=report.id,
+        day_lo=report.date_start.toordinal(),
+        day_hi=report.date_end.toordinal(),
+        lat=report.lat,
+        lon=report.lon,
+        radius_km=WHERE_PREC_RADIUS_KM.get(precision, 25.0),
+        admin1=report.admin1,
+        family=report.event_type or "",
+        sub=report.sub_event_type or "",
+        perpetrator_sides=frozenset(a.side for a in report.actors_in(*_PERPETRATOR)),
+        target_sides=frozenset(a.side for a in report.actors_in(*_TARGET)),
+        fatalities=report.best_fatalities(),
+        words=words,
+        source=(report.sources[0].name if report.sources else "").lower(),
+    )
