@@ -1,0 +1,174 @@
+"""How sure we are: occurrence (C4 to C0) and attribution grades, each with its reasons.
+
+Independence: copies of one story (near-identical text) count once, and
+sources affiliated with the same side count once when they corroborate
+against the other side.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from truce.domain.actors import normalise_name
+from truce.domain.incidents import AttributionGrade, OccurrenceGrade
+from truce.domain.members import Source
+from truce.domain.reports import Report
+from truce.domain.vocab import ActorRoleKind
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
+COPY = 0.8  # word overlap above which two texts are one story
+_PERPETRATOR = (ActorRoleKind.PERPETRATOR, ActorRoleKind.SIDE_A)
+
+
+class SourceBook:
+    """Known sources by every name they go by: affiliation, kind and reliability."""
+
+    def __init__(
+        self, sources: Sequence[Source], aliases: dict[str, Sequence[str]] | None = None
+    ) -> None:
+        self._by_key: dict[str, Source] = {}
+        for source in sources:
+            for name in (source.name, *(aliases or {}).get(source.id, ())):
+                self._by_key[normalise_name(name)] = source
+
+    def find(self, name: str | None) -> Source | None:
+        return self._by_key.get(normalise_name(name)) if name else None
+
+
+@dataclass(frozen=True)
+class Grades:
+    occurrence: OccurrenceGrade
+    attribution: AttributionGrade
+    responsible_side: str | None
+    reasons: tuple[str, ...]
+    independent_sources: int
+
+
+def _words(report: Report) -> frozenset[str]:
+    return frozenset(_WORD.findall((report.notes or "").lower()))
+
+
+def _publisher(report: Report) -> str:
+    return report.sources[0].name if report.sources else "unknown source"
+
+
+def independent_groups(reports: Sequence[Report], book: SourceBook) -> list[list[Report]]:
+    """Reports grouped so each group is one independent voice."""
+    groups: list[list[Report]] = []
+    for report in sorted(reports, key=lambda r: r.id):
+        words = _words(report)
+        home = None
+        for group in groups:
+            first = group[0]
+            same_source = _publisher(first).casefold() == _publisher(report).casefold()
+            other = _words(first)
+            copy = bool(words and other) and len(words & other) / len(words | other) >= COPY
+            if same_source or copy:
+                home = group
+                break
+        if home is None:
+            groups.append([report])
+        else:
+            home.append(report)
+    return groups
+
+
+def _affiliation(group: list[Report], book: SourceBook) -> str | None:
+    for report in group:
+        for name in (_publisher(report), report.attribution):
+            source = book.find(name)
+            if source is not None and source.affiliation:
+                return source.affiliation
+    return None
+
+
+def grade(reports: Sequence[Report], book: SourceBook, *, discounted: bool = False) -> Grades:
+    reasons: list[str] = []
+    groups = independent_groups(reports, book)
+    copies = len(reports) - len(groups)
+    if copies:
+        reasons.append(
+            f"{copies} report(s) repeat a story already counted (same outlet or near-identical text)"
+        )
+    affiliations = [_affiliation(g, book) for g in groups]
+    # Sources of one side count once: many government outlets are one voice, not many.
+    voices = len({a for a in affiliations if a is not None}) + sum(
+        1 for a in affiliations if a is None
+    )
+    sides = _claimed_sides(reports)
+    observed = any(_observed(book.find(_publisher(r))) for r in reports)
+    admitted = _admission(reports, book)
+
+    if discounted:
+        occurrence = OccurrenceGrade.DISCOUNTED
+        reasons.append("every report was rejected in review")
+    elif any(r.provenance.extras.get("claim") == "denial" for r in reports):
+        occurrence = OccurrenceGrade.CONTESTED
+        reasons.append("a source denies that the event happened")
+    elif observed or admitted:
+        occurrence = OccurrenceGrade.CONFIRMED
+        reasons.append(
+            "seen by a mechanism team"
+            if observed
+            else f"admitted by the {admitted} side's own source"
+        )
+    elif voices >= 2:
+        occurrence = OccurrenceGrade.CORROBORATED
+        reasons.append(f"{voices} independent sources report it")
+    else:
+        occurrence = OccurrenceGrade.SINGLE_SOURCE
+        reasons.append(
+            "one independent source only"
+            + (" (several outlets of one side count once)" if len(groups) > 1 else "")
+        )
+
+    if not sides:
+        attribution, responsible = AttributionGrade.UNDETERMINED, None
+        reasons.append("no source names who did it")
+    elif len(sides) > 1:
+        attribution, responsible = AttributionGrade.CONTESTED, None
+        reasons.append(
+            f"sources disagree on who did it: {', '.join(sorted(s or 'unknown' for s in sides))}"
+        )
+    else:
+        responsible = next(iter(sides))
+        if admitted:
+            attribution = AttributionGrade.ACKNOWLEDGED
+        elif voices >= 2:
+            attribution = AttributionGrade.LIKELY
+            reasons.append(f"{voices} independent sources name the {responsible} side")
+        else:
+            attribution = AttributionGrade.SUSPECTED
+            reasons.append(f"one source names the {responsible} side")
+    return Grades(occurrence, attribution, responsible, tuple(reasons), voices)
+
+
+def _observed(source: Source | None) -> bool:
+    """A mechanism team's own observation (kind monitor, reliability A)."""
+    return source is not None and source.kind.value == "monitor" and source.reliability == "A"
+
+
+def _claimed_sides(reports: Sequence[Report]) -> set[str | None]:
+    sides: set[str | None] = set()
+    for report in reports:
+        actor = next(iter(report.actors_in(*_PERPETRATOR)), None)
+        if actor is not None and actor.side is not None:
+            sides.add(actor.side)
+    return sides
+
+
+def _admission(reports: Sequence[Report], book: SourceBook) -> str | None:
+    """The side whose own source reports the act as its own, if any."""
+    for report in reports:
+        actor = next(iter(report.actors_in(*_PERPETRATOR)), None)
+        source = book.find(_publisher(report)) or book.find(report.attribution)
+        if (
+            actor is not None
+            and source is not None
+            and source.affiliation
+            and actor.side == source.affiliation
+        ):
+            return source.affiliation
+    return None

@@ -1,0 +1,63 @@
+"""Merging and splitting incidents by hand: reversible, recorded, and former IDs keep resolving."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from truce.domain.errors import Conflict, ValidationFailed
+from truce.domain.incidents import Incident
+from truce.domain.reports import Report
+from truce.fuse.cluster import incident_id
+from truce.fuse.consolidate import consolidate
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a merge or split did: the incidents that ended, those that began, and the aliases."""
+
+    op: str
+    removed: tuple[str, ...]
+    created: tuple[Incident, ...]
+    aliases: Mapping[str, str]  # a former incident ID -> the incident that now holds its reports
+
+
+def merge(incidents: Sequence[Incident], reports: Mapping[str, Report]) -> Change:
+    """One incident from several. It takes the ID its reports give; the others become aliases."""
+    if len(incidents) < 2:
+        raise ValidationFailed("a merge needs at least two incidents", field="incident_ids")
+    ids = [i.id for i in incidents]
+    if len(set(ids)) != len(ids):
+        raise Conflict("the same incident is named twice in the merge")
+    members = [reports[r] for inc in incidents for r in inc.report_ids]
+    new_id = incident_id(members)
+    former = tuple(
+        sorted(
+            {*(i for inc in incidents for i in inc.former_ids), *(i for i in ids if i != new_id)}
+        )
+    )
+    merged = consolidate(new_id, members, former_ids=former)
+    return Change("merge", tuple(ids), (merged,), {i: new_id for i in ids if i != new_id})
+
+
+def split(incident: Incident, moved: Sequence[str], reports: Mapping[str, Report]) -> Change:
+    """Move some reports out of an incident into a new one. Both keep IDs their reports give."""
+    moved_set = set(moved)
+    unknown = moved_set - set(incident.report_ids)
+    if unknown:
+        raise ValidationFailed(
+            f"report(s) {', '.join(sorted(unknown))} are not in {incident.id}", field="report_ids"
+        )
+    staying = [reports[r] for r in incident.report_ids if r not in moved_set]
+    leaving = [reports[r] for r in incident.report_ids if r in moved_set]
+    if not staying or not leaving:
+        raise ValidationFailed("a split must leave reports on both sides", field="report_ids")
+    left_id, right_id = incident_id(staying), incident_id(leaving)
+    # Former IDs stay with the part that keeps the incident's own ID; the rest start fresh.
+    keeps = incident.id if incident.id in (left_id, right_id) else left_id
+    parts = (
+        consolidate(left_id, staying, former_ids=incident.former_ids if left_id == keeps else ()),
+        consolidate(right_id, leaving, former_ids=incident.former_ids if right_id == keeps else ()),
+    )
+    aliases = {} if incident.id in (left_id, right_id) else {incident.id: left_id}
+    return Change("split", (incident.id,), parts, aliases)
