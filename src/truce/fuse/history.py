@@ -55,9 +55,11 @@ def split(incident: Incident, moved: Sequence[str], reports: Mapping[str, Report
     left_id, right_id = incident_id(staying), incident_id(leaving)
     # Former IDs stay with the part that keeps the incident's own ID; the rest start fresh.
     keeps = incident.id if incident.id in (left_id, right_id) else left_id
+    # An ID that the split brings back to life is no longer a former ID of anything.
+    former = tuple(f for f in incident.former_ids if f not in (left_id, right_id))
     parts = (
-        consolidate(left_id, staying, former_ids=incident.former_ids if left_id == keeps else ()),
-        consolidate(right_id, leaving, former_ids=incident.former_ids if right_id == keeps else ()),
+        consolidate(left_id, staying, former_ids=former if left_id == keeps else ()),
+        consolidate(right_id, leaving, former_ids=former if right_id == keeps else ()),
     )
     aliases = {} if incident.id in (left_id, right_id) else {incident.id: left_id}
     return Change("split", (incident.id,), parts, aliases)
