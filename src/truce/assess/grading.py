@@ -26,7 +26,7 @@ class SourceBook:
     """Known sources by every name they go by: affiliation, kind and reliability."""
 
     def __init__(
-        self, sources: Sequence[Source], aliases: dict[str, Sequence[str]] | None = None
+        self, sources: Sequence[Source], aliases: Mapping[str, Sequence[str]] | None = None
     ) -> None:
         self._by_key: dict[str, Source] = {}
         for source in sources:

@@ -11,7 +11,7 @@ from typing import Any
 from truce.domain.actors import Actor, ActorRegistry
 from truce.domain.agreements import Agreement, Zone
 from truce.domain.errors import NotFound
-from truce.domain.members import Member
+from truce.domain.members import Member, Source
 
 SCENARIOS = {"astana-2016": "astana_2016"}
 
@@ -24,6 +24,8 @@ class Scenario:
     members: tuple[Member, ...]
     sample_acled: bytes
     sample_period: tuple[date, date]
+    sources: tuple[Source, ...] = ()
+    source_aliases: dict[str, tuple[str, ...]] | None = None
 
     @property
     def base_agreement(self) -> Agreement:
@@ -57,6 +59,12 @@ def load(name: str) -> Scenario:
             if actors.get(group.actor_id) is None:
                 raise NotFound(f"{agreement.id}: excluded group {group.actor_id!r} is not an actor")
     sample = spec["sample"]
+    source_data = json.loads(_read(package, "sources.json"))
+    sources = tuple(
+        Source.parse({k: v for k, v in s.items() if k not in ("aliases", "observed")})
+        for s in source_data
+    )
+    source_aliases = {s["id"]: tuple(s.get("aliases", ())) for s in source_data}
     return Scenario(
         name=name,
         actors=actors,
@@ -67,4 +75,6 @@ def load(name: str) -> Scenario:
             date.fromisoformat(sample["period"][0]),
             date.fromisoformat(sample["period"][1]),
         ),
+        sources=sources,
+        source_aliases=source_aliases,
     )

@@ -143,3 +143,57 @@ report_reviews = Table(
     Column("reason", Text),
     Column("at", UTCDateTime, nullable=False),
 )
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("date_start", Date, nullable=False, index=True),
+    Column("admin1", String(120)),
+    Column("sub_event_type", String(80)),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("body", Json, nullable=False),
+)
+
+incident_members = Table(
+    "incident_members",
+    metadata,
+    Column("report_id", String(64), ForeignKey("reports.id"), primary_key=True),
+    Column("incident_id", String(64), ForeignKey("incidents.id"), nullable=False, index=True),
+)
+
+incident_aliases = Table(
+    "incident_aliases",
+    metadata,
+    Column("former_id", String(64), primary_key=True),
+    Column("current_id", String(64), nullable=False, index=True),
+)
+
+incident_history = Table(
+    "incident_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("op", String(20), nullable=False),  # fuse | merge | split | rebuild
+    Column("removed", Json, nullable=False),
+    Column("created", Json, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("reason", Text),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("incident_id", String(64), nullable=False, index=True),
+    Column("agreement_id", String(80), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("responsible_side", String(40)),
+    Column("occurrence", String(4), nullable=False),
+    Column("attribution", String(20), nullable=False),
+    Column("current", Boolean, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("reason", Text),
+    Column("assessed_at", UTCDateTime, nullable=False),
+    Column("body", Json, nullable=False),
+)

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from truce.store.incidents import FindingRepository, IncidentRepository
 from truce.store.repositories import (
     ActorRepository,
     AgreementRepository,
@@ -25,6 +26,8 @@ class UnitOfWork:
     reports: ReportRepository
     reviews: ReviewRepository
     listing: DocumentListing
+    incidents: IncidentRepository
+    findings: FindingRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -41,6 +44,8 @@ class UnitOfWork:
         self.reports = ReportRepository(c)
         self.reviews = ReviewRepository(c)
         self.listing = DocumentListing(c)
+        self.incidents = IncidentRepository(c)
+        self.findings = FindingRepository(c)
         return self
 
     def commit(self) -> None:

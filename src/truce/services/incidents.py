@@ -1,0 +1,157 @@
+"""Use cases over incidents: fuse reports into them, merge and split them by hand."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from truce.domain.errors import Conflict
+from truce.domain.incidents import Incident
+from truce.domain.reports import Report
+from truce.domain.reviews import ReviewStatus, reviewed_view
+from truce.fuse.cluster import best_incident, fuse_batch, incident_id
+from truce.fuse.consolidate import consolidate
+from truce.fuse.history import Change, merge, split
+from truce.store.uow import UnitOfWork
+
+NEIGHBOURS = timedelta(days=7)  # incidents a new report is compared with, either side of its date
+
+
+@dataclass
+class FuseSummary:
+    mode: str
+    reports: int = 0
+    incidents: int = 0
+    created: int = 0
+    joined: int = 0
+    removed: int = 0
+
+    def line(self) -> str:
+        return (f"{self.mode}: {self.reports} reports in {self.incidents} incidents "
+                f"({self.created} new, {self.joined} reports joined existing ones, {self.removed} retired)")  # fmt: skip
+
+
+def usable_reports(uow: UnitOfWork) -> dict[str, Report]:
+    """Current reports not rejected in review, each as reviewers corrected it."""
+    out: dict[str, Report] = {}
+    for report in uow.reports.iter_current():
+        status = uow.reports.review_status(report.id)
+        if status == ReviewStatus.REJECTED.value:
+            continue
+        if status == ReviewStatus.CORRECTED.value:
+            report, _ = reviewed_view(report, uow.reviews.for_report(report.id))
+        out[report.id] = report
+    return out
+
+
+def fuse(
+    *, uow: UnitOfWork, now: datetime, actor: str = "system", rebuild: bool = False
+) -> FuseSummary:
+    """Incremental by default: new reports join incidents or open new ones; the rest stay as
+    they are, analysts' merges and splits included. `rebuild` re-clusters everything."""
+    reports = usable_reports(uow)
+    existing = uow.incidents.all()
+    if rebuild or not existing:
+        return _rebuild(uow, reports, existing, now, actor)
+    summary = FuseSummary(mode="incremental")
+    members: dict[str, list[Report]] = {}
+    retired: list[Incident] = []
+    for incident in existing:
+        kept = [reports[r] for r in incident.report_ids if r in reports]
+        if kept:
+            members[incident.id] = kept
+        else:
+            retired.append(incident)
+    assigned = {r for ids in members.values() for r in (x.id for x in ids)}
+    changed: set[str] = {i.id for i in existing if len(members.get(i.id, ())) != len(i.report_ids)}
+    for report in sorted(
+        (r for r in reports.values() if r.id not in assigned), key=lambda r: (r.date_start, r.id)
+    ):
+        near = {i: m for i, m in members.items()
+                if any(abs((x.date_start - report.date_start).days) <= NEIGHBOURS.days for x in m)}  # fmt: skip
+        target = best_incident(report, near)
+        if target is None:
+            target = incident_id([report])
+            members[target] = []
+            summary.created += 1
+        else:
+            summary.joined += 1
+        members[target].append(report)
+        changed.add(target)
+    former = {i.id: i.former_ids for i in existing}
+    for incident_id_ in sorted(changed):
+        if incident_id_ in members:
+            uow.incidents.put(
+                consolidate(incident_id_, members[incident_id_], former.get(incident_id_, ())), now
+            )
+    if retired:
+        uow.incidents.remove(i.id for i in retired)
+        uow.findings.drop_for(i.id for i in retired)
+        summary.removed = len(retired)
+    uow.incidents.record(
+        "fuse", [i.id for i in retired], sorted(changed), actor, "incremental fusion", now
+    )
+    summary.reports, summary.incidents = len(reports), len(members)
+    uow.commit()
+    return summary
+
+
+def _rebuild(uow: UnitOfWork, reports: dict[str, Report], existing: list[Incident], now: datetime,
+             actor: str) -> FuseSummary:  # fmt: skip
+    fusion = fuse_batch(list(reports.values()))
+    new_ids = {i.id for i in fusion.incidents}
+    gone = [i for i in existing if i.id not in new_ids]
+    uow.incidents.remove(i.id for i in gone)
+    uow.findings.drop_for(i.id for i in gone)
+    for incident in gone:
+        # Each retired ID keeps resolving: to the incident that took most of its reports.
+        heirs = Counter(fusion.assignment[r] for r in incident.report_ids if r in fusion.assignment)
+        if heirs:
+            uow.incidents.alias(incident.id, heirs.most_common(1)[0][0])
+    for incident in fusion.incidents:
+        uow.incidents.put(incident, now)
+    uow.incidents.record(
+        "rebuild", [i.id for i in gone], sorted(new_ids), actor, "batch re-clustering", now
+    )
+    uow.commit()
+    return FuseSummary(mode="batch", reports=len(reports), incidents=len(fusion.incidents),
+                       created=len(new_ids - {i.id for i in existing}), removed=len(gone))  # fmt: skip
+
+
+def merge_incidents(*, uow: UnitOfWork, incident_ids: list[str], actor: str, reason: str,
+                    now: datetime) -> Incident:  # fmt: skip
+    incidents = [uow.incidents.get(i) for i in incident_ids]
+    return _apply(uow, merge(incidents, _members(uow, incidents)), actor, reason, now)[0]
+
+
+def split_incident(*, uow: UnitOfWork, incident_id: str, report_ids: list[str], actor: str, reason: str,
+                   now: datetime) -> tuple[Incident, ...]:  # fmt: skip
+    incident = uow.incidents.get(incident_id)
+    return _apply(uow, split(incident, report_ids, _members(uow, [incident])), actor, reason, now)
+
+
+def _members(uow: UnitOfWork, incidents: list[Incident]) -> dict[str, Report]:
+    usable = usable_reports(uow)
+    wanted = {r for i in incidents for r in i.report_ids}
+    missing = wanted - set(usable)
+    if missing:
+        raise Conflict(
+            f"report(s) {', '.join(sorted(missing))} are no longer current; run `truce fuse` first"
+        )
+    return {r: usable[r] for r in wanted}
+
+
+def _apply(
+    uow: UnitOfWork, change: Change, actor: str, reason: str, now: datetime
+) -> tuple[Incident, ...]:
+    created = {i.id for i in change.created}
+    uow.incidents.remove(i for i in change.removed if i not in created)
+    uow.findings.drop_for(i for i in change.removed if i not in created)
+    for incident in change.created:
+        uow.incidents.put(incident, now)
+    for former, current in change.aliases.items():
+        uow.incidents.alias(former, current)
+    uow.incidents.record(change.op, list(change.removed), sorted(created), actor, reason, now)
+    uow.commit()
+    return change.created
