@@ -8,7 +8,7 @@ against the other side.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from truce.domain.actors import normalise_name
