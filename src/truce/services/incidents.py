@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from truce.domain.actors import ActorRegistry
 from truce.domain.errors import Conflict
 from truce.domain.incidents import Incident
 from truce.domain.reports import Report
@@ -13,6 +14,7 @@ from truce.domain.reviews import ReviewStatus, reviewed_view
 from truce.fuse.cluster import best_incident, fuse_batch, incident_id
 from truce.fuse.consolidate import consolidate
 from truce.fuse.history import Change, merge, split
+from truce.services.scenarios import registry_from_store
 from truce.store.uow import UnitOfWork
 
 NEIGHBOURS = timedelta(days=7)  # incidents a new report is compared with, either side of its date
@@ -33,7 +35,9 @@ class FuseSummary:
 
 
 def usable_reports(uow: UnitOfWork) -> dict[str, Report]:
-    """Current reports not rejected in review, each as reviewers corrected it."""
+    """Current reports not rejected in review, each as reviewers corrected it, with actors'
+    sides filled in from the registry where the report itself does not say."""
+    registry = registry_from_store(uow=uow)
     out: dict[str, Report] = {}
     for report in uow.reports.iter_current():
         status = uow.reports.review_status(report.id)
@@ -41,8 +45,22 @@ def usable_reports(uow: UnitOfWork) -> dict[str, Report]:
             continue
         if status == ReviewStatus.CORRECTED.value:
             report, _ = reviewed_view(report, uow.reviews.for_report(report.id))
-        out[report.id] = report
+        out[report.id] = with_sides(report, registry)
     return out
+
+
+def with_sides(report: Report, registry: ActorRegistry) -> Report:
+    """The report with each actor resolved in the registry (ID and side), when it can be."""
+    actors = []
+    changed = False
+    for actor in report.actors:
+        known = registry.get(actor.actor_id) if actor.actor_id else registry.lookup(actor.name)
+        if known is not None and (actor.side is None or actor.actor_id is None):
+            actor = actor.model_copy(update={"actor_id": known.id, "side": registry.side_of(known.id),
+                                             "inter": actor.inter or known.inter})  # fmt: skip
+            changed = True
+        actors.append(actor)
+    return report.model_copy(update={"actors": tuple(actors)}) if changed else report
 
 
 def fuse(
