@@ -192,7 +192,8 @@ def _side_of(reports: Sequence[Report], roles: tuple[ActorRoleKind, ...], regist
         status[actor.name] = excluded.status(known.id if known else None, day)
     if not votes:
         return _Party(None, None, None)
-    (side, name), _ = max(votes.items(), key=lambda kv: (kv[1], kv[0][1]))
+    # Most claimed wins; on a tie, civilians (a strike that hit civilians is about them), then by name.
+    (side, name), _ = max(votes.items(), key=lambda kv: (kv[1], kv[0][0] == "civilians", kv[0][1]))
     return _Party(name, side, status.get(name))
 
 

@@ -7,9 +7,13 @@ from datetime import date
 import click
 
 from truce import scenarios
+from truce.cli.incidents import render_guarantor_tallies
 from truce.cli.main import App, cli, pass_app
 from truce.cli.render import echo_import, render_tally
 from truce.services import compliance_summary, import_dataset, load_scenario
+from truce.services.assessment import assess_incidents, findings_by_incident, tally_for_day
+from truce.services.extraction import store_resources, submit_text
+from truce.services.incidents import fuse
 from truce.store.database import current_revision
 
 DEFAULT_AGREEMENT = "astana-2016"
@@ -72,8 +76,11 @@ def demo(app: App) -> None:
     """Set everything up and run the main job on the Astana sample corpus.
 
     Creates the database, loads the astana-2016 scenario, imports the sample
-    ACLED-layout data set and prints the compliance summary for the truce's
-    first two months (30 December 2016 to 28 February 2017).
+    ACLED-layout data set, takes in six party and monitor reports as texts,
+    fuses reports into incidents, grades and judges them against the truce,
+    and prints the compliance summary for the truce's first two months
+    (30 December 2016 to 28 February 2017), each guarantor's tally for
+    9 January 2017, and the Wadi Barada findings with their reasons.
     """
     click.echo(f"1. database: {app.settings.database_url}")
     with app.uow() as uow:
@@ -90,7 +97,43 @@ def demo(app: App) -> None:
         )  # fmt: skip
         click.echo("3. sample corpus (ACLED layout):")
         echo_import(result, indent="   ")
+        resources = store_resources(uow)
+        extracted = 0
+        for item in scenario.sample_reports:
+            submitted = submit_text(
+                uow=uow, text=item["text"], title=item["title"], source=item["source"],
+                published=date.fromisoformat(item["published"]), now=app.now(), resources=resources,
+                max_bytes=app.settings.max_document_bytes, submitter="truce demo",
+            )  # fmt: skip
+            extracted += len(submitted.reports)
+        click.echo(
+            f"4. {len(scenario.sample_reports)} party and monitor texts read: {extracted} report(s) extracted"
+        )
+        fused = fuse(uow=uow, now=app.now())
+        click.echo(f"5. fusion, {fused.line()}")
+        counts = assess_incidents(uow=uow, agreement_id=DEFAULT_AGREEMENT, now=app.now())
+        counts.pop("changed", None)
+        click.echo("6. findings: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
         start, end = scenario.sample_period
         tally = compliance_summary(uow=uow, agreement_id=DEFAULT_AGREEMENT, start=start, end=end)
-    click.echo("4. compliance summary:\n")
+        tallies = tally_for_day(uow=uow, agreement_id=DEFAULT_AGREEMENT, day=DEMO_DAY)
+        findings = findings_by_incident(uow=uow, agreement_id=DEFAULT_AGREEMENT)
+        wadi_barada = [i for i in uow.incidents.all(start=start, end=end)
+                       if (i.location_name or "") in WADI_BARADA and findings.get(i.id)]  # fmt: skip
+    click.echo("7. compliance summary:\n")
     click.echo(render_tally(tally))
+    click.echo("\n8. " + render_guarantor_tallies(tallies, DEMO_DAY.isoformat()))
+    click.echo("\n9. Wadi Barada findings:")
+    for incident in wadi_barada:
+        finding = findings[incident.id]
+        click.echo(f"   {incident.date_start} {incident.location_name}: {finding.category.value}, "
+                   f"{len(incident.report_ids)} report(s), {finding.occurrence.value}/{finding.attribution.value}")  # fmt: skip
+        click.echo(
+            f"     because {finding.reasons[0]}"
+            + (f"; {finding.reasons[1]}" if len(finding.reasons) > 1 else "")
+        )
+
+
+DEMO_DAY = date(2017, 1, 9)
+WADI_BARADA = {"Wadi Barada", "Ain al-Fijah", "Basimah", "Deir Muqrin", "Kafr al-Zayt", "Souq Wadi Barada",
+               "Deir Qanun", "Kafr al-Awamid", "Husseiniyeh", "Burhaliya"}  # fmt: skip

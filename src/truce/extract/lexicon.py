@@ -35,6 +35,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"stormed",
         r"assault(?:ed)? on",
         r"launched an? (?:\w+ )?(?:attack|assault)",
+        r"targeted (?:[\w'-]+ ){0,4}?(?:positions?|headquarters|gatherings?|fortifications|hideouts?|bases?)",
         r"attack(?:s|ed)?(?: on)? (?:[\w'-]+ ){0,4}(?:positions?|checkpoints?|posts?|barracks|bases?|headquarters|"
         r"points?|fortifications|frontlines?|front lines?)",
         r"infighting",

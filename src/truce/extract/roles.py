@@ -12,7 +12,7 @@ from truce.extract.pipeline import stage
 from truce.extract.resources import ActorRef, Resources
 
 _BY = re.compile(
-    r"\b(?:by|attributed to|blamed on|identified as|carried out by)\s+(?:the\s+|a\s+|an\s+)?$",
+    r"\b(?:by|attributed to|blamed on|identified as|carried out by|belong(?:ing)? to|believed to be)\s+(?:the\s+|a\s+|an\s+)?$",
     re.IGNORECASE,
 )
 # "Jaish al-Nasr said its fighters had shelled": a group speaking of its own act is its actor.
@@ -91,17 +91,16 @@ def _roles_in_sentence(doc: Doc, event: Event, index: int, quoted: list[tuple[in
             event.perpetrators.append(m)
         elif _BETWEEN.search(before):
             event.perpetrators.append(m)
-            partner = next(
-                (
-                    n
-                    for n in mentions[k + 1 :]
-                    if doc.body[m.end : n.start].strip().lower() in ("and", "and the")
-                ),
-                None,
-            )
-            if partner is not None:
-                event.targets.append(partner)
-                known.add((partner.start, partner.end))
+            # "between X and Y": Y is the other side; "X and Z on one side and Y on the other":
+            # Z, of X's side, joins X, and the first actor of another side is the other party.
+            for n in mentions[k + 1 :]:
+                if n.value.side == m.value.side:
+                    event.perpetrators.append(n)
+                else:
+                    event.targets.append(n)
+                    known.add((n.start, n.end))
+                    break
+                known.add((n.start, n.end))
         elif m.start <= event.trigger.start < m.end or m.start < trigger_at:
             rest = doc.body[m.end : trigger_at]
             (event.targets if _PASSIVE.search(rest) else event.perpetrators).append(m)

@@ -25,6 +25,7 @@ class Scenario:
     sample_acled: bytes
     sample_period: tuple[date, date]
     sources: tuple[Source, ...] = ()
+    sample_reports: tuple[dict[str, Any], ...] = ()
     source_aliases: dict[str, tuple[str, ...]] | None = None
 
     @property
@@ -77,4 +78,5 @@ def load(name: str) -> Scenario:
         ),
         sources=sources,
         source_aliases=source_aliases,
+        sample_reports=tuple(json.loads(_read(package, "sample_reports.json"))),
     )
