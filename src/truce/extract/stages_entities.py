@@ -86,7 +86,13 @@ def actors(doc: Doc, res: Resources) -> None:
             del found[k]
         if not any(k < end and first < e for k, (e, _) in found.items()):
             found[first] = (end, match)
-    doc.actors = sorted((m for _, m in found.values()), key=lambda m: m.start)
+    ordered = sorted((m for _, m in found.values()), key=lambda m: m.start)
+    # "Militants of Jaish al-Islam", "fighters from HTS": the named group is the actor.
+    doc.actors = [
+        m for k, m in enumerate(ordered)
+        if not (m.value.generic and k + 1 < len(ordered) and not ordered[k + 1].value.generic
+                and re.fullmatch(r"\s+(?:of|from)\s+(?:the\s+)?", doc.body[m.end : ordered[k + 1].start]))
+    ]  # fmt: skip
 
 
 def _national_forces(toks: list[Token], found: dict[int, tuple[int, Match]],

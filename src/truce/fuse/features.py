@@ -58,5 +58,13 @@ def features(index: int, report: Report) -> Features:
         target_sides=frozenset(a.side for a in report.actors_in(*_TARGET)),
         fatalities=report.best_fatalities(),
         words=words,
-        source=(report.sources[0].name if report.sources else "").lower(),
+        source=_channel(report),
     )
+
+
+def _channel(report: Report) -> str:
+    """Who told this story. A coded data set cites outlets but is one channel of its own:
+    its rows are distinct events, and they may repeat any outlet's claim."""
+    if report.provenance.dataset in ("ACLED", "UCDP GED", "PLOVER"):
+        return f"dataset:{report.provenance.dataset}"
+    return (report.sources[0].name if report.sources else "").lower()
