@@ -62,7 +62,7 @@ def independent_groups(reports: Sequence[Report], book: SourceBook) -> list[list
         home = None
         for group in groups:
             first = group[0]
-            same_source = _publisher(first).casefold() == _publisher(report).casefold()
+            same_source = _source_key(first, book) == _source_key(report, book)
             other = _words(first)
             copy = bool(words and other) and len(words & other) / len(words | other) >= COPY
             if same_source or copy:
@@ -73,6 +73,12 @@ def independent_groups(reports: Sequence[Report], book: SourceBook) -> list[list
         else:
             home.append(report)
     return groups
+
+
+def _source_key(report: Report, book: SourceBook) -> str:
+    """One key per source, whatever name it goes by ("AFP" and "Agence France-Presse")."""
+    known = book.find(_publisher(report))
+    return known.id if known is not None else _publisher(report).casefold()
 
 
 def _affiliation(group: list[Report], book: SourceBook) -> str | None:
@@ -134,11 +140,15 @@ def grade(reports: Sequence[Report], book: SourceBook, *, discounted: bool = Fal
         )
     else:
         responsible = next(iter(sides))
+        naming = [g for g in groups if any(_names_side(r) for r in g)]
+        naming_voices = len(
+            {a for a in (_affiliation(g, book) for g in naming) if a is not None}
+        ) + sum(1 for g in naming if _affiliation(g, book) is None)
         if admitted:
             attribution = AttributionGrade.ACKNOWLEDGED
-        elif voices >= 2:
+        elif naming_voices >= 2:
             attribution = AttributionGrade.LIKELY
-            reasons.append(f"{voices} independent sources name the {responsible} side")
+            reasons.append(f"{naming_voices} independent sources name the {responsible} side")
         else:
             attribution = AttributionGrade.SUSPECTED
             reasons.append(f"one source names the {responsible} side")
@@ -148,6 +158,11 @@ def grade(reports: Sequence[Report], book: SourceBook, *, discounted: bool = Fal
 def _observed(source: Source | None) -> bool:
     """A mechanism team's own observation (kind monitor, reliability A)."""
     return source is not None and source.kind.value == "monitor" and source.reliability == "A"
+
+
+def _names_side(report: Report) -> bool:
+    actor = next(iter(report.actors_in(*_PERPETRATOR)), None)
+    return actor is not None and actor.side is not None
 
 
 def _claimed_sides(reports: Sequence[Report]) -> set[str | None]:
@@ -160,15 +175,13 @@ def _claimed_sides(reports: Sequence[Report]) -> set[str | None]:
 
 
 def _admission(reports: Sequence[Report], book: SourceBook) -> str | None:
-    """The side whose own source reports the act as its own, if any."""
+    """The side whose own source (publisher or the source quoted) reports the act as its own."""
     for report in reports:
         actor = next(iter(report.actors_in(*_PERPETRATOR)), None)
-        source = book.find(_publisher(report)) or book.find(report.attribution)
-        if (
-            actor is not None
-            and source is not None
-            and source.affiliation
-            and actor.side == source.affiliation
-        ):
-            return source.affiliation
+        if actor is None or actor.side is None:
+            continue
+        for name in (_publisher(report), report.attribution):
+            source = book.find(name)
+            if source is not None and source.affiliation == actor.side:
+                return source.affiliation
     return None

@@ -53,10 +53,20 @@ class Excluded:
         for group in self.agreement.excluded:
             if group.actor_id in lineage and group.applies_on(day):
                 return group.disputed
-        return None
+        # Groups the registry puts outside every side (Jund al-Aqsa, TIP) are excluded, undisputed.
+        return False if self.registry.side_of(actor_id) == "excluded" else None
 
-    def named_in(self, text: str) -> set[str]:
-        return {ids[0] for _, _, ids in self.matcher.find(tokens(text))}
+    def named_in(self, text: str, day: date) -> set[str]:
+        """Excluded groups the text names whose exclusion is disputed on `day`."""
+        toks = tokens(text)
+        named = set()
+        for first, end, ids in self.matcher.find(toks):
+            surface = text[toks[first].start : toks[end - 1].end]
+            if surface.islower() and len(surface) <= 4:
+                continue  # "is" is a verb, not ISIL
+            if self.status(ids[0], day):
+                named.add(ids[0])
+        return named
 
 
 def assess(
@@ -101,7 +111,7 @@ def assess(
         return finding(FindingCategory.NOT_AN_INCIDENT)
     terms = terms_on(agreements, base_id, day)
     clauses = tuple(
-        sorted({p.clause for p in terms.prohibited if p.sub_event_type == incident.sub_event_type})
+        sorted({p.clause for p in base.prohibited if p.sub_event_type == incident.sub_event_type})
     )
     if not clauses:
         reasons.append(f"{incident.sub_event_type} is not among the acts the agreement prohibits")
@@ -109,12 +119,13 @@ def assess(
 
     perpetrator = _side_of(reports, _PERPETRATOR, registry, excluded, day)
     target = _side_of(reports, _TARGET, registry, excluded, day)
-    named = {actor for r in reports for actor in excluded.named_in(r.notes or "")}
+    named = {actor for r in reports for actor in excluded.named_in(r.notes or "", day)}
     zones = _zones(incident, terms.zones)
     if zones:
-        clauses = tuple(
-            sorted({*clauses, *(c.ref for c in terms.clauses if c.ref.startswith("D"))})
-        )
+        # A later instrument's prohibitions apply inside its zones only.
+        zone_rules = {p.clause for a in agreements if a.amends == base.id and a.id in terms.instruments
+                      for p in a.prohibited if p.sub_event_type == incident.sub_event_type}  # fmt: skip
+        clauses = tuple(sorted({*clauses, *zone_rules}))
         reasons.append(zones)
 
     if perpetrator.excluded is not None:

@@ -78,6 +78,9 @@ def actors(doc: Doc, res: Resources) -> None:
     found: dict[int, tuple[int, Match]] = {}  # first token -> (end token, match)
     for first, end, refs in res.actor_matcher.find(toks):
         ref = refs[0]
+        surface = doc.body[toks[first].start : toks[end - 1].end]
+        if not ref.generic and surface.islower() and len(surface) <= 4:
+            continue  # abbreviations are written in capitals: "is" is not ISIL
         score = 0.6 if ref.generic else (0.95 if len(refs) == 1 else 0.6)
         found[first] = (end, Match(toks[first].start, toks[end - 1].end, ref, score, kind="actor"))
     for first, end, match in _national_forces(toks, found, res):

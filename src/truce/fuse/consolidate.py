@@ -11,6 +11,7 @@ from truce.domain.reports import Report
 from truce.domain.vocab import (
     ACLED_EVENT_TYPES,
     ACLED_SUB_EVENT_TYPES,
+    SUB_EVENT_TO_EVENT,
     ActorRoleKind,
     DatePrecision,
 )
@@ -62,7 +63,9 @@ def consolidate(
         lat=where.lat if where else None,
         lon=where.lon if where else None,
         location_precision=where.location_precision if where else None,
-        event_type=next((r.event_type for r in reports if r.sub_event_type == sub), None),
+        event_type=SUB_EVENT_TO_EVENT[sub]
+        if sub
+        else next((r.event_type for r in reports if r.event_type), None),
         sub_event_type=sub,
         # ACLED keeps the lowest figure; the range keeps every source's claim visible.
         fatalities_low=min(figures) if figures else None,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from truce.domain.actors import normalise_name
 from truce.domain.reports import Report
-from truce.domain.vocab import WHERE_PREC_RADIUS_KM, ActorRoleKind
+from truce.domain.vocab import SUB_EVENT_TO_EVENT, WHERE_PREC_RADIUS_KM, ActorRoleKind
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _STOP = frozenset({"that", "with", "were", "from", "this", "have", "been", "their", "said", "which", "after",
@@ -51,8 +52,8 @@ def features(index: int, report: Report) -> Features:
         lat=report.lat,
         lon=report.lon,
         radius_km=WHERE_PREC_RADIUS_KM.get(precision, 25.0),
-        admin1=report.admin1,
-        family=report.event_type or "",
+        admin1=normalise_name(report.admin1) if report.admin1 else None,
+        family=report.event_type or SUB_EVENT_TO_EVENT.get(report.sub_event_type or "", ""),
         sub=report.sub_event_type or "",
         perpetrator_sides=frozenset(a.side for a in report.actors_in(*_PERPETRATOR)),
         target_sides=frozenset(a.side for a in report.actors_in(*_TARGET)),

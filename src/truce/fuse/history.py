@@ -52,14 +52,12 @@ def split(incident: Incident, moved: Sequence[str], reports: Mapping[str, Report
     leaving = [reports[r] for r in incident.report_ids if r in moved_set]
     if not staying or not leaving:
         raise ValidationFailed("a split must leave reports on both sides", field="report_ids")
-    left_id, right_id = incident_id(staying), incident_id(leaving)
-    # Former IDs stay with the part that keeps the incident's own ID; the rest start fresh.
-    keeps = incident.id if incident.id in (left_id, right_id) else left_id
+    # The part that stays keeps the incident's ID, so references to it stay valid; the part that
+    # leaves takes the ID its reports give (after a merge, the ID it had before).
+    right_id = incident_id(leaving)
+    left_id = incident.id if right_id != incident.id else incident_id(staying)
     # An ID that the split brings back to life is no longer a former ID of anything.
     former = tuple(f for f in incident.former_ids if f not in (left_id, right_id))
-    parts = (
-        consolidate(left_id, staying, former_ids=former if left_id == keeps else ()),
-        consolidate(right_id, leaving, former_ids=former if right_id == keeps else ()),
-    )
-    aliases = {} if incident.id in (left_id, right_id) else {incident.id: left_id}
+    parts = (consolidate(left_id, staying, former_ids=former), consolidate(right_id, leaving))
+    aliases = {} if left_id == incident.id else {incident.id: left_id}
     return Change("split", (incident.id,), parts, aliases)

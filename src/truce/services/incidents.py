@@ -170,6 +170,9 @@ def _apply(
         uow.incidents.put(incident, now)
     for former, current in change.aliases.items():
         uow.incidents.alias(former, current)
+    if change.op == "split":
+        # IDs that were merged into the split incident now lead to the part that stays.
+        uow.incidents.repoint(change.removed[0], change.created[0].id)
     uow.incidents.record(change.op, list(change.removed), sorted(created), actor, reason, now)
     uow.commit()
     return change.created

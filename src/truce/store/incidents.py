@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from truce.domain.errors import NotFound
 from truce.domain.incidents import Finding, Incident
@@ -18,17 +18,17 @@ class IncidentRepository:
         self._c = connection
 
     def put(self, incident: Incident, now: datetime) -> None:
-        """Store an incident and (re)assign its reports to it."""
-        self._c.execute(delete(t.incidents).where(t.incidents.c.id == incident.id))
-        self._c.execute(insert(t.incidents).values(
-            id=incident.id, date_start=incident.date_start, admin1=incident.admin1,
-            sub_event_type=incident.sub_event_type, updated_at=now, body=incident.to_plain(),
-        ))  # fmt: skip
-        self._c.execute(
-            delete(t.incident_members).where(
-                t.incident_members.c.report_id.in_(incident.report_ids)
-            )
-        )
+        """Store an incident (insert or update) and (re)assign its reports to it."""
+        values = {"date_start": incident.date_start, "admin1": incident.admin1,
+                  "sub_event_type": incident.sub_event_type, "updated_at": now, "body": incident.to_plain()}  # fmt: skip
+        key = t.incidents.c.id == incident.id
+        if self._c.execute(select(t.incidents.c.id).where(key)).first() is None:
+            self._c.execute(insert(t.incidents).values(id=incident.id, **values))
+        else:
+            self._c.execute(update(t.incidents).where(key).values(**values))
+        self._c.execute(delete(t.incident_members).where(or_(
+            t.incident_members.c.incident_id == incident.id, t.incident_members.c.report_id.in_(incident.report_ids),
+        )))  # fmt: skip
         self._c.execute(insert(t.incident_members),
                         [{"report_id": r, "incident_id": incident.id} for r in incident.report_ids])  # fmt: skip
 
@@ -50,6 +50,14 @@ class IncidentRepository:
         self._c.execute(
             insert(t.incident_aliases).values(former_id=former_id, current_id=current_id)
         )
+
+    def repoint(self, old_current: str, new_current: str) -> None:
+        if old_current != new_current:
+            self._c.execute(update(t.incident_aliases).where(t.incident_aliases.c.current_id == old_current)
+                            .values(current_id=new_current))  # fmt: skip
+        # An ID that exists again as an incident is no longer an alias.
+        live = select(t.incidents.c.id)
+        self._c.execute(delete(t.incident_aliases).where(t.incident_aliases.c.former_id.in_(live)))
 
     def resolve(self, incident_id: str) -> str:
         """The current ID for an incident ID, following merges and splits."""

@@ -224,7 +224,8 @@ class ReportRepository:
         if end is not None:
             query = query.where(t.reports.c.date_start <= end)
         query = query.order_by(t.reports.c.date_start, t.reports.c.id)
-        result = self._c.execution_options(yield_per=batch).execute(query)
+        # Per statement: Connection.execution_options would change the whole connection.
+        result = self._c.execute(query.execution_options(yield_per=batch))
         for (body,) in result:
             yield Report.parse(body)
 
