@@ -17,9 +17,10 @@ them, the way several outlets would tell one event:
 
 The truth is in each report's provenance: dataset "sim", dataset_id "<incident>:<k>", and
 extras["sim.incident"] (copies also name the report they copy in
-extras["sim.copy_of"]). The default density is 100,000 reports a year (about 40,000
-incidents, ACLED's order of magnitude for Syria in 2017), so 100k reports cover 2017 and
-every size sees the same crowding; pass `days` to fix the period instead.
+extras["sim.copy_of"]). The default density is 100,000 reports a year (about 35,000
+incidents, some 95 a day), so 100k reports cover 2017 exactly, 10k its first 36 days and
+1M ten years from 2017 on: every size sees the same crowding, and time per report measures
+the fusion, not a denser world. Pass `days` to fix the period instead.
 
 Pure Python, no network: the same `n` and `seed` give the same reports, byte for byte.
 """
@@ -84,6 +85,10 @@ AIR_FORCES = {
 }
 # The name "X countryside" takes, where it is not one of the governorate's names.
 COUNTRYSIDE_NAMES = {"Rural Damascus": ("Damascus",), "Damascus": ("Damascus",)}
+# Sub-types that foreign armies are not drawn for (they strike from the air, shell, or fight).
+GROUND_ONLY = frozenset(
+    {"Remote explosive/landmine/IED", "Attack", "Abduction/forced disappearance"}
+)
 HOTSPOTS = frozenset({"Idleb", "Rural Damascus", "Hama", "Aleppo", "Dar'a", "Deir-ez-Zor", "Homs"})
 GOVERNORATE_NAMES = {
     "Idleb": ("Idlib", "Idleb"),
@@ -172,9 +177,7 @@ def world() -> World:
         weights.append(total)
     nearby = {
         p.name: tuple(
-            q
-            for q in places
-            if q is not p and haversine_km(p.lat, p.lon, q.lat, q.lon) <= 15.0
+            q for q in places if q is not p and haversine_km(p.lat, p.lon, q.lat, q.lon) <= 15.0
         )
         for p in places
     }
@@ -219,7 +222,10 @@ def _perpetrator(rng: random.Random, w: World, sub: str, side: str | None = None
         actor = w.registry.get(_pick(rng, AIR_FORCES))
         assert actor is not None
         return actor
-    return rng.choice(w.by_side[side or _pick(rng, PERPETRATOR_SIDES)])
+    actors = w.by_side[side or _pick(rng, PERPETRATOR_SIDES)]
+    if sub in GROUND_ONLY:
+        actors = tuple(a for a in actors if a.kind != "external_force") or actors
+    return rng.choice(actors)
 
 
 def _target(rng: random.Random, w: World, sub: str, perpetrator: Actor) -> Actor:
@@ -476,11 +482,21 @@ class _Reporter:
         if outlet.side is not None and outlet.side == true_side and rng.random() < 0.5:
             # The perpetrator's own side blames the other party.
             other = "opposition" if true_side == "government" else "government"
-            perpetrator = rng.choice(w.by_side[other])
+            if truth.sub_event_type == "Air/drone strike":
+                # Warplanes are blamed on the other party's air force, or on any other one.
+                air = [w.registry.get(a) for a in AIR_FORCES]
+                blamed = [a for a in air if a and w.registry.side_of(a.id) == other]
+                perpetrator = rng.choice(
+                    blamed or [a for a in air if a and w.registry.side_of(a.id) != true_side]
+                )
+            else:
+                perpetrator = rng.choice(w.by_side[other])
             if w.registry.side_of(target.id) == other:
                 target = rng.choice(w.civilians)
         elif rng.random() < 0.10:
-            unknown = w.registry.get(_UNIDENTIFIED.get(truth.sub_event_type, "unidentified-armed-group"))
+            unknown = w.registry.get(
+                _UNIDENTIFIED.get(truth.sub_event_type, "unidentified-armed-group")
+            )
             assert unknown is not None
             perpetrator = unknown
         sub = truth.sub_event_type
@@ -648,4 +664,3 @@ def noise_summary(reports: Sequence[Report]) -> dict[str, float]:
         "vaguer place": sum((r.location_precision or 1) > 1 for r in reports) / n,
         "syndicated copy": copies / n,
     }
-

@@ -12,15 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from truce.domain.canonical import content_id
 from truce.domain.incidents import Incident
 from truce.domain.reports import Report
 from truce.fuse.blocking import candidate_pairs, compatible
 from truce.fuse.consolidate import consolidate
 from truce.fuse.features import Features, features
+from truce.fuse.prune import hopeful
 from truce.fuse.score import THRESHOLD, score
 
-MAX_SPREAD_DEGREES = 0.3  # about 30 km
+MAX_SPREAD_DEGREES = 0.3  # about 30 km between reports located near a town or better
+TIGHT_SPREAD_DEGREES = 0.12  # about 13 km between reports located at a town
+TIGHT_RADIUS_KM = 5.0
 SAME_TEXT = 0.8  # word overlap above which two reports are copies of one story
 
 
@@ -30,6 +35,7 @@ class _Cluster:
     lo: int  # latest first day of any member
     hi: int  # earliest last day of any member
     box: tuple[float, float, float, float] | None  # precise members' lat/lon bounds
+    tight: tuple[float, float, float, float] | None  # bounds of members located at a town
     sources: dict[str, list[int]] = field(default_factory=dict)
 
 
@@ -55,11 +61,13 @@ class Clusterer:
 
     @staticmethod
     def _single(f: Features) -> _Cluster:
-        box = None
+        box = tight = None
         if f.lat is not None and f.lon is not None and not f.coarse:
             box = (f.lat, f.lat, f.lon, f.lon)
+            if f.radius_km <= TIGHT_RADIUS_KM:
+                tight = box
         return _Cluster(
-            [f.index], f.day_lo, f.day_hi, box, {f.source: [f.index]} if f.source else {}
+            [f.index], f.day_lo, f.day_hi, box, tight, {f.source: [f.index]} if f.source else {}
         )
 
     def add(self, f: Features) -> None:
@@ -77,11 +85,10 @@ class Clusterer:
         ca, cb = self.clusters[a], self.clusters[b]
         if max(ca.lo, cb.lo) - 1 > min(ca.hi, cb.hi) + 1:
             return False
-        if ca.box and cb.box:
-            lat_lo, lat_hi = min(ca.box[0], cb.box[0]), max(ca.box[1], cb.box[1])
-            lon_lo, lon_hi = min(ca.box[2], cb.box[2]), max(ca.box[3], cb.box[3])
-            if lat_hi - lat_lo > MAX_SPREAD_DEGREES or lon_hi - lon_lo > MAX_SPREAD_DEGREES:
-                return False
+        if _too_wide(ca.box, cb.box, MAX_SPREAD_DEGREES) or _too_wide(
+            ca.tight, cb.tight, TIGHT_SPREAD_DEGREES
+        ):
+            return False
         for source, left in ca.sources.items():
             for i in left:
                 for j in cb.sources.get(source, ()):
@@ -95,11 +102,7 @@ class Clusterer:
         self.parent[gone] = keep
         ck.members += cg.members
         ck.lo, ck.hi = max(ck.lo, cg.lo), min(ck.hi, cg.hi)
-        if ck.box and cg.box:
-            ck.box = (min(ck.box[0], cg.box[0]), max(ck.box[1], cg.box[1]),
-                      min(ck.box[2], cg.box[2]), max(ck.box[3], cg.box[3]))  # fmt: skip
-        else:
-            ck.box = ck.box or cg.box
+        ck.box, ck.tight = _union(ck.box, cg.box), _union(ck.tight, cg.tight)
         for source, members in cg.sources.items():
             ck.sources.setdefault(source, []).extend(members)
         return keep
@@ -112,6 +115,20 @@ class Clusterer:
         return True
 
 
+Box = tuple[float, float, float, float] | None
+
+
+def _union(a: Box, b: Box) -> Box:
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), max(a[3], b[3]))
+
+
+def _too_wide(a: Box, b: Box, limit: float) -> bool:
+    both = _union(a, b) if a and b else None
+    return both is not None and (both[1] - both[0] > limit or both[3] - both[2] > limit)
+
+
 def _overlap(a: Features, b: Features) -> float:
     if not a.words or not b.words:
         return 0.0
@@ -122,8 +139,11 @@ def fuse_batch(reports: Sequence[Report], *, threshold: float = THRESHOLD) -> Fu
     """Cluster a whole corpus. The same reports, in any order, give the same incidents."""
     ordered = sorted(reports, key=lambda r: r.id)
     items = [features(i, r) for i, r in enumerate(ordered)]
+    pairs = np.fromiter(
+        (k for pair in candidate_pairs(items) for k in pair), dtype=np.int64
+    ).reshape(-1, 2)
     edges = []
-    for i, j in candidate_pairs(items):
+    for i, j in hopeful(items, pairs, threshold).tolist():
         s = score(items[i], items[j]).total
         if s >= threshold:
             edges.append((-s, i, j))

@@ -15,7 +15,9 @@ WEIGHTS = {
     "casualties": 0.05,
     "text": 0.15,
 }
-THRESHOLD = 0.72
+THRESHOLD = 0.76
+TIME_BY_GAP = {0: 1.0, 1: 0.85, 2: 0.4}
+PLACE_DECAY_KM = 10.0  # beyond a report's own precision radius, closeness fades within 10 km
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +27,13 @@ class PairScore:
 
 
 def score(a: Features, b: Features) -> PairScore:
+    time, place = _time(a, b), _place(a, b)
+    if time == 0.0 or place == 0.0:
+        # Days apart or far apart is never one event, whatever else agrees.
+        return PairScore(0.0, {"time": time, "place": place})
     parts = {
-        "time": _time(a, b),
-        "place": _place(a, b),
+        "time": time,
+        "place": place,
         "kind": 1.0 if a.sub == b.sub else (0.6 if a.family == b.family else 0.35),
         "actors": _actors(a, b),
         "casualties": _casualties(a.fatalities, b.fatalities),
@@ -38,7 +44,8 @@ def score(a: Features, b: Features) -> PairScore:
 
 def _time(a: Features, b: Features) -> float:
     gap = max(a.day_lo - b.day_hi, b.day_lo - a.day_hi, 0)
-    return max(0.0, 1.0 - gap / 3.0)
+    # Sources often date one event a day apart (night-time events, late reports).
+    return TIME_BY_GAP.get(gap, 0.0)
 
 
 def _place(a: Features, b: Features) -> float:
@@ -48,7 +55,7 @@ def _place(a: Features, b: Features) -> float:
     reach = max(a.radius_km, b.radius_km, 2.0)
     if km <= reach:
         return 1.0 if reach <= 25 else 0.7  # a governorate-level report could be anywhere in it
-    return max(0.0, 1.0 - (km - reach) / 25.0)
+    return max(0.0, 1.0 - (km - reach) / PLACE_DECAY_KM)
 
 
 def _actors(a: Features, b: Features) -> float:
