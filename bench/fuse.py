@@ -9,6 +9,7 @@ F1 against the truth. Last, how the time per report grows with size.
     .venv/bin/pip install -r bench/requirements.txt     # splink, for the comparison only
     .venv/bin/python bench/fuse.py [--sizes 10000,100000,1000000] [--seed 7]
                                    [--no-splink] [--splink-max 100000] [--days N]
+                                   [--breakdown] [--json FILE]
 
 Targets (issue 4), on the default simulator: B-cubed F1 >= 0.95, and 100k reports fused
 in batch in <= 60 s on a 2-core machine.
@@ -31,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -63,7 +65,7 @@ class Run:
         return self.size / self.seconds if self.seconds else None
 
 
-def load_fuse_batch() -> Callable[[Sequence[Report]], object]:
+def load_fuse_batch() -> Callable[[Sequence[Report]], Any]:
     try:
         from truce.fuse.cluster import fuse_batch
     except ImportError as exc:
@@ -83,20 +85,33 @@ def score(run: Run, truth: dict[str, str], predicted: dict[str, str]) -> Run:
     return run
 
 
-def run_ours(fuse_batch: Callable[[Sequence[Report]], object], sim: fuse_sim.Simulation) -> Run:
+def run_ours(
+    fuse_batch: Callable[[Sequence[Report]], Any], sim: fuse_sim.Simulation
+) -> tuple[Run, dict[str, str]]:
     gc.collect()
     started = time.perf_counter()
     result = fuse_batch(sim.reports)
     seconds = time.perf_counter() - started
-    assignment: dict[str, str] = result.assignment  # type: ignore[attr-defined]
-    incidents = result.incidents  # type: ignore[attr-defined]
+    assignment: dict[str, str] = result.assignment
+    incidents = result.incidents
     missing = len(sim.truth.keys() - assignment.keys())
     if missing:
         sys.exit(f"bench/fuse.py: fuse_batch left {missing} reports without an incident")
     run = score(Run(size=len(sim.reports), system="truce", seconds=seconds), sim.truth, assignment)
     if len(incidents) != run.incidents:
         run.note = f"{len(incidents)} incident records for {run.incidents} assigned ids"
-    return run
+    return run, assignment
+
+
+def breakdown(sim: fuse_sim.Simulation, predicted: dict[str, str]) -> list[str]:
+    out = []
+    for kind, labels in fuse_sim.noise_labels(sim).items():
+        parts = [
+            f"{label} ({n / len(labels):.0%}) {s.precision:.3f}/{s.recall:.3f}"
+            for label, (n, s) in fuse_sim.bcubed_by(sim.truth, predicted, labels).items()
+        ]
+        out.append(f"    B3 P/R by {kind}: " + "; ".join(parts))
+    return out
 
 
 # --- splink --------------------------------------------------------------------------------
@@ -176,7 +191,7 @@ def splink_rows(reports: Sequence[Report]) -> dict[str, list[object]]:
     return cols
 
 
-def splink_settings() -> object:
+def splink_settings() -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
@@ -325,12 +340,17 @@ def main() -> None:
         default=None,
         help="fix the simulated period (default: 100k reports a year, from 1 January 2017)",
     )
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also print our B-cubed precision/recall by each kind of noise",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
 
     fuse_batch = load_fuse_batch()
-    splink_error = None
+    splink_error, splink_version = None, None
     if not args.no_splink:
         try:
             import splink
@@ -338,11 +358,9 @@ def main() -> None:
             splink_version = splink.__version__
         except ImportError as exc:
             splink_error = f"splink not installed ({exc}): pip install -r bench/requirements.txt"
-            splink_version = None
     print(
         f"fusion benchmark: seed {args.seed}, {os.cpu_count()} CPUs, python "
-        f"{sys.version.split()[0]}"
-        + (f", splink {splink_version}" if not args.no_splink and not splink_error else "")
+        f"{sys.version.split()[0]}" + (f", splink {splink_version}" if splink_version else "")
     )
     runs: list[Run] = []
     for size in sizes:
@@ -357,27 +375,36 @@ def main() -> None:
             + ", ".join(f"{k} {v:.0%}" for k, v in noise.items())
         )
         print(HEADER)
-        ours = run_ours(fuse_batch, sim)
+        ours, assignment = run_ours(fuse_batch, sim)
         runs.append(ours)
         print(line(ours, len(sim.incidents)), flush=True)
-        if args.no_splink:
-            continue
-        if splink_error:
-            other = Run(size=size, system="splink", note=f"skipped: {splink_error}")
-        elif size > args.splink_max:
-            other = Run(
-                size=size, system="splink", note=f"skipped (above --splink-max {args.splink_max:,})"
-            )
-        else:
-            try:
-                other = run_splink(sim, args.seed)
-            except Exception as exc:  # report and carry on: ours is what is measured
-                other = Run(size=size, system="splink", note=f"failed: {type(exc).__name__}: {exc}")
-        runs.append(other)
-        print(line(other, len(sim.incidents)), flush=True)
+        if args.breakdown:
+            print("\n".join(breakdown(sim, assignment)), flush=True)
+        del assignment
+        if not args.no_splink:
+            runs.append(compare(sim, args, splink_error))
+            print(line(runs[-1], len(sim.incidents)), flush=True)
         del sim
         gc.collect()
+    report(runs)
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in runs], indent=2) + "\n")
 
+
+def compare(sim: fuse_sim.Simulation, args: argparse.Namespace, splink_error: str | None) -> Run:
+    size = len(sim.reports)
+    if splink_error:
+        return Run(size=size, system="splink", note=f"skipped: {splink_error}")
+    if size > args.splink_max:
+        note = f"skipped (above --splink-max {args.splink_max:,})"
+        return Run(size=size, system="splink", note=note)
+    try:
+        return run_splink(sim, args.seed)
+    except Exception as exc:  # report and carry on: ours is what is measured
+        return Run(size=size, system="splink", note=f"failed: {type(exc).__name__}: {exc}")
+
+
+def report(runs: list[Run]) -> None:
     print()
     print("how time grows with size:")
     for system in ("truce", "splink"):
@@ -394,8 +421,6 @@ def main() -> None:
     if hundred_k is not None and hundred_k.seconds is not None:
         verdict = "met" if hundred_k.seconds <= SECONDS_TARGET else "MISSED"
         print(f"  100k reports in <= {SECONDS_TARGET:.0f} s: {hundred_k.seconds:.1f} s {verdict}")
-    if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in runs], indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -655,6 +655,39 @@ def bcubed(truth: Mapping[str, str], predicted: Mapping[str, str]) -> Scores:
     return Scores(precision=precision, recall=recall)
 
 
+def bcubed_by(
+    truth: Mapping[str, str], predicted: Mapping[str, str], label: Mapping[str, str]
+) -> dict[str, tuple[int, Scores]]:
+    """B-cubed precision and recall over the items of each label (e.g. each date precision):
+    where the clustering loses its score."""
+    cells, pred_sizes, true_sizes = _cells(truth, predicted)
+    sums: dict[str, list[float]] = {}
+    for item, p in predicted.items():
+        t = truth[item]
+        c = cells[(p, t)]
+        entry = sums.setdefault(label[item], [0, 0.0, 0.0])
+        entry[0] += 1
+        entry[1] += c / pred_sizes[p]
+        entry[2] += c / true_sizes[t]
+    return {
+        k: (int(n), Scores(precision=prec / n, recall=rec / n))
+        for k, (n, prec, rec) in sorted(sums.items())
+    }
+
+
+def noise_labels(sim: Simulation) -> dict[str, dict[str, str]]:
+    """Per report, the noise it carries, for `bcubed_by`."""
+    twins = {i.id for i in sim.incidents if i.twin_of is not None}
+    twinned = twins | {i.twin_of for i in sim.incidents if i.twin_of is not None}
+    labels: dict[str, dict[str, str]] = {"date": {}, "place": {}, "copy": {}, "twin": {}}
+    for r in sim.reports:
+        labels["date"][r.id] = str(r.date_precision)
+        labels["place"][r.id] = f"precision {r.location_precision}"
+        labels["copy"][r.id] = "copy" if COPY_KEY in r.provenance.extras else "original"
+        labels["twin"][r.id] = "has twin" if sim.truth[r.id] in twinned else "no twin"
+    return labels
+
+
 def noise_summary(reports: Sequence[Report]) -> dict[str, float]:
     """Shares of the noise kinds in a set of simulated reports."""
     n = len(reports) or 1

@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -35,23 +36,23 @@ N = 500
 
 
 @pytest.fixture(scope="module")
-def sim():  # type: ignore[no-untyped-def]
+def sim() -> Any:
     return sim_mod.simulate(N, seed=11)
 
 
-def test_same_seed_same_reports(sim) -> None:  # type: ignore[no-untyped-def]
+def test_same_seed_same_reports(sim: Any) -> None:
     again = sim_mod.simulate(N, seed=11)
     assert [r.id for r in again.reports] == [r.id for r in sim.reports]
     assert again.reports == sim.reports
     assert again.truth == sim.truth
 
 
-def test_another_seed_other_reports(sim) -> None:  # type: ignore[no-untyped-def]
+def test_another_seed_other_reports(sim: Any) -> None:
     other = sim_mod.simulate(N, seed=12)
     assert {r.id for r in other.reports}.isdisjoint({r.id for r in sim.reports})
 
 
-def test_exactly_n_reports_with_unique_content_ids(sim) -> None:  # type: ignore[no-untyped-def]
+def test_exactly_n_reports_with_unique_content_ids(sim: Any) -> None:
     assert len(sim.reports) == N
     ids = [r.id for r in sim.reports]
     assert len(set(ids)) == N
@@ -59,7 +60,7 @@ def test_exactly_n_reports_with_unique_content_ids(sim) -> None:  # type: ignore
     assert all(r.with_content_id().id == r.id for r in sim.reports[:50])
 
 
-def test_every_report_records_its_true_incident(sim) -> None:  # type: ignore[no-untyped-def]
+def test_every_report_records_its_true_incident(sim: Any) -> None:
     incidents = {i.id: i for i in sim.incidents}
     assert set(sim.truth) == {r.id for r in sim.reports}
     for r in sim.reports:
@@ -79,7 +80,7 @@ def test_every_report_records_its_true_incident(sim) -> None:  # type: ignore[no
     assert 1 in sizes.values() and max(sizes.values()) >= 4
 
 
-def test_the_advertised_noise_is_there(sim) -> None:  # type: ignore[no-untyped-def]
+def test_the_advertised_noise_is_there(sim: Any) -> None:
     reports = sim.reports
     precisions = Counter(r.date_precision for r in reports)
     assert 0.6 < precisions[DatePrecision.DAY] / N < 0.8
@@ -107,7 +108,7 @@ def test_the_advertised_noise_is_there(sim) -> None:  # type: ignore[no-untyped-
         assert core[:30] in (copy.notes or "") or (original.notes or "")[:30] in (copy.notes or "")
 
 
-def test_sources_disagree_on_figures_names_and_blame(sim) -> None:  # type: ignore[no-untyped-def]
+def test_sources_disagree_on_figures_names_and_blame(sim: Any) -> None:
     registry = scenarios.load("astana-2016").actors
     incidents = {i.id: i for i in sim.incidents}
     names: dict[str, set[str]] = {}
@@ -178,3 +179,24 @@ def test_metrics_edge_cases() -> None:
     assert sim_mod.bcubed(truth, lumped).recall == 1.0
     with pytest.raises(ValueError, match="different items"):
         sim_mod.pairwise(truth, {"a": "1"})
+
+
+def test_bcubed_by_label_averages_to_the_whole() -> None:
+    truth = {"a": "X", "b": "X", "c": "X", "d": "Y", "e": "Y"}
+    predicted = {"a": "1", "b": "1", "c": "2", "d": "2", "e": "2"}
+    labels = {"a": "day", "b": "day", "c": "month", "d": "day", "e": "month"}
+    parts = sim_mod.bcubed_by(truth, predicted, labels)
+    assert {k: n for k, (n, _) in parts.items()} == {"day": 3, "month": 2}
+    whole = sim_mod.bcubed(truth, predicted)
+    assert sum(n * s.precision for n, s in parts.values()) / 5 == pytest.approx(whole.precision)
+    assert sum(n * s.recall for n, s in parts.values()) / 5 == pytest.approx(whole.recall)
+    month = parts["month"][1]  # precision and recall of c: 1/3 and 1/3; of e: 2/3 and 1
+    assert month.precision == pytest.approx(1 / 2) and month.recall == pytest.approx(2 / 3)
+
+
+def test_noise_labels_cover_every_report(sim: Any) -> None:
+    labels = sim_mod.noise_labels(sim)
+    assert set(labels) == {"date", "place", "copy", "twin"}
+    for by_report in labels.values():
+        assert set(by_report) == set(sim.truth)
+    assert set(labels["twin"].values()) == {"has twin", "no twin"}
