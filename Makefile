@@ -18,8 +18,8 @@ demo: install
 	$(BIN)/truce demo
 
 lint: install
-	$(BIN)/ruff check src tests bench bench
-	$(BIN)/ruff format --check src tests bench bench
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -27,8 +27,8 @@ test: lint
 	$(BIN)/pytest
 
 format: install
-	$(BIN)/ruff check --fix src tests bench bench
-	$(BIN)/ruff format src tests bench bench
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

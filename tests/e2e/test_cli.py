@@ -42,7 +42,9 @@ def test_demo_builds_a_new_sqlite_file_and_prints_the_summary(tmp_path: Path) ->
     second = truce("demo", cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "document already held" in second.stdout and "imported 0" in second.stdout
-    assert second.stdout.split("7. compliance summary:")[1] == out.split("7. compliance summary:")[1]
+    assert (
+        second.stdout.split("7. compliance summary:")[1] == out.split("7. compliance summary:")[1]
+    )
 
 
 def test_import_export_round_trip_with_losses_listed(tmp_path: Path) -> None:
