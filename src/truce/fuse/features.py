@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from truce.domain.actors import normalise_name
 from truce.domain.reports import Report
 from truce.domain.vocab import SUB_EVENT_TO_EVENT, WHERE_PREC_RADIUS_KM, ActorRoleKind
+from truce.text import fold, skeleton
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _STOP = frozenset({"that", "with", "were", "from", "this", "have", "been", "their", "said", "which", "after",
@@ -43,7 +44,10 @@ class Features:
 
 def features(index: int, report: Report) -> Features:
     precision = report.location_precision or (1 if report.lat is not None else 6)
-    words = frozenset(w for w in _WORD.findall((report.notes or "").lower()) if w not in _STOP)
+    # Consonant skeletons: "Saasaa" and "Sa'sa", "Shaykhun" and "Sheikhun" count as one word.
+    words = frozenset(
+        skeleton(fold(w)) for w in _WORD.findall((report.notes or "").lower()) if w not in _STOP
+    )
     return Features(
         index=index,
         report_id=report.id,
