@@ -108,7 +108,7 @@ def build_report(doc: Doc, event: Event, number: int, language: str) -> Report |
         attribution=event.attribution.value if event.attribution else None,
         notes=excerpt, language=language, spans=spans,
         provenance=Provenance(dataset=DATASET, dataset_id=f"{doc.meta.document_id or doc.meta.label}#{number}",
-                              extras={"text.offset": str(first)}),
+                              extras={"text.offset": str(first), "text.pipeline": str(doc.cache.get("pipeline", ""))}),
     )  # fmt: skip
     return report.with_content_id()
 

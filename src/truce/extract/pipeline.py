@@ -56,6 +56,7 @@ class Pipeline:
         return ",".join(f"{s.name}@{s.version}" for s in self.stages)
 
     def run(self, doc: Doc, resources: Any) -> Doc:
+        doc.cache["pipeline"] = self.version  # kept with every report, so re-runs can be told apart
         for step in self.stages:
             try:
                 step.run(doc, resources)
