@@ -15,11 +15,9 @@ from truce.domain.actors import normalise_name
 from truce.domain.incidents import AttributionGrade, OccurrenceGrade
 from truce.domain.members import Source
 from truce.domain.reports import Report
-from truce.domain.vocab import ActorRoleKind
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
 COPY = 0.8  # word overlap above which two texts are one story
-_PERPETRATOR = (ActorRoleKind.PERPETRATOR, ActorRoleKind.SIDE_A)
 
 
 class SourceBook:
@@ -161,14 +159,14 @@ def _observed(source: Source | None) -> bool:
 
 
 def _names_side(report: Report) -> bool:
-    actor = next(iter(report.actors_in(*_PERPETRATOR)), None)
+    actor = report.perpetrator()
     return actor is not None and actor.side is not None
 
 
 def _claimed_sides(reports: Sequence[Report]) -> set[str | None]:
     sides: set[str | None] = set()
     for report in reports:
-        actor = next(iter(report.actors_in(*_PERPETRATOR)), None)
+        actor = report.perpetrator()
         if actor is not None and actor.side is not None:
             sides.add(actor.side)
     return sides
@@ -177,7 +175,7 @@ def _claimed_sides(reports: Sequence[Report]) -> set[str | None]:
 def _admission(reports: Sequence[Report], book: SourceBook) -> str | None:
     """The side whose own source (publisher or the source quoted) reports the act as its own."""
     for report in reports:
-        actor = next(iter(report.actors_in(*_PERPETRATOR)), None)
+        actor = report.perpetrator()
         if actor is None or actor.side is None:
             continue
         for name in (_publisher(report), report.attribution):

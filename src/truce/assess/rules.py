@@ -18,11 +18,14 @@ from truce.domain.agreements import Agreement, Zone, ZoneKind, terms_on
 from truce.domain.geo import ZoneRelation, relation_to_zone
 from truce.domain.incidents import Finding, FindingCategory, Incident
 from truce.domain.reports import Report
-from truce.domain.vocab import ACLED_VIOLENT_EVENT_TYPES, ActorRoleKind
+from truce.domain.vocab import (
+    ACLED_VIOLENT_EVENT_TYPES,
+    PERPETRATOR_ROLES,
+    TARGET_ROLES,
+    ActorRoleKind,
+)
 from truce.text import PhraseMatcher, tokens
 
-_TARGET = (ActorRoleKind.TARGET, ActorRoleKind.SIDE_B)
-_PERPETRATOR = (ActorRoleKind.PERPETRATOR, ActorRoleKind.SIDE_A)
 SERIOUS_SUB_TYPES = frozenset({"Air/drone strike", "Chemical weapon", "Suicide bomb", "Government regains territory",
                                "Non-state actor overtakes territory"})  # fmt: skip
 SERIOUS_DEATHS = 5
@@ -117,8 +120,8 @@ def assess(
         reasons.append(f"{incident.sub_event_type} is not among the acts the agreement prohibits")
         return finding(FindingCategory.NOT_A_VIOLATION)
 
-    perpetrator = _side_of(reports, _PERPETRATOR, registry, excluded, day)
-    target = _side_of(reports, _TARGET, registry, excluded, day)
+    perpetrator = _side_of(reports, PERPETRATOR_ROLES, registry, excluded, day)
+    target = _side_of(reports, TARGET_ROLES, registry, excluded, day)
     named = {actor for r in reports for actor in excluded.named_in(r.notes or "", day)}
     zones = _zones(incident, terms.zones)
     if zones:

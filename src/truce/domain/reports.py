@@ -11,8 +11,10 @@ from truce.domain.base import Record
 from truce.domain.canonical import content_id
 from truce.domain.vocab import (
     ACLED_EVENT_TYPES,
+    PERPETRATOR_ROLES,
     PLOVER_CATEGORIES,
     SUB_EVENT_TO_EVENT,
+    TARGET_ROLES,
     ActorRoleKind,
     DatePrecision,
 )
@@ -154,6 +156,14 @@ class Report(Record):
     def first_actor(self, role: ActorRoleKind) -> ActorRole | None:
         found = self.actors_in(role)
         return found[0] if found else None
+
+    def perpetrator(self) -> ActorRole | None:
+        """The first actor the report says acted."""
+        return next(iter(self.actors_in(*PERPETRATOR_ROLES)), None)
+
+    def target(self) -> ActorRole | None:
+        """The first actor the report says was acted on."""
+        return next(iter(self.actors_in(*TARGET_ROLES)), None)
 
     def best_fatalities(self) -> int | None:
         """The figure to show when one number is wanted: best, else low, else high."""

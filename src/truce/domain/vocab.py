@@ -295,6 +295,14 @@ class ActorRoleKind(StrEnum):
     ASSOCIATED_B = "assoc_b"
 
 
+# Who acted and who was acted on, whichever convention the report follows (extraction's
+# perpetrator/target or ACLED's side A/side B); the associated roles extend each side.
+PERPETRATOR_ROLES = (ActorRoleKind.PERPETRATOR, ActorRoleKind.SIDE_A)
+TARGET_ROLES = (ActorRoleKind.TARGET, ActorRoleKind.SIDE_B)
+PERPETRATOR_SIDE_ROLES = (*PERPETRATOR_ROLES, ActorRoleKind.ASSOCIATED_A)
+TARGET_SIDE_ROLES = (*TARGET_ROLES, ActorRoleKind.ASSOCIATED_B)
+
+
 # Countries Truce's scenarios touch: ISO 3166 numeric, alpha-3, and the
 # Gleditsch-Ward number that UCDP's country_id uses.
 class Country(NamedTuple):

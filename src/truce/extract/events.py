@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from truce.domain.vocab import SUB_EVENT_TO_EVENT
 from truce.extract.doc import DateMatch, Doc, Event, Match
-from truce.extract.lexicon import BACKGROUND, HEDGE, NEGATION, TERRITORY, TRIGGERS
+from truce.extract.lexicon import BACKGROUND, HEDGE, NEGATION, TERRITORY, TIME_REFERENCE, TRIGGERS
 from truce.extract.merging import RANK as _RANK
 from truce.extract.merging import earlier_report_of as _earlier_report_of
 from truce.extract.merging import merge as _merge
@@ -24,7 +24,6 @@ from truce.extract.pipeline import stage
 from truce.extract.resources import Resources
 
 _CLAUSE_BREAK = re.compile(r"[;,:]\s|\s(?:but|while|whereas|after|as)\s")
-_SINCE = re.compile(r"\b(?:since|until|before|ahead of)\s*$", re.IGNORECASE)
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 
 
@@ -197,7 +196,7 @@ _OLD_YEAR = re.compile(r"\b(?:the|a|its|their)\s+(?:19|20)\d\d\s+[\w-]+", re.IGN
 
 def _event_date(doc: Doc, index: int) -> DateMatch | None:
     for d in doc.in_sentence(doc.dates, index):
-        if not _SINCE.search(doc.body[max(0, d.start - 12) : d.start]):
+        if not TIME_REFERENCE.search(doc.body[max(0, d.start - 12) : d.start]):
             return d
     return None
 

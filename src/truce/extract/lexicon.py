@@ -279,6 +279,8 @@ TRUCE_TALK = re.compile(
     r"\b(cease-?fire|truce|talks|negotiations|agreement|deal|memorandum|de-?escalation)\b",
     re.IGNORECASE,
 )
+# Just before a date: it marks a time reference, not the day of an event ("since December 30").
+TIME_REFERENCE = re.compile(r"\b(?:since|until|before|ahead of)\s*$", re.IGNORECASE)
 BACKGROUND = re.compile(
     r"\b(in|since|during|of) (19|20)\d\d\b|\b(years?|decades?) ago\b|\bformer(ly)?\b", re.IGNORECASE
 )

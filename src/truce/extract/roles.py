@@ -8,6 +8,7 @@ import re
 
 from truce.domain.vocab import DatePrecision
 from truce.extract.doc import DateMatch, Doc, Event, Match
+from truce.extract.lexicon import TIME_REFERENCE
 from truce.extract.pipeline import stage
 from truce.extract.resources import ActorRef, Resources
 
@@ -32,7 +33,6 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?(?:shelled
                       r"bombed|killed|wounded|injured|abducted|kidnapped|executed|captured|seized|taken)\b",
                       re.IGNORECASE)  # fmt: skip
 _CIVILIAN_SIDE = "civilians"
-_SINCE = re.compile(r"\b(?:since|until|before|ahead of)\s*$", re.IGNORECASE)
 
 
 @stage("roles", 1, requires=["events", "actors", "quotes", "weapons", "casualties", "places", "dates"],
@@ -219,7 +219,7 @@ def _fallbacks(doc: Doc, event: Event) -> None:
 
 def _context_date(doc: Doc, first: int) -> DateMatch | None:
     usable = [d for d in doc.dates if (doc.published is None or d.date_end <= doc.published)
-              and not _SINCE.search(doc.body[max(0, d.start - 12) : d.start])]  # fmt: skip
+              and not TIME_REFERENCE.search(doc.body[max(0, d.start - 12) : d.start])]  # fmt: skip
     before = [d for d in usable if d.start < first]
     if before:
         d = before[-1]

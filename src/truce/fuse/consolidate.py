@@ -12,13 +12,11 @@ from truce.domain.vocab import (
     ACLED_EVENT_TYPES,
     ACLED_SUB_EVENT_TYPES,
     SUB_EVENT_TO_EVENT,
-    ActorRoleKind,
     DatePrecision,
 )
 
 _PRECEDENCE = {sub: (ACLED_EVENT_TYPES.index(ev), i) for ev, subs in ACLED_SUB_EVENT_TYPES.items()
                for i, sub in enumerate(subs)}  # fmt: skip
-_PERPETRATOR = (ActorRoleKind.PERPETRATOR, ActorRoleKind.SIDE_A)
 
 
 def claims(reports: Sequence[Report], value_of: Any) -> tuple[FieldClaim, ...]:
@@ -83,10 +81,10 @@ def consolidate(
 
 
 def _perpetrator(report: Report) -> str | None:
-    actor = next(iter(report.actors_in(*_PERPETRATOR)), None)
+    actor = report.perpetrator()
     return actor.name if actor else None
 
 
 def _perpetrator_side(report: Report) -> str | None:
-    actor = next(iter(report.actors_in(*_PERPETRATOR)), None)
+    actor = report.perpetrator()
     return actor.side if actor else None

@@ -7,15 +7,18 @@ from dataclasses import dataclass
 
 from truce.domain.actors import normalise_name
 from truce.domain.reports import Report
-from truce.domain.vocab import SUB_EVENT_TO_EVENT, WHERE_PREC_RADIUS_KM, ActorRoleKind
+from truce.domain.vocab import (
+    PERPETRATOR_SIDE_ROLES,
+    SUB_EVENT_TO_EVENT,
+    TARGET_SIDE_ROLES,
+    WHERE_PREC_RADIUS_KM,
+)
 from truce.text import fold, skeleton
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _STOP = frozenset({"that", "with", "were", "from", "this", "have", "been", "their", "said", "which", "after",
                    "killed", "forces", "fighters", "reported", "according", "january", "february", "march",
                    "april", "june", "july", "august", "september", "october", "november", "december"})  # fmt: skip
-_PERPETRATOR = (ActorRoleKind.PERPETRATOR, ActorRoleKind.SIDE_A, ActorRoleKind.ASSOCIATED_A)
-_TARGET = (ActorRoleKind.TARGET, ActorRoleKind.SIDE_B, ActorRoleKind.ASSOCIATED_B)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +62,8 @@ def features(index: int, report: Report) -> Features:
         admin1=normalise_name(report.admin1) if report.admin1 else None,
         family=report.event_type or SUB_EVENT_TO_EVENT.get(report.sub_event_type or "", ""),
         sub=report.sub_event_type or "",
-        perpetrator_sides=frozenset(a.side for a in report.actors_in(*_PERPETRATOR)),
-        target_sides=frozenset(a.side for a in report.actors_in(*_TARGET)),
+        perpetrator_sides=frozenset(a.side for a in report.actors_in(*PERPETRATOR_SIDE_ROLES)),
+        target_sides=frozenset(a.side for a in report.actors_in(*TARGET_SIDE_ROLES)),
         fatalities=report.best_fatalities(),
         words=words,
         source=_channel(report),
