@@ -65,7 +65,7 @@ class Run:
         return self.size / self.seconds if self.seconds else None
 
 
-def load_fuse_batch() -> Callable[[Sequence[Report]], Any]:
+def load_fuse_batch() -> Callable[..., Any]:
     try:
         from truce.fuse.cluster import fuse_batch
     except ImportError as exc:
@@ -86,11 +86,12 @@ def score(run: Run, truth: dict[str, str], predicted: dict[str, str]) -> Run:
 
 
 def run_ours(
-    fuse_batch: Callable[[Sequence[Report]], Any], sim: fuse_sim.Simulation
+    fuse_batch: Callable[..., Any], sim: fuse_sim.Simulation
 ) -> tuple[Run, dict[str, str]]:
     gc.collect()
     started = time.perf_counter()
-    result = fuse_batch(sim.reports)
+    # The outlets' sides, as a deployment knows its sources from the scenario's source list.
+    result = fuse_batch(sim.reports, affiliations=fuse_sim.affiliations())
     seconds = time.perf_counter() - started
     assignment: dict[str, str] = result.assignment
     incidents = result.incidents

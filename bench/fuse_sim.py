@@ -36,7 +36,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from truce import scenarios
-from truce.domain.actors import Actor, ActorRegistry
+from truce.domain.actors import Actor, ActorRegistry, normalise_name
 from truce.domain.geo import haversine_km
 from truce.domain.reports import ActorRole, Provenance, Report, SourceRef
 from truce.domain.vocab import SUB_EVENT_TO_EVENT, ActorRoleKind, DatePrecision
@@ -119,6 +119,11 @@ OUTLETS: tuple[Outlet, ...] = (
     Outlet("Reuters", None),
     Outlet("AFP", None),
 )
+
+
+def affiliations() -> dict[str, str]:
+    """The side of each partisan outlet, by normalised name, as fusion takes it."""
+    return {normalise_name(o.name): o.side for o in OUTLETS if o.side}
 
 
 @dataclass(frozen=True, slots=True)

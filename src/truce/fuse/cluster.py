@@ -9,18 +9,18 @@ unless word for word, as syndicated copies do).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import gc
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
 
 from truce.domain.canonical import content_id
 from truce.domain.incidents import Incident
 from truce.domain.reports import Report
 from truce.fuse.blocking import candidate_pairs, compatible
 from truce.fuse.consolidate import consolidate
-from truce.fuse.features import Features, features
-from truce.fuse.prune import hopeful
+from truce.fuse.features import Affiliations, Features, features
+from truce.fuse.prune import pair_scores
 from truce.fuse.score import THRESHOLD, score
 
 MAX_SPREAD_DEGREES = 0.3  # about 30 km between reports located near a town or better
@@ -135,18 +135,35 @@ def _overlap(a: Features, b: Features) -> float:
     return len(a.words & b.words) / len(a.words | b.words)
 
 
-def fuse_batch(reports: Sequence[Report], *, threshold: float = THRESHOLD) -> Fusion:
-    """Cluster a whole corpus. The same reports, in any order, give the same incidents."""
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Fusion makes millions of small objects and no reference cycles: Python's cycle
+    collector would spend half the time of building features walking them for nothing."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def fuse_batch(reports: Sequence[Report], *, threshold: float = THRESHOLD,
+               affiliations: Affiliations | None = None) -> Fusion:  # fmt: skip
+    """Cluster a whole corpus. The same reports, in any order, give the same incidents.
+    `affiliations` gives known sources' sides, by normalised name."""
+    with _no_cycle_collection():
+        return _fuse_batch(reports, threshold, affiliations)
+
+
+def _fuse_batch(
+    reports: Sequence[Report], threshold: float, affiliations: Affiliations | None
+) -> Fusion:
     ordered = sorted(reports, key=lambda r: r.id)
-    items = [features(i, r) for i, r in enumerate(ordered)]
-    pairs = np.fromiter(
-        (k for pair in candidate_pairs(items) for k in pair), dtype=np.int64
-    ).reshape(-1, 2)
-    edges = []
-    for i, j in hopeful(items, pairs, threshold).tolist():
-        s = score(items[i], items[j]).total
-        if s >= threshold:
-            edges.append((-s, i, j))
+    items = [features(i, r, affiliations) for i, r in enumerate(ordered)]
+    pairs = candidate_pairs(items)
+    kept, totals = pair_scores(items, pairs, threshold)
+    edges = [(-total, i, j) for (i, j), total in zip(kept.tolist(), totals.tolist(), strict=True)]
     edges.sort()
     clusterer = Clusterer(items)
     for _, i, j in edges:
@@ -166,16 +183,16 @@ def _result(ordered: Sequence[Report], clusterer: Clusterer) -> Fusion:
     return Fusion(incidents=incidents, assignment=assignment)
 
 
-def best_incident(report: Report, members_by_incident: dict[str, list[Report]],
-                  *, threshold: float = THRESHOLD) -> str | None:  # fmt: skip
+def best_incident(report: Report, members_by_incident: dict[str, list[Report]], *,
+                  threshold: float = THRESHOLD, affiliations: Affiliations | None = None) -> str | None:  # fmt: skip
     """Incremental fusion: the incident a new report joins, or None to open a new one.
 
     The same scoring and constraints as the batch, against each incident's members.
     """
-    new = features(0, report)
+    new = features(0, report, affiliations)
     best: tuple[float, str] | None = None
     for incident_id_, members in sorted(members_by_incident.items()):
-        items = [new, *(features(k + 1, r) for k, r in enumerate(members))]
+        items = [new, *(features(k + 1, r, affiliations) for k, r in enumerate(members))]
         if not any(compatible(new.family, m.family) for m in items[1:]):
             continue
         top = max(score(new, m).total for m in items[1:])

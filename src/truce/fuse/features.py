@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from truce.domain.actors import normalise_name
-from truce.domain.reports import Report
+from truce.domain.reports import ActorRole, Report
 from truce.domain.vocab import (
     PERPETRATOR_SIDE_ROLES,
     SUB_EVENT_TO_EVENT,
@@ -21,6 +23,11 @@ _STOP = frozenset({"that", "with", "were", "from", "this", "have", "been", "thei
                    "april", "june", "july", "august", "september", "october", "november", "december"})  # fmt: skip
 
 
+Affiliations = Mapping[str, str]
+_PERPETRATOR_ROLES = frozenset(PERPETRATOR_SIDE_ROLES)
+_TARGET_ROLES = frozenset(TARGET_SIDE_ROLES)
+
+
 @dataclass(frozen=True, slots=True)
 class Features:
     index: int
@@ -33,11 +40,15 @@ class Features:
     admin1: str | None
     family: str
     sub: str
+    perpetrators: frozenset[str]
+    targets: frozenset[str]
     perpetrator_sides: frozenset[str | None]
     target_sides: frozenset[str | None]
     fatalities: int | None
     words: frozenset[str]
+    place: str  # the place's name as a spelling-tolerant key ("" when unnamed)
     source: str
+    source_side: str | None  # the side the reporting source belongs to, when known
 
     @property
     def coarse(self) -> bool:
@@ -45,12 +56,15 @@ class Features:
         return self.lat is None or self.radius_km > 60
 
 
-def features(index: int, report: Report) -> Features:
+def features(index: int, report: Report, affiliations: Affiliations | None = None) -> Features:
+    """What fusion compares of a report. `affiliations` gives the side of known sources,
+    by normalised name: a side's own outlet blaming the other side is a pattern fusion knows."""
     precision = report.location_precision or (1 if report.lat is not None else 6)
-    # Consonant skeletons: "Saasaa" and "Sa'sa", "Shaykhun" and "Sheikhun" count as one word.
     words = frozenset(
-        skeleton(fold(w)) for w in _WORD.findall((report.notes or "").lower()) if w not in _STOP
+        _key(w) for w in _WORD.findall((report.notes or "").lower()) if w not in _STOP
     )
+    perpetrators = [a for a in report.actors if a.role in _PERPETRATOR_ROLES]
+    targets = [a for a in report.actors if a.role in _TARGET_ROLES]
     return Features(
         index=index,
         report_id=report.id,
@@ -62,11 +76,42 @@ def features(index: int, report: Report) -> Features:
         admin1=normalise_name(report.admin1) if report.admin1 else None,
         family=report.event_type or SUB_EVENT_TO_EVENT.get(report.sub_event_type or "", ""),
         sub=report.sub_event_type or "",
-        perpetrator_sides=frozenset(a.side for a in report.actors_in(*PERPETRATOR_SIDE_ROLES)),
-        target_sides=frozenset(a.side for a in report.actors_in(*TARGET_SIDE_ROLES)),
+        perpetrators=_identities(perpetrators),
+        targets=_identities(targets),
+        perpetrator_sides=frozenset(a.side for a in perpetrators),
+        target_sides=frozenset(a.side for a in targets),
         fatalities=report.best_fatalities(),
         words=words,
+        place=place_key(report.location_name),
         source=_channel(report),
+        source_side=(affiliations or {}).get(normalise_name(report.sources[0].name))
+        if report.sources
+        else None,
+    )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _key(word: str) -> str:
+    # Consonant skeletons: "Saasaa" and "Sa'sa", "Shaykhun" and "Sheikhun" count as one word.
+    # Cached: reports repeat the same words, and folding is the costly part of features.
+    return skeleton(fold(word))
+
+
+_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "at", "az", "an"})
+
+
+def place_key(name: str | None) -> str:
+    """ "Basimah" and "Bassima", "Khan Shaykhun" and "Khan Sheikhoun" give one key: word
+    skeletons without the Arabic article or a final h (the -ah/-a of transliterations)."""
+    words = normalise_name(name or "").split()
+    return " ".join(_key(w).rstrip("h") or w for w in words if w not in _ARTICLES)
+
+
+def _identities(actors: Iterable[ActorRole]) -> frozenset[str]:
+    """Who the actors are: the registry ID, or the name as written when unresolved. A resolved
+    actor with no side ("unidentified gunmen") says nothing about who it was."""
+    return frozenset(
+        a.actor_id or normalise_name(a.name) for a in actors if a.side is not None or not a.actor_id
     )
 
 

@@ -5,19 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 
-from truce import scenarios
-from truce.assess.grading import SourceBook, grade
+from truce.assess.grading import grade
 from truce.assess.rules import assess
 from truce.assess.views import Counting, GuarantorTally, guarantor_tallies
 from truce.domain.incidents import Finding
 from truce.services.incidents import usable_reports
 from truce.services.scenarios import registry_from_store
+from truce.services.sources import source_book
 from truce.store.uow import UnitOfWork
-
-
-def source_book() -> SourceBook:
-    scenario = scenarios.load("astana-2016")
-    return SourceBook(scenario.sources, scenario.source_aliases)
 
 
 def assess_incidents(*, uow: UnitOfWork, agreement_id: str, now: datetime, actor: str = "system",

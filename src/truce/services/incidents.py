@@ -15,6 +15,7 @@ from truce.fuse.cluster import best_incident, fuse_batch, incident_id
 from truce.fuse.consolidate import consolidate
 from truce.fuse.history import Change, merge, split
 from truce.services.scenarios import registry_from_store
+from truce.services.sources import affiliations
 from truce.store.uow import UnitOfWork
 
 NEIGHBOURS = timedelta(days=7)  # incidents a new report is compared with, either side of its date
@@ -88,7 +89,7 @@ def fuse(
     ):
         near = {i: m for i, m in members.items()
                 if any(abs((x.date_start - report.date_start).days) <= NEIGHBOURS.days for x in m)}  # fmt: skip
-        target = best_incident(report, near)
+        target = best_incident(report, near, affiliations=affiliations())
         if target is None:
             target = incident_id([report])
             members[target] = []
@@ -117,7 +118,7 @@ def fuse(
 
 def _rebuild(uow: UnitOfWork, reports: dict[str, Report], existing: list[Incident], now: datetime,
              actor: str) -> FuseSummary:  # fmt: skip
-    fusion = fuse_batch(list(reports.values()))
+    fusion = fuse_batch(list(reports.values()), affiliations=affiliations())
     new_ids = {i.id for i in fusion.incidents}
     gone = [i for i in existing if i.id not in new_ids]
     uow.incidents.remove(i.id for i in gone)
