@@ -16,6 +16,9 @@ from sqlalchemy import Engine, text
 
 from truce.store.database import make_engine, migrate
 
+# Members' signing keys for the whole run, outside the repository (CLI subprocesses inherit it).
+os.environ.setdefault("TRUCE_KEYS_DIR", tempfile.mkdtemp(prefix="truce-keys-"))
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

@@ -22,12 +22,18 @@ IMPORT_FORMATS = click.Choice(sorted(DATASET_FORMATS))
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
 @click.option("--submitter", help="Who sent the file (kept with the intake record).")
+@click.option("--no-refresh", is_flag=True,
+              help="Do not fuse, grade and judge the new reports now (for bulk loads; run `truce fuse` and `truce assess` after).")  # fmt: skip
 @pass_app
-def import_(app: App, fmt: str, files: tuple[Path, ...], submitter: str | None) -> None:
+def import_(
+    app: App, fmt: str, files: tuple[Path, ...], submitter: str | None, no_refresh: bool
+) -> None:
     """Import coded data: FORMAT is acled, ucdp, geojson or plover.
 
     Each file is stored untouched (SHA-256 addressed) before it is parsed. Bad
     rows are refused with their line number and reason; good rows are kept.
+    Then the new reports join incidents (or open them), and every incident they
+    touch is graded and judged again.
     """
     for path in files:
         content = path.read_bytes()
@@ -38,7 +44,7 @@ def import_(app: App, fmt: str, files: tuple[Path, ...], submitter: str | None) 
                 result = import_dataset(
                     uow=uow, fmt=fmt, content=content, now=app.now(),
                     max_bytes=app.settings.max_document_bytes, filename=str(path),
-                    submitter=submitter, progress=bar.update,
+                    submitter=submitter, progress=bar.update, refresh=not no_refresh,
                 )  # fmt: skip
         click.echo(f"{path}:")
         echo_import(result, indent="  ")

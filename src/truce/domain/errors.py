@@ -29,3 +29,7 @@ class InputRejected(TruceError):
 
 class ConfigurationError(TruceError):
     """Settings are missing or contradictory."""
+
+
+class Forbidden(TruceError):
+    """The acting user's role or member may not do this. The message says who, what and why."""

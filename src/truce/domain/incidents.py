@@ -87,34 +87,3 @@ class Finding(Record):
     attribution: AttributionGrade
     reasons: tuple[str, ...] = pydantic.Field(min_length=1)
     assessed_at: pydantic.AwareDatetime
-
-
-class CaseState(StrEnum):
-    """The incident lifecycle of MECHANISM.md, as case states."""
-
-    RECEIVED = "received"
-    REGISTERED = "registered"
-    CLOSED = "closed"
-    UNDER_VERIFICATION = "under_verification"
-    AWAITING_REPLY = "awaiting_reply"
-    ACCESS_DENIED = "access_denied"
-    FINDING_PROPOSED = "finding_proposed"
-    JOINT_REVIEW = "joint_review"
-    ADOPTED = "adopted"
-    DISPUTED = "disputed"
-    PUBLISHED = "published"
-    REOPENED = "reopened"
-
-
-class Case(Record):
-    """The workflow object for a finding put to the guarantors."""
-
-    id: str = pydantic.Field(min_length=1)
-    incident_id: str
-    agreement_id: str
-    state: CaseState = CaseState.RECEIVED
-    accused_side: str | None = None
-    answerable: tuple[str, ...] = ()  # guarantor member IDs that must reply
-    informed: tuple[str, ...] = ()  # the other guarantors
-    opened_at: pydantic.AwareDatetime
-    reply_due: pydantic.AwareDatetime | None = None

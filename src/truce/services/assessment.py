@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
+from collections.abc import Collection
 from datetime import date, datetime
 
 from truce.assess.grading import grade
 from truce.assess.rules import assess
 from truce.assess.views import Counting, GuarantorTally, guarantor_tallies
+from truce.domain.access import SYSTEM
 from truce.domain.incidents import Finding
+from truce.ledger.entries import Act
 from truce.services.incidents import usable_reports
 from truce.services.scenarios import registry_from_store
 from truce.services.sources import source_book
@@ -18,13 +22,25 @@ from truce.store.uow import UnitOfWork
 def assess_incidents(*, uow: UnitOfWork, agreement_id: str, now: datetime, actor: str = "system",
                      reason: str = "assessment run") -> Counter[str]:  # fmt: skip
     """Grade and assess every incident; store the findings that changed, with who and why."""
+    counts = judge(uow=uow, agreement_id=agreement_id, now=now, actor=actor, reason=reason)
+    uow.commit()
+    return counts
+
+
+def judge(*, uow: UnitOfWork, agreement_id: str, now: datetime, actor: str, reason: str,
+          only: Collection[str] | None = None) -> Counter[str]:  # fmt: skip
+    """Grade and assess incidents (all, or those in `only`) without committing."""
     agreements = uow.agreements.all()
     base = uow.agreements.get(agreement_id)
     registry = registry_from_store(uow=uow)
     book = source_book()
     reports = usable_reports(uow)
     counts: Counter[str] = Counter()
+    changed: list[str] = []
+    wanted = set(only) if only is not None else None
     for incident in uow.incidents.all():
+        if wanted is not None and incident.id not in wanted:
+            continue
         members = [reports[r] for r in incident.report_ids if r in reports]
         if not members:
             continue
@@ -34,7 +50,11 @@ def assess_incidents(*, uow: UnitOfWork, agreement_id: str, now: datetime, actor
         counts[finding.category.value] += 1
         if uow.findings.put(finding, actor=actor, reason=reason):
             counts["changed"] += 1
-    uow.commit()
+            changed.append(incident.id)
+    if changed:
+        uow.record(Act("findings.assess", SYSTEM.member, actor, objects=tuple(changed[:50]),
+                       hashes={"changed": hashlib.sha256(",".join(changed).encode()).hexdigest()},
+                       details={"agreement": agreement_id, "changed": len(changed), "reason": reason}), now)  # fmt: skip
     return counts
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from truce.domain.access import SYSTEM
 from truce.domain.documents import Channel, DocumentStatus
 from truce.domain.errors import InputRejected, NotFound, TruceError
 from truce.formats.acled import read_acled, write_acled
@@ -13,7 +14,9 @@ from truce.formats.common import ReadResult, RowError, WriteResult
 from truce.formats.geojson import read_geojson, write_geojson
 from truce.formats.plover import read_plover, write_plover
 from truce.formats.ucdp import read_ucdp, write_ucdp
+from truce.ledger.entries import Act
 from truce.services.intake import decode_text, receive_document
+from truce.services.refresh import after_intake
 from truce.store.uow import UnitOfWork
 
 Progress = Callable[[int], None]
@@ -47,6 +50,7 @@ class ImportSummary:
     revised: int = 0
     rejected: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    incidents: str | None = None  # what the refresh that followed did, if it ran
 
     @property
     def status(self) -> DocumentStatus:
@@ -56,7 +60,7 @@ class ImportSummary:
         return (
             f"imported {self.imported}, unchanged {self.unchanged}, revised {self.revised}, "
             f"rejected {len(self.rejected)}, warnings {len(self.warnings)}"
-        )
+        ) + (f"; {self.incidents}" if self.incidents else "")
 
 
 def _format(name: str) -> DatasetFormat:
@@ -78,15 +82,21 @@ def import_dataset(
     filename: str | None = None,
     submitter: str | None = None,
     progress: Progress | None = None,
+    refresh: bool = True,
 ) -> ImportSummary:
-    """Store the file as a raw document first, then parse it and store its reports."""
+    """Store the file as a raw document first, then parse it and store its reports; then
+    (unless `refresh` is off, for bulk loads fused afterwards) bring incidents up to date."""
     spec = _format(fmt)
     document, is_new = receive_document(
         uow=uow, content=content, media_type=spec.media_type, channel=spec.channel, now=now,
         filename=filename, submitter=submitter, max_bytes=max_bytes,
     )  # fmt: skip
-    return _process(uow=uow, fmt=fmt, document_id=document.id, is_new=is_new, content=content,
-                    label=filename or document.id, now=now, progress=progress)  # fmt: skip
+    summary = _process(uow=uow, fmt=fmt, document_id=document.id, is_new=is_new, content=content,
+                       label=filename or document.id, now=now, progress=progress)  # fmt: skip
+    if refresh and (summary.imported or summary.revised):
+        summary.incidents = after_intake(uow=uow, now=now, actor=submitter or "intake",
+                                         label=filename or document.id)  # fmt: skip
+    return summary
 
 
 def reprocess_document(
@@ -141,6 +151,9 @@ def _process(
     if summary.rejected:
         detail += "; " + "; ".join(str(e) for e in summary.rejected[:20])
     uow.documents.set_status(document_id, summary.status, detail)
+    uow.record(Act("reports.import", SYSTEM.member, SYSTEM.user, objects=(document_id,),
+                   details={"imported": summary.imported, "revised": summary.revised,
+                            "rejected": len(summary.rejected)}), now)  # fmt: skip
     uow.commit()
     return summary
 

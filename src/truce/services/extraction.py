@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from truce import scenarios
+from truce.domain.access import SYSTEM
 from truce.domain.actors import ActorRegistry
 from truce.domain.canonical import canonical_json
 from truce.domain.documents import Channel, DocumentStatus, TextMeta
@@ -16,7 +17,9 @@ from truce.extract.resources import Resources
 from truce.extract.run import extract
 from truce.gazetteer.load import default_gazetteer
 from truce.intake.adapters import Text, detect_kind, read
+from truce.ledger.entries import Act
 from truce.services.intake import receive_document
+from truce.services.refresh import after_intake
 from truce.store.uow import UnitOfWork
 
 CHANNEL_BY_KIND = {"text": Channel.FILE, "html": Channel.HTML, "feed": Channel.FEED, "email": Channel.EMAIL,
@@ -49,10 +52,12 @@ class IngestSummary:
     unchanged: int = 0
     revised: int = 0
     dropped: list[str] = field(default_factory=list)
+    incidents: str | None = None  # what the refresh that followed did, if it ran
 
     def line(self) -> str:
-        return (f"{self.texts} text(s), {len(self.reports)} report(s): new {self.imported}, "
+        line = (f"{self.texts} text(s), {len(self.reports)} report(s): new {self.imported}, "
                 f"unchanged {self.unchanged}, revised {self.revised}")  # fmt: skip
+        return f"{line}; {self.incidents}" if self.incidents else line
 
 
 def ingest_document(
@@ -80,7 +85,7 @@ def ingest_document(
     )  # fmt: skip
     label = filename or document.id
     return _process(uow=uow, document_id=document.id, is_new=is_new, content=content, kind=kind, label=label,
-                    published=published, now=now, resources=resources)  # fmt: skip
+                    published=published, now=now, resources=resources, actor=submitter or "intake")  # fmt: skip
 
 
 def rerun_document(*, uow: UnitOfWork, document_id: str, now: datetime, resources: Resources,
@@ -96,11 +101,11 @@ def rerun_document(*, uow: UnitOfWork, document_id: str, now: datetime, resource
         )
     return _process(uow=uow, document_id=document_id, is_new=False, content=uow.documents.content(document_id),
                     kind=kind, label=events[0].filename or document_id, published=published, now=now,
-                    resources=resources)  # fmt: skip
+                    resources=resources, actor="rerun")  # fmt: skip
 
 
 def _process(*, uow: UnitOfWork, document_id: str, is_new: bool, content: bytes, kind: str, label: str,
-             published: date | None, now: datetime, resources: Resources) -> IngestSummary:  # fmt: skip
+             published: date | None, now: datetime, resources: Resources, actor: str) -> IngestSummary:  # fmt: skip
     summary = IngestSummary(document_id=document_id, label=label, new_document=is_new, kind=kind)
     meta = TextMeta(label=label, published=published, document_id=document_id)
     try:
@@ -122,7 +127,11 @@ def _process(*, uow: UnitOfWork, document_id: str, is_new: bool, content: bytes,
     if summary.dropped:
         detail += "; not events: " + "; ".join(summary.dropped[:10])
     uow.documents.set_status(document_id, DocumentStatus.PROCESSED, detail)
+    uow.record(Act("reports.extract", SYSTEM.member, actor, objects=(document_id, *(r.id for r in reports)),
+                   details={"imported": summary.imported, "revised": summary.revised}), now)  # fmt: skip
     uow.commit()
+    if summary.imported or summary.revised:
+        summary.incidents = after_intake(uow=uow, now=now, actor=actor, label=label)
     return summary
 
 

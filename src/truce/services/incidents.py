@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from truce.domain.access import SYSTEM
 from truce.domain.actors import ActorRegistry
 from truce.domain.errors import Conflict
 from truce.domain.incidents import Incident
@@ -14,6 +17,7 @@ from truce.domain.reviews import ReviewStatus, reviewed_view
 from truce.fuse.cluster import best_incident, fuse_batch, incident_id
 from truce.fuse.consolidate import consolidate
 from truce.fuse.history import Change, merge, split
+from truce.ledger.entries import Act
 from truce.services.scenarios import registry_from_store
 from truce.services.sources import affiliations
 from truce.store.uow import UnitOfWork
@@ -29,6 +33,7 @@ class FuseSummary:
     created: int = 0
     joined: int = 0
     removed: int = 0
+    changed: list[str] = field(default_factory=list)  # incidents created or altered
 
     def line(self) -> str:
         return (f"{self.mode}: {self.reports} reports in {self.incidents} incidents "
@@ -69,6 +74,24 @@ def fuse(
 ) -> FuseSummary:
     """Incremental by default: new reports join incidents or open new ones; the rest stay as
     they are, analysts' merges and splits included. `rebuild` re-clusters everything."""
+    summary = place_reports(uow=uow, now=now, actor=actor, rebuild=rebuild)
+    uow.commit()
+    return summary
+
+
+def log_fusion(uow: UnitOfWork, summary: FuseSummary, actor: str, now: datetime) -> None:
+    """The ledger entry of a fusion run: what changed, by ID digest (runs can touch thousands)."""
+    changed = ",".join(summary.changed).encode()
+    uow.record(Act(f"incidents.{summary.mode}", SYSTEM.member, actor, objects=tuple(summary.changed[:50]),
+                   hashes={"changed": hashlib.sha256(changed).hexdigest()},
+                   details={"created": summary.created, "joined": summary.joined, "removed": summary.removed,
+                            "changed": len(summary.changed)}), now)  # fmt: skip
+
+
+def place_reports(*, uow: UnitOfWork, now: datetime, actor: str, rebuild: bool = False,
+                  touched: Iterable[str] = (), reason: str = "incremental fusion") -> FuseSummary:  # fmt: skip
+    """Fusion without committing. Reports in `touched` (corrected in review) stay in their
+    incidents, which are consolidated again: moving a report is an analyst's split."""
     reports = usable_reports(uow)
     existing = uow.incidents.all()
     if rebuild or not existing:
@@ -83,13 +106,25 @@ def fuse(
         else:
             retired.append(incident)
     assigned = {r for ids in members.values() for r in (x.id for x in ids)}
-    changed: set[str] = {i.id for i in existing if len(members.get(i.id, ())) != len(i.report_ids)}
+    touched = set(touched)
+    changed: set[str] = {
+        i.id for i in existing
+        if len(members.get(i.id, ())) != len(i.report_ids) or touched.intersection(i.report_ids)
+    }  # fmt: skip
+    by_day: dict[int, set[str]] = {}
+    for incident_id_, kept in members.items():
+        for x in kept:
+            by_day.setdefault(x.date_start.toordinal(), set()).add(incident_id_)
     for report in sorted(
         (r for r in reports.values() if r.id not in assigned), key=lambda r: (r.date_start, r.id)
     ):
-        near = {i: m for i, m in members.items()
-                if any(abs((x.date_start - report.date_start).days) <= NEIGHBOURS.days for x in m)}  # fmt: skip
-        target = best_incident(report, near, affiliations=affiliations())
+        day = report.date_start.toordinal()
+        near_ids = set().union(
+            *(by_day.get(d, set()) for d in range(day - NEIGHBOURS.days, day + NEIGHBOURS.days + 1))
+        )
+        target = best_incident(
+            report, {i: members[i] for i in near_ids}, affiliations=affiliations()
+        )
         if target is None:
             target = incident_id([report])
             members[target] = []
@@ -97,6 +132,7 @@ def fuse(
         else:
             summary.joined += 1
         members[target].append(report)
+        by_day.setdefault(day, set()).add(target)
         changed.add(target)
     former = {i.id: i.former_ids for i in existing}
     for incident_id_ in sorted(changed):
@@ -108,11 +144,12 @@ def fuse(
         uow.incidents.remove(i.id for i in retired)
         uow.findings.drop_for(i.id for i in retired)
         summary.removed = len(retired)
-    uow.incidents.record(
-        "fuse", [i.id for i in retired], sorted(changed), actor, "incremental fusion", now
-    )
+    if changed or retired:
+        uow.incidents.record("fuse", [i.id for i in retired], sorted(changed), actor, reason, now)
     summary.reports, summary.incidents = len(reports), len(members)
-    uow.commit()
+    summary.changed = sorted(c for c in changed if c in members)
+    if summary.changed or summary.removed:
+        log_fusion(uow, summary, actor, now)
     return summary
 
 
@@ -133,9 +170,11 @@ def _rebuild(uow: UnitOfWork, reports: dict[str, Report], existing: list[Inciden
     uow.incidents.record(
         "rebuild", [i.id for i in gone], sorted(new_ids), actor, "batch re-clustering", now
     )
-    uow.commit()
-    return FuseSummary(mode="batch", reports=len(reports), incidents=len(fusion.incidents),
-                       created=len(new_ids - {i.id for i in existing}), removed=len(gone))  # fmt: skip
+    summary = FuseSummary(mode="batch", reports=len(reports), incidents=len(fusion.incidents),
+                          created=len(new_ids - {i.id for i in existing}), removed=len(gone),
+                          changed=sorted(new_ids))  # fmt: skip
+    log_fusion(uow, summary, actor, now)
+    return summary
 
 
 def merge_incidents(*, uow: UnitOfWork, incident_ids: list[str], actor: str, reason: str,
@@ -175,5 +214,7 @@ def _apply(
         # IDs that were merged into the split incident now lead to the part that stays.
         uow.incidents.repoint(change.removed[0], change.created[0].id)
     uow.incidents.record(change.op, list(change.removed), sorted(created), actor, reason, now)
+    uow.record(Act(f"incidents.{change.op}", SYSTEM.member, actor, objects=(*change.removed, *sorted(created)),
+                   details={"reason": reason}), now)  # fmt: skip
     uow.commit()
     return change.created

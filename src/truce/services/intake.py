@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from truce.domain.access import SYSTEM
 from truce.domain.documents import Channel, IntakeEvent, RawDocument, document_id_for
 from truce.domain.errors import InputRejected
+from truce.ledger.entries import Act
 from truce.store.uow import UnitOfWork
 
 
@@ -41,6 +43,9 @@ def receive_document(
         filename=filename,
     )
     is_new = uow.documents.receive(document, content, event)
+    uow.record(Act("document.receive", SYSTEM.member, submitter or SYSTEM.user, objects=(document.id,),
+                   hashes={"document": document.id},
+                   details={"channel": channel.value, "filename": filename, "new": is_new}), now)  # fmt: skip
     # Committed on its own, so that nothing later in processing can lose it.
     uow.commit()
     return (document if is_new else uow.documents.get(document.id)), is_new

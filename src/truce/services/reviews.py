@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
+from truce.domain.access import SYSTEM
+from truce.domain.canonical import canonical_json
 from truce.domain.errors import ValidationFailed
 from truce.domain.reports import Report
 from truce.domain.reviews import (
@@ -15,6 +18,8 @@ from truce.domain.reviews import (
     check_reviewable,
     reviewed_view,
 )
+from truce.ledger.entries import Act
+from truce.services.refresh import refresh
 from truce.store.uow import UnitOfWork
 
 
@@ -48,6 +53,13 @@ def review_report(
     uow.reviews.add(review)
     reviewed, new_status = reviewed_view(original, [*history, review])
     uow.reports.set_review_status(report_id, new_status.value)
+    uow.record(Act(f"report.{action.value}", SYSTEM.member, reviewer, objects=(report_id,),
+                   hashes={"report": hashlib.sha256(canonical_json(reviewed.to_plain())).hexdigest()},
+                   details={"field": field, "reason": reason}), now)  # fmt: skip
+    # The review and what it changes downstream (incident, grades, finding) land together.
+    what = f"{action.value} {field}" if field else action.value
+    refresh(uow=uow, now=now, actor=reviewer, reason=f"review of {report_id}: {what}" + (f" ({reason})" if reason else ""),
+            touched=[report_id])  # fmt: skip
     uow.commit()
     return reviewed, new_status
 

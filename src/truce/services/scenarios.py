@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from truce import scenarios
+from truce.domain.access import SYSTEM
 from truce.domain.actors import ActorRegistry
+from truce.domain.canonical import canonical_json
+from truce.ledger.entries import Act
 from truce.store.uow import UnitOfWork
 
 
@@ -27,6 +32,9 @@ def load_scenario(*, uow: UnitOfWork, name: str) -> LoadSummary:
     # Base agreements first: an amendment refers to the one it amends.
     for agreement in sorted(scenario.agreements, key=lambda a: a.amends is not None):
         uow.agreements.put(agreement)
+    uow.record(Act("scenario.load", SYSTEM.member, SYSTEM.user, objects=(name,),
+                   hashes={"agreements": _digest([a.to_plain() for a in scenario.agreements]),
+                           "members": _digest([m.to_plain() for m in scenario.members])}), datetime.now(UTC))  # fmt: skip
     uow.commit()
     return LoadSummary(
         scenario=name,
@@ -35,6 +43,10 @@ def load_scenario(*, uow: UnitOfWork, name: str) -> LoadSummary:
         members=len(scenario.members),
         zones=sum(len(a.zones) for a in scenario.agreements),
     )
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(canonical_json(value)).hexdigest()
 
 
 def registry_from_store(*, uow: UnitOfWork) -> ActorRegistry:

@@ -197,3 +197,79 @@ findings = Table(
     Column("assessed_at", UTCDateTime, nullable=False),
     Column("body", Json, nullable=False),
 )
+
+# --- the joint mechanism: users, keys, cases, and the ledger -----------------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("member_id", String(80), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(40), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+member_keys = Table(
+    "member_keys",
+    metadata,
+    Column("key_id", String(16), primary_key=True),
+    Column("member_id", String(80), nullable=False, index=True),
+    Column("public", String(64), nullable=False, unique=True),
+    Column("valid_from", UTCDateTime, nullable=False),
+    Column("retired_at", UTCDateTime, nullable=True),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("incident_id", String(64), nullable=False, index=True),
+    Column("agreement_id", String(80), nullable=False),
+    Column("state", String(40), nullable=False, index=True),
+    Column("accused_side", String(40), nullable=True),
+    Column("reply_due", UTCDateTime, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("body", Json, nullable=False),
+)
+
+case_events = Table(
+    "case_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(64), ForeignKey("cases.id"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("body", Json, nullable=False),
+)
+
+# The log itself. `seq` is the leaf index: one row per entry, no gaps (the head row is
+# locked while an entry is appended, so concurrent writers queue rather than fork).
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("line", LargeBinary, nullable=False),
+    Column("leaf", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("member_id", String(80), nullable=False),
+    Column("act", String(80), nullable=False, index=True),
+)
+
+ledger_head = Table(
+    "ledger_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("size", Integer, nullable=False),
+    Column("last_leaf", String(64), nullable=False),
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("size", Integer, nullable=False),
+    Column("root", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("body", Json, nullable=False),
+)

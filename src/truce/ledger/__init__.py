@@ -1,0 +1,1 @@
+"""The signed, append-only ledger: Merkle tree, entries, checkpoints, bundles."""

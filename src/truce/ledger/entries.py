@@ -1,0 +1,157 @@
+"""Ledger entries and checkpoints as bytes: what is signed, what the Merkle tree hashes.
+
+An entry is a canonical JSON object naming the act: its place in the log (`seq`), the
+leaf hash of the entry before it (`prev`, so a deleted or moved entry shows where it
+happened), the time, the acting member and user, the act, the IDs it touched, the
+content hashes of what changed, and the ID of the signing key. The member signs those
+bytes. The stored line is the canonical JSON of {"entry": ..., "signature": ...}, and
+the Merkle leaf is that line: the tree commits to the signatures too.
+
+Because canonical JSON sorts keys, the line is exactly `{"entry":` + entry bytes +
+`,"signature":"` + hex + `"}`: a verifier takes the signed bytes back out by slicing,
+without parsing and re-serialising a million entries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from truce.domain.canonical import canonical_json
+from truce.ledger import keys, merkle
+
+_HEAD = b'{"entry":'
+_MIDDLE = b',"signature":"'
+_TAIL = b'"}'
+_SIGNATURE_HEX = 2 * keys.SIGNATURE_SIZE
+
+
+class MalformedEntry(ValueError):
+    """A line that is not a signed ledger entry."""
+
+
+@dataclass(frozen=True)
+class Act:
+    """What a use case did, to be written to the ledger by the store in its transaction."""
+
+    act: str
+    member: str
+    user: str | None = None
+    objects: tuple[str, ...] = ()
+    hashes: Mapping[str, str] | None = None  # name -> SHA-256 hex of the content that changed
+    details: Mapping[str, Any] | None = None
+
+
+def entry_body(act: Act, *, seq: int, prev: str, at: datetime, key_id: str) -> dict[str, Any]:
+    if at.tzinfo is None:
+        raise ValueError("a ledger entry's time must carry its time zone")
+    return {
+        "seq": seq,
+        "prev": prev,
+        "at": at.isoformat(),
+        "member": act.member,
+        "user": act.user,
+        "act": act.act,
+        "objects": list(act.objects),
+        "hashes": dict(act.hashes or {}),
+        "details": dict(act.details or {}),
+        "key": key_id,
+    }
+
+
+def sign_entry(body: Mapping[str, Any], signer: keys.SigningKey) -> bytes:
+    """The signed line for an entry body."""
+    entry = canonical_json(dict(body))
+    return line_of(entry, signer.sign(entry))
+
+
+def line_of(entry: bytes, signature: bytes) -> bytes:
+    return _HEAD + entry + _MIDDLE + signature.hex().encode() + _TAIL
+
+
+def split_line(line: bytes) -> tuple[bytes, bytes]:
+    """The signed entry bytes and the signature of a line."""
+    line = line.rstrip(b"\r\n")
+    cut = len(line) - len(_TAIL) - _SIGNATURE_HEX - len(_MIDDLE)
+    if (
+        not line.startswith(_HEAD)
+        or not line.endswith(_TAIL)
+        or cut <= len(_HEAD)
+        or line[cut : cut + len(_MIDDLE)] != _MIDDLE
+    ):
+        raise MalformedEntry("not a signed ledger entry line")
+    try:
+        signature = bytes.fromhex(line[cut + len(_MIDDLE) : -len(_TAIL)].decode("ascii"))
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedEntry("the signature is not hexadecimal") from None
+    return line[len(_HEAD) : cut], signature
+
+
+def parse_entry(entry: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(entry)
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedEntry("the entry is not JSON") from None
+    if not isinstance(body, dict) or not isinstance(body.get("seq"), int):
+        raise MalformedEntry("the entry has no sequence number")
+    return body
+
+
+def leaf(line: bytes) -> bytes:
+    return merkle.leaf_hash(line.rstrip(b"\r\n"))
+
+
+# --- checkpoints (signed tree heads) ---------------------------------------------------
+
+
+def tree_head(size: int, root: bytes, at: datetime) -> bytes:
+    """What each co-signer of a checkpoint signs."""
+    return canonical_json({"log": "truce", "size": size, "root": root.hex(), "at": at.isoformat()})
+
+
+@dataclass(frozen=True)
+class Cosignature:
+    member: str
+    key: str
+    signature: str  # hex
+
+    def to_plain(self) -> dict[str, str]:
+        return {"member": self.member, "key": self.key, "signature": self.signature}
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    size: int
+    root: str  # hex
+    at: datetime
+    cosignatures: tuple[Cosignature, ...]
+    proof: tuple[str, ...] = ()  # consistency proof from the previous checkpoint, hex
+
+    def message(self) -> bytes:
+        return tree_head(self.size, bytes.fromhex(self.root), self.at)
+
+    def to_plain(self) -> dict[str, Any]:
+        return {"size": self.size, "root": self.root, "at": self.at.isoformat(),
+                "cosignatures": [c.to_plain() for c in self.cosignatures], "proof": list(self.proof)}  # fmt: skip
+
+    @classmethod
+    def from_plain(cls, data: Mapping[str, Any]) -> Checkpoint:
+        return cls(
+            size=int(data["size"]),
+            root=str(data["root"]),
+            at=datetime.fromisoformat(str(data["at"])),
+            cosignatures=tuple(Cosignature(**c) for c in data.get("cosignatures", ())),
+            proof=tuple(data.get("proof", ())),
+        )
+
+
+def cosign(size: int, root: bytes, at: datetime, signers: Sequence[keys.SigningKey], proof: Sequence[bytes] = ()) -> Checkpoint:  # fmt: skip
+    message = tree_head(size, root, at)
+    return Checkpoint(
+        size=size, root=root.hex(), at=at,
+        cosignatures=tuple(Cosignature(s.member, s.id, s.sign(message).hex()) for s in signers),
+        proof=tuple(p.hex() for p in proof),
+    )  # fmt: skip

@@ -1,0 +1,177 @@
+"""Checking a ledger offline, with nothing but its lines, the members' public keys and the
+checkpoints. Every problem is located: which entry or which checkpoint, and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from truce.ledger import entries, keys, merkle
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """A member's public key as registered, and when it was valid."""
+
+    member: str
+    key_id: str
+    public: str  # hex
+    valid_from: datetime
+    retired_at: datetime | None = None
+
+    def valid_at(self, at: datetime) -> bool:
+        return self.valid_from <= at and (self.retired_at is None or at < self.retired_at)
+
+    def to_plain(self) -> dict[str, str | None]:
+        return {"member": self.member, "key_id": self.key_id, "public": self.public,
+                "valid_from": self.valid_from.isoformat(),
+                "retired_at": self.retired_at.isoformat() if self.retired_at else None}  # fmt: skip
+
+    @classmethod
+    def from_plain(cls, data: Mapping[str, str | None]) -> KeyRecord:
+        retired = data.get("retired_at")
+        return cls(member=str(data["member"]), key_id=str(data["key_id"]), public=str(data["public"]),
+                   valid_from=datetime.fromisoformat(str(data["valid_from"])),
+                   retired_at=datetime.fromisoformat(retired) if retired else None)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # "entry 17", "checkpoint 2", "line 18"
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.why}"
+
+
+@dataclass
+class Verification:
+    entries: int = 0
+    root: str = ""
+    checkpoints: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_ledger(
+    lines: Iterable[bytes],
+    key_records: Sequence[KeyRecord],
+    checkpoints: Sequence[entries.Checkpoint] = (),
+    *,
+    cosigners: Sequence[str] = (),
+    limit: int = 50,
+) -> Verification:
+    """Check every entry (format, signature, key, place in the log, link to the one before),
+    rebuild the Merkle tree, and check each checkpoint against it, its co-signatures, and
+    that it extends the checkpoint before it. `cosigners` are the members (the guarantors)
+    whose signature every checkpoint needs. Stops listing problems after `limit`."""
+    by_id = {k.key_id: k for k in key_records}
+    result = Verification()
+    tree = merkle.Tree()
+    prev = ""
+
+    def problem(where: str, why: str) -> None:
+        if len(result.problems) < limit:
+            result.problems.append(Problem(where, why))
+
+    for number, line in enumerate(lines):
+        line = line.rstrip(b"\r\n")
+        leaf = merkle.leaf_hash(line)
+        tree.append(leaf)
+        where = f"entry {number}"
+        try:
+            signed, signature = entries.split_line(line)
+            body = entries.parse_entry(signed)
+        except entries.MalformedEntry as exc:
+            problem(where, str(exc))
+            prev = leaf.hex()
+            continue
+        if body["seq"] != number:
+            problem(where, f"carries sequence number {body['seq']}: an entry before it is missing, "
+                           "or entries were moved")  # fmt: skip
+        elif body.get("prev") != prev:
+            problem(
+                where,
+                "does not link to the entry before it (that entry was changed, removed or moved)",
+            )
+        record = by_id.get(str(body.get("key")))
+        if record is None:
+            problem(where, f"signed with key {body.get('key')}, which no member registered")
+        elif record.member != body.get("member"):
+            problem(
+                where,
+                f"names member {body.get('member')} but key {record.key_id} is {record.member}'s",
+            )
+        elif not keys.verify(bytes.fromhex(record.public), signed, signature):
+            problem(where, f"the signature does not verify with {record.member}'s key {record.key_id}: "
+                           "the entry was altered or the signature forged")  # fmt: skip
+        else:
+            at = _time(body.get("at"))
+            if at is None:
+                problem(where, "has no valid time")
+            elif not record.valid_at(at):
+                problem(
+                    where, f"signed at {at.isoformat()} with key {record.key_id}, not valid then"
+                )
+        prev = leaf.hex()
+    result.entries = len(tree)
+    result.root = tree.root().hex()
+    _check_checkpoints(tree, by_id, checkpoints, cosigners, problem)
+    result.checkpoints = len(checkpoints)
+    return result
+
+
+def _check_checkpoints(tree: merkle.Tree, by_id: Mapping[str, KeyRecord], checkpoints: Sequence[entries.Checkpoint],
+                       cosigners: Sequence[str], problem: object) -> None:  # fmt: skip
+    assert callable(problem)
+    before: entries.Checkpoint | None = None
+    for number, checkpoint in enumerate(checkpoints):
+        where = f"checkpoint {number} (size {checkpoint.size})"
+        message = checkpoint.message()
+        signed_by = set()
+        for cosignature in checkpoint.cosignatures:
+            record = by_id.get(cosignature.key)
+            if record is None or record.member != cosignature.member:
+                problem(
+                    where,
+                    f"co-signature of {cosignature.member} with unknown key {cosignature.key}",
+                )
+            elif not keys.verify(
+                bytes.fromhex(record.public), message, bytes.fromhex(cosignature.signature)
+            ):
+                problem(where, f"{cosignature.member}'s co-signature does not verify")
+            else:
+                signed_by.add(cosignature.member)
+        missing = [m for m in cosigners if m not in signed_by]
+        if missing:
+            problem(where, f"not co-signed by {', '.join(missing)}")
+        if before is not None:
+            if checkpoint.size < before.size:
+                problem(where, f"is smaller than the checkpoint before it (size {before.size})")
+            elif not merkle.verify_consistency(before.size, checkpoint.size, bytes.fromhex(before.root),
+                                               bytes.fromhex(checkpoint.root),
+                                               [bytes.fromhex(p) for p in checkpoint.proof]):  # fmt: skip
+                problem(where, f"does not extend checkpoint {number - 1} (size {before.size}): "
+                               "the log was rewritten between them")  # fmt: skip
+        if checkpoint.size > len(tree):
+            problem(
+                where,
+                f"covers {checkpoint.size} entries but the log has only {len(tree)}: entries were removed",
+            )
+        elif tree.root(checkpoint.size).hex() != checkpoint.root:
+            problem(where, f"its root does not match entries 0-{checkpoint.size - 1}: "
+                           "an entry it covers was changed after it was signed")  # fmt: skip
+        before = checkpoint
+
+
+def _time(value: object) -> datetime | None:
+    try:
+        at = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return at if at.tzinfo is not None else None

@@ -1,0 +1,76 @@
+"""Cases with their timelines, and the users of each member."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from truce.domain.access import Principal, Role
+from truce.domain.cases import Case, CaseEvent
+from truce.domain.errors import Conflict, NotFound
+from truce.store import tables as t
+
+
+class CaseRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def put(self, case: Case, event: CaseEvent) -> None:
+        """Store the case as it now is, and the event that made it so."""
+        values = {"incident_id": case.incident_id, "agreement_id": case.agreement_id, "state": case.state.value,
+                  "accused_side": case.accused_side, "reply_due": case.reply_due, "updated_at": event.at,
+                  "body": case.to_plain()}  # fmt: skip
+        key = t.cases.c.id == case.id
+        if self._c.execute(select(t.cases.c.id).where(key)).first() is None:
+            self._c.execute(insert(t.cases).values(id=case.id, **values))
+        else:
+            self._c.execute(update(t.cases).where(key).values(**values))
+        self._c.execute(
+            insert(t.case_events).values(case_id=case.id, at=event.at, body=event.to_plain())
+        )
+
+    def find(self, case_id: str) -> Case | None:
+        body = self._c.execute(
+            select(t.cases.c.body).where(t.cases.c.id == case_id)
+        ).scalar_one_or_none()
+        return Case.parse(body) if body is not None else None
+
+    def get(self, case_id: str) -> Case:
+        case = self.find(case_id)
+        if case is None:
+            raise NotFound(f"no case {case_id}")
+        return case
+
+    def all(self, *, state: str | None = None) -> list[Case]:
+        query = select(t.cases.c.body).order_by(t.cases.c.reply_due, t.cases.c.id)
+        if state is not None:
+            query = query.where(t.cases.c.state == state)
+        return [Case.parse(body) for body in self._c.execute(query).scalars()]
+
+    def events(self, case_id: str) -> list[CaseEvent]:
+        rows = self._c.execute(select(t.case_events.c.body).where(t.case_events.c.case_id == case_id)
+                               .order_by(t.case_events.c.id)).scalars()  # fmt: skip
+        return [CaseEvent.parse(body) for body in rows]
+
+
+class UserRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, user: str, member: str, name: str, role: Role, at: datetime) -> Principal:
+        if self._c.execute(select(t.users.c.id).where(t.users.c.id == user)).first():
+            raise Conflict(f"user {user} already exists")
+        self._c.execute(insert(t.users).values(id=user, member_id=member, name=name, role=role.value, active=True,
+                                               created_at=at))  # fmt: skip
+        return Principal(user=user, member=member, role=role)
+
+    def principal(self, user: str) -> Principal:
+        row = self._c.execute(select(t.users).where(t.users.c.id == user)).first()
+        if row is None or not row.active:
+            raise NotFound(f"no active user {user}")
+        return Principal(user=row.id, member=row.member_id, role=Role(row.role))
+
+    def all(self) -> list[tuple[Principal, str]]:
+        rows = self._c.execute(select(t.users).order_by(t.users.c.member_id, t.users.c.id))
+        return [(Principal(user=r.id, member=r.member_id, role=Role(r.role)), r.name) for r in rows]

@@ -1,0 +1,136 @@
+"""The ledger, members' public keys and users in the database.
+
+Appending locks the single head row (SELECT ... FOR UPDATE on PostgreSQL; on SQLite every
+write transaction begins IMMEDIATE, which serialises writers), so concurrent writers
+queue: one linear log, no forks, no gaps. The entry is written in the caller's
+transaction: it lands with the change it records, or neither does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from truce.domain.errors import Conflict, NotFound
+from truce.ledger import entries, merkle
+from truce.ledger.keys import SigningKey
+from truce.ledger.verify import KeyRecord
+from truce.store import tables as t
+
+
+class LedgerRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def append(self, act: entries.Act, signer: SigningKey, at: datetime) -> int:
+        """Sign and append an entry; its sequence number."""
+        if signer.member != act.member:
+            raise Conflict(f"{signer.member}'s key cannot sign an act of {act.member}")
+        head = self._c.execute(
+            select(t.ledger_head.c.size, t.ledger_head.c.last_leaf)
+            .where(t.ledger_head.c.id == 1)
+            .with_for_update()
+        ).one()
+        seq, prev = int(head.size), str(head.last_leaf)
+        line = entries.sign_entry(
+            entries.entry_body(act, seq=seq, prev=prev, at=at, key_id=signer.id), signer
+        )
+        leaf = entries.leaf(line).hex()
+        self._c.execute(insert(t.ledger_entries).values(seq=seq, line=line, leaf=leaf, at=at,
+                                                        member_id=act.member, act=act.act))  # fmt: skip
+        self._c.execute(
+            update(t.ledger_head)
+            .where(t.ledger_head.c.id == 1)
+            .values(size=seq + 1, last_leaf=leaf)
+        )
+        return seq
+
+    def size(self) -> int:
+        return int(
+            self._c.execute(
+                select(t.ledger_head.c.size).where(t.ledger_head.c.id == 1)
+            ).scalar_one()
+        )
+
+    def lines(self, *, start: int = 0, batch: int = 10_000) -> Iterator[bytes]:
+        """Every entry's line in order, read in batches."""
+        while True:
+            rows = self._c.execute(
+                select(t.ledger_entries.c.line).where(t.ledger_entries.c.seq >= start)
+                .order_by(t.ledger_entries.c.seq).limit(batch)
+            ).scalars().all()  # fmt: skip
+            yield from (bytes(r) for r in rows)
+            if len(rows) < batch:
+                return
+            start += batch
+
+    def line(self, seq: int) -> bytes:
+        found = self._c.execute(
+            select(t.ledger_entries.c.line).where(t.ledger_entries.c.seq == seq)
+        ).scalar_one_or_none()
+        if found is None:
+            raise NotFound(f"no ledger entry {seq} (the log has {self.size()})")
+        return bytes(found)
+
+    def entries_for(self, object_id: str) -> list[dict[str, Any]]:
+        """Entries naming an object, newest last (a scan: for pages about one object)."""
+        out = []
+        for seq, line in self._c.execute(
+            select(t.ledger_entries.c.seq, t.ledger_entries.c.line).order_by(t.ledger_entries.c.seq)
+        ):
+            if object_id.encode() in bytes(line):
+                body = entries.parse_entry(entries.split_line(bytes(line))[0])
+                if object_id in body.get("objects", ()):
+                    out.append(body | {"seq": seq})
+        return out
+
+    def tree(self) -> merkle.Tree:
+        leaves = self._c.execute(
+            select(t.ledger_entries.c.leaf).order_by(t.ledger_entries.c.seq)
+        ).scalars()
+        return merkle.Tree(bytes.fromhex(leaf) for leaf in leaves)
+
+    def add_checkpoint(self, checkpoint: entries.Checkpoint) -> None:
+        self._c.execute(insert(t.checkpoints).values(size=checkpoint.size, root=checkpoint.root,
+                                                     at=checkpoint.at, body=checkpoint.to_plain()))  # fmt: skip
+
+    def checkpoints(self) -> list[entries.Checkpoint]:
+        rows = self._c.execute(select(t.checkpoints.c.body).order_by(t.checkpoints.c.id)).scalars()
+        return [entries.Checkpoint.from_plain(body) for body in rows]
+
+
+class KeyRepository:
+    """Members' public keys, with the history of rotations."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def register(self, member_id: str, key_id: str, public: bytes, at: datetime) -> None:
+        """Register a member's new key; the one it replaces is retired at the same moment."""
+        if self._c.execute(
+            select(t.member_keys.c.key_id).where(t.member_keys.c.key_id == key_id)
+        ).first():
+            raise Conflict(f"key {key_id} is already registered")
+        self._c.execute(update(t.member_keys).where(t.member_keys.c.member_id == member_id,
+                                                    t.member_keys.c.retired_at.is_(None)).values(retired_at=at))  # fmt: skip
+        self._c.execute(insert(t.member_keys).values(key_id=key_id, member_id=member_id, public=public.hex(),
+                                                     valid_from=at, retired_at=None))  # fmt: skip
+
+    def current(self, member_id: str) -> KeyRecord | None:
+        row = self._c.execute(select(t.member_keys).where(t.member_keys.c.member_id == member_id,
+                                                          t.member_keys.c.retired_at.is_(None))).first()  # fmt: skip
+        return _record(row) if row else None
+
+    def all(self) -> list[KeyRecord]:
+        rows = self._c.execute(
+            select(t.member_keys).order_by(t.member_keys.c.member_id, t.member_keys.c.valid_from)
+        )
+        return [_record(r) for r in rows]
+
+
+def _record(row: Any) -> KeyRecord:
+    return KeyRecord(member=row.member_id, key_id=row.key_id, public=row.public, valid_from=row.valid_from,
+                     retired_at=row.retired_at)  # fmt: skip
