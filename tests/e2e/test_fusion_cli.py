@@ -19,8 +19,8 @@ def test_demo_fuses_assesses_and_tallies(tmp_path: Path) -> None:
     demo = truce("demo", cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
     out = demo.stdout
-    assert "4. 6 party and monitor texts read: 6 report(s) extracted" in out
-    assert re.search(r"5\. fusion, batch: 83 reports in \d+ incidents", out)
+    assert "4. 7 party and monitor texts read: 7 report(s) extracted" in out
+    assert re.search(r"5\. fusion, batch: 84 reports in \d+ incidents", out)
     assert "8. Violations recorded on 2017-01-09" in out
     assert re.search(r"russia \(answers for the government side\): \d+", out)
     assert re.search(r"turkey \(answers for the opposition side\): \d+ .*cannot confirm \d+", out)

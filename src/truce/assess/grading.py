@@ -30,9 +30,19 @@ class SourceBook:
         for source in sources:
             for name in (source.name, *(aliases or {}).get(source.id, ())):
                 self._by_key[normalise_name(name)] = source
+        self._names = {s.id: [s.name, *(aliases or {}).get(s.id, ())] for s in sources}
 
     def find(self, name: str | None) -> Source | None:
         return self._by_key.get(normalise_name(name)) if name else None
+
+    def confidential(self, name: str) -> bool:
+        found = self.find(name)
+        return bool(found and found.confidential)
+
+    def names_of(self, name: str) -> list[str]:
+        """Every name the source called `name` goes by (itself alone if unknown)."""
+        found = self.find(name)
+        return self._names.get(found.id, [name]) if found else [name]
 
 
 @dataclass(frozen=True)

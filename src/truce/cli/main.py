@@ -101,4 +101,4 @@ def main() -> None:
 
 
 # Commands register themselves on `cli` when their modules are imported.
-from truce.cli import data, evaluate, incidents, setup, text  # noqa: E402,F401
+from truce.cli import data, evaluate, incidents, mechanism, setup, text  # noqa: E402,F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -12,6 +13,7 @@ from truce.cli.main import App, cli, pass_app
 from truce.cli.render import echo_import, render_tally
 from truce.services import compliance_summary, import_dataset, load_scenario
 from truce.services.assessment import assess_incidents, findings_by_incident, tally_for_day
+from truce.services.demo import play
 from truce.services.extraction import store_resources, submit_text
 from truce.services.incidents import fuse
 from truce.store.database import current_revision
@@ -122,6 +124,7 @@ def demo(app: App) -> None:
         findings = findings_by_incident(uow=uow, agreement_id=DEFAULT_AGREEMENT)
         wadi_barada = [i for i in uow.incidents.all(start=start, end=end)
                        if (i.location_name or "") in WADI_BARADA and findings.get(i.id)]  # fmt: skip
+        mechanism = play(uow, app.now(), Path("demo-out") / "ledger")
     click.echo("7. compliance summary:\n")
     click.echo(render_tally(tally))
     click.echo("\n8. " + render_guarantor_tallies(tallies, DEMO_DAY.isoformat()))
@@ -134,6 +137,9 @@ def demo(app: App) -> None:
             f"     because {finding.reasons[0]}"
             + (f"; {finding.reasons[1]}" if len(finding.reasons) > 1 else "")
         )
+    click.echo("\n10. The joint mechanism:")
+    for line in mechanism:
+        click.echo(f"   {line}")
 
 
 DEMO_DAY = date(2017, 1, 9)

@@ -35,8 +35,9 @@ class Principal:
 
 
 # The mechanism acting on its own (intake, automatic fusion and grading, escalation on a
-# clock): the UN chair runs the operations centre, so its key signs these acts.
-SYSTEM = Principal(user="system", member="un", role=Role.ADMINISTRATOR)
+# clock) and commands run on the server without `--as USER`: the operations centre's
+# analyst. The UN chair runs that centre, so its key signs these acts.
+SYSTEM = Principal(user="system", member="un", role=Role.ANALYST)
 
 
 class UseCase(StrEnum):

@@ -141,6 +141,10 @@ class Agreement(Record):
             raise ValueError("in_force_to: ends before it starts")
         if self.sign_off is SignOffRule.QUORUM and self.quorum is None:
             raise ValueError("quorum: a quorum rule needs a quorum size")
+        if self.quorum is not None and self.guarantors and self.quorum > len(self.guarantors):
+            raise ValueError(
+                f"quorum: {self.quorum} of only {len(self.guarantors)} guarantors can never be reached"
+            )
         sides = {p.side for p in self.parties}
         for guarantor in self.guarantors:
             unknown = set(guarantor.answers_for) - sides

@@ -277,20 +277,38 @@ def record_access_denied(
     return case, _event(case, before, Action.ACCESS_DENIED, who, now, where=where)
 
 
-def propose_finding(
-    case: Case, who: Principal, now: datetime, finding: Finding
-) -> tuple[Case, CaseEvent]:
-    """Put the (current) finding to the guarantors for joint review."""
+def propose_finding(case: Case, who: Principal, now: datetime, finding: Finding,
+                    agreement: Agreement | None = None) -> tuple[Case, CaseEvent]:  # fmt: skip
+    """Put the (current) finding to the guarantors for joint review. A finding that now holds
+    another side responsible re-routes the case to that side's guarantors (which needs the
+    agreement)."""
     _check(case, Action.PROPOSE_FINDING, who)
+    if (finding.incident_id, finding.agreement_id) != (case.incident_id, case.agreement_id):
+        raise ValidationFailed(f"the finding is about {finding.incident_id} under {finding.agreement_id}, not this "
+                               f"case's {case.incident_id} under {case.agreement_id}", field="finding")  # fmt: skip
     if case.state is CaseState.AWAITING_REPLY and not case.overdue(now):
         raise _refuse(case, Action.PROPOSE_FINDING, who,
                       f"still awaiting {', '.join(case.overdue_members)}'s reply until {case.reply_due}")  # fmt: skip
+    routing: dict[str, Any] = {}
+    if finding.responsible_side != case.accused_side:
+        if agreement is None or not finding.responsible_side:
+            raise _refuse(case, Action.PROPOSE_FINDING, who, f"the finding now holds {finding.responsible_side} "
+                          "responsible: the case must be routed again, with the agreement")  # fmt: skip
+        answerable = agreement.guarantors_for(finding.responsible_side)
+        if not answerable:
+            raise ValidationFailed(
+                f"no guarantor answers for side {finding.responsible_side!r}",
+                field="responsible_side",
+            )
+        routing = {"answerable": answerable,
+                   "informed": tuple(g.member_id for g in agreement.guarantors if g.member_id not in answerable)}  # fmt: skip
     before = case.state
     case = case.model_copy(update={"state": CaseState.JOINT_REVIEW, "category": finding.category,
                                    "accused_side": finding.responsible_side, "clauses": finding.clauses,
-                                   "reasons": finding.reasons, "ballots": ()})  # fmt: skip
+                                   "reasons": finding.reasons, "ballots": (), **routing})  # fmt: skip
     return case, _event(case, before, Action.PROPOSE_FINDING, who, now, category=finding.category.value,
-                        responsible_side=finding.responsible_side, reasons=list(finding.reasons))  # fmt: skip
+                        responsible_side=finding.responsible_side, reasons=list(finding.reasons),
+                        **({"answerable": list(case.answerable)} if routing else {}))  # fmt: skip
 
 
 def review(case: Case, agreement: Agreement, who: Principal, now: datetime, vote: Vote,

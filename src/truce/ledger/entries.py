@@ -45,13 +45,18 @@ class Act:
     details: Mapping[str, Any] | None = None
 
 
-def entry_body(act: Act, *, seq: int, prev: str, at: datetime, key_id: str) -> dict[str, Any]:
-    if at.tzinfo is None:
-        raise ValueError("a ledger entry's time must carry its time zone")
+def entry_body(act: Act, *, seq: int, prev: str, at: datetime, key_id: str,
+               effective: datetime | None = None) -> dict[str, Any]:  # fmt: skip
+    """`at` is when the entry was written (the log's clock, never going back); `effective` is
+    the time the act itself carries, when the use case was given one (a reply dated by its
+    sender, a deadline checked at a given hour)."""
+    if at.tzinfo is None or (effective is not None and effective.tzinfo is None):
+        raise ValueError("a ledger entry's times must carry their time zone")
     return {
         "seq": seq,
         "prev": prev,
         "at": at.isoformat(),
+        "effective": effective.isoformat() if effective else None,
         "member": act.member,
         "user": act.user,
         "act": act.act,

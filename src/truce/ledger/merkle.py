@@ -138,6 +138,17 @@ class Tree:
     def __len__(self) -> int:
         return len(self._levels[0])
 
+    def leaf(self, index: int) -> bytes:
+        if not 0 <= index < len(self):
+            raise ProofError(f"leaf index {index} is out of range for a tree of {len(self)} leaves")
+        return self._levels[0][index]
+
+    def copy(self) -> Tree:
+        """An independent tree with the same leaves (lists copied, hashes shared)."""
+        twin = Tree()
+        twin._levels = [list(level) for level in self._levels]
+        return twin
+
     def _size(self, size: int | None, what: str = "size") -> int:
         n = len(self)
         if size is None:

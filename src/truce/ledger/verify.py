@@ -74,6 +74,7 @@ def verify_ledger(
     result = Verification()
     tree = merkle.Tree()
     prev = ""
+    last_time: datetime | None = None
 
     def problem(where: str, why: str) -> None:
         if len(result.problems) < limit:
@@ -114,11 +115,17 @@ def verify_ledger(
             at = _time(body.get("at"))
             if at is None:
                 problem(where, "has no valid time")
+            elif last_time is not None and at < last_time:
+                problem(
+                    where,
+                    f"written at {at.isoformat()}, before the entry before it ({last_time.isoformat()})",
+                )
             elif not record.valid_at(at):
                 problem(
                     where, f"signed at {at.isoformat()} with key {record.key_id}, not valid then"
                 )
         prev = leaf.hex()
+        last_time = _time(body.get("at")) or last_time
     result.entries = len(tree)
     result.root = tree.root().hex()
     _check_checkpoints(tree, by_id, checkpoints, cosigners, problem)

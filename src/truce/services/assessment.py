@@ -10,7 +10,7 @@ from datetime import date, datetime
 from truce.assess.grading import grade
 from truce.assess.rules import assess
 from truce.assess.views import Counting, GuarantorTally, guarantor_tallies
-from truce.domain.access import SYSTEM
+from truce.domain.access import SYSTEM, Principal, UseCase, authorize
 from truce.domain.incidents import Finding
 from truce.ledger.entries import Act
 from truce.services.incidents import usable_reports
@@ -20,8 +20,9 @@ from truce.store.uow import UnitOfWork
 
 
 def assess_incidents(*, uow: UnitOfWork, agreement_id: str, now: datetime, actor: str = "system",
-                     reason: str = "assessment run") -> Counter[str]:  # fmt: skip
+                     reason: str = "assessment run", who: Principal = SYSTEM) -> Counter[str]:  # fmt: skip
     """Grade and assess every incident; store the findings that changed, with who and why."""
+    authorize(who, UseCase.ASSESS)
     counts = judge(uow=uow, agreement_id=agreement_id, now=now, actor=actor, reason=reason)
     uow.commit()
     return counts

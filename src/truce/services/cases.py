@@ -93,7 +93,7 @@ def propose_finding(*, uow: UnitOfWork, who: Principal, case_id: str, now: datet
         finding = uow.findings.current(case.incident_id, case.agreement_id)
         if finding is None:
             raise Conflict(f"incident {case.incident_id} has no current finding to propose")
-        return wf.propose_finding(case, who, now, finding)
+        return wf.propose_finding(case, who, now, finding, uow.agreements.get(case.agreement_id))
 
     return _step(uow, case_id, apply)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from truce.domain.access import SYSTEM
+from truce.domain.access import SYSTEM, Principal, UseCase, authorize
 from truce.domain.documents import Channel, DocumentStatus
 from truce.domain.errors import InputRejected, NotFound, TruceError
 from truce.formats.acled import read_acled, write_acled
@@ -83,9 +83,11 @@ def import_dataset(
     submitter: str | None = None,
     progress: Progress | None = None,
     refresh: bool = True,
+    who: Principal = SYSTEM,
 ) -> ImportSummary:
     """Store the file as a raw document first, then parse it and store its reports; then
     (unless `refresh` is off, for bulk loads fused afterwards) bring incidents up to date."""
+    authorize(who, UseCase.IMPORT_DATA)
     spec = _format(fmt)
     document, is_new = receive_document(
         uow=uow, content=content, media_type=spec.media_type, channel=spec.channel, now=now,
@@ -100,9 +102,15 @@ def import_dataset(
 
 
 def reprocess_document(
-    *, uow: UnitOfWork, document_id: str, now: datetime, progress: Progress | None = None
+    *,
+    uow: UnitOfWork,
+    document_id: str,
+    now: datetime,
+    progress: Progress | None = None,
+    who: Principal = SYSTEM,
 ) -> ImportSummary:
     """Run a stored data-set document through its reader again (e.g. after a fix)."""
+    authorize(who, UseCase.IMPORT_DATA)
     events = uow.documents.intake_events(document_id)
     if not events:
         raise NotFound(f"no raw document {document_id}")

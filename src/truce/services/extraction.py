@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from truce import scenarios
-from truce.domain.access import SYSTEM
+from truce.domain.access import SYSTEM, Principal, UseCase, authorize
 from truce.domain.actors import ActorRegistry
 from truce.domain.canonical import canonical_json
 from truce.domain.documents import Channel, DocumentStatus, TextMeta
@@ -71,12 +71,14 @@ def ingest_document(
     kind: str | None = None,
     published: date | None = None,
     submitter: str | None = None,
+    who: Principal = SYSTEM,
 ) -> IngestSummary:
     """Store the document first; then read it, extract reports and store them.
 
     A document that cannot be read, or that fails in a stage, stays stored with
     status `failed` and the reason (naming the stage), and can be re-run.
     """
+    authorize(who, UseCase.SUBMIT_REPORT)
     kind = kind or detect_kind(content, filename)
     document, is_new = receive_document(
         uow=uow, content=content, media_type=MEDIA_TYPES.get(kind, "application/octet-stream"),
@@ -89,8 +91,9 @@ def ingest_document(
 
 
 def rerun_document(*, uow: UnitOfWork, document_id: str, now: datetime, resources: Resources,
-                   published: date | None = None) -> IngestSummary:  # fmt: skip
+                   published: date | None = None, who: Principal = SYSTEM) -> IngestSummary:  # fmt: skip
     """Read a stored text document again with the current pipeline."""
+    authorize(who, UseCase.IMPORT_DATA)
     events = uow.documents.intake_events(document_id)
     if not events:
         raise NotFound(f"no raw document {document_id}")
@@ -164,12 +167,14 @@ def submit_text(
     source: str | None = None,
     language: str | None = None,
     url: str | None = None,
+    who: Principal = SYSTEM,
 ) -> IngestSummary:
     """A text submitted through the API or the web form: stored as its JSON, then read like any document."""
+    authorize(who, UseCase.SUBMIT_REPORT)
     if not text.strip():
         raise InputRejected("a submission needs a non-empty text")
     payload = {"title": title, "text": text, "published": published.isoformat() if published else None,
                "source": source, "language": language, "url": url, "submitter": submitter}  # fmt: skip
     content = canonical_json(payload)
     return ingest_document(uow=uow, content=content, now=now, max_bytes=max_bytes, resources=resources,
-                           filename=None, kind="json", submitter=submitter)  # fmt: skip
+                           filename=None, kind="json", submitter=submitter, who=who)  # fmt: skip

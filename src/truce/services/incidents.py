@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from truce.domain.access import SYSTEM
+from truce.domain.access import SYSTEM, Principal, UseCase, authorize
 from truce.domain.actors import ActorRegistry
 from truce.domain.errors import Conflict
 from truce.domain.incidents import Incident
@@ -70,10 +70,16 @@ def with_sides(report: Report, registry: ActorRegistry) -> Report:
 
 
 def fuse(
-    *, uow: UnitOfWork, now: datetime, actor: str = "system", rebuild: bool = False
+    *,
+    uow: UnitOfWork,
+    now: datetime,
+    actor: str = "system",
+    rebuild: bool = False,
+    who: Principal = SYSTEM,
 ) -> FuseSummary:
     """Incremental by default: new reports join incidents or open new ones; the rest stay as
     they are, analysts' merges and splits included. `rebuild` re-clusters everything."""
+    authorize(who, UseCase.FUSE)
     summary = place_reports(uow=uow, now=now, actor=actor, rebuild=rebuild)
     uow.commit()
     return summary
@@ -178,13 +184,15 @@ def _rebuild(uow: UnitOfWork, reports: dict[str, Report], existing: list[Inciden
 
 
 def merge_incidents(*, uow: UnitOfWork, incident_ids: list[str], actor: str, reason: str,
-                    now: datetime) -> Incident:  # fmt: skip
+                    now: datetime, who: Principal = SYSTEM) -> Incident:  # fmt: skip
+    authorize(who, UseCase.FUSE)
     incidents = [uow.incidents.get(i) for i in incident_ids]
     return _apply(uow, merge(incidents, _members(uow, incidents)), actor, reason, now)[0]
 
 
 def split_incident(*, uow: UnitOfWork, incident_id: str, report_ids: list[str], actor: str, reason: str,
-                   now: datetime) -> tuple[Incident, ...]:  # fmt: skip
+                   now: datetime, who: Principal = SYSTEM) -> tuple[Incident, ...]:  # fmt: skip
+    authorize(who, UseCase.FUSE)
     incident = uow.incidents.get(incident_id)
     return _apply(uow, split(incident, report_ids, _members(uow, [incident])), actor, reason, now)
 

@@ -56,9 +56,9 @@ def keygen(
     )
     if old is not None:
         uow.record(act, now)  # signed by the old key, which is still current here
-        uow.keys.register(member, new.id, new.public, now)
+        uow.keys.register(member, new.id, new.public, uow.clock())
     else:
-        uow.keys.register(member, new.id, new.public, now)
+        uow.keys.register(member, new.id, new.public, uow.clock())
     uow.keyring.write(new)
     if old is None:
         uow.record(act, now)

@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from truce.domain.access import SYSTEM
+from truce.domain.access import SYSTEM, Principal, UseCase, authorize
 from truce.domain.canonical import canonical_json
 from truce.domain.errors import ValidationFailed
 from truce.domain.reports import Report
@@ -33,12 +33,14 @@ def review_report(
     field: str | None = None,
     value: Any = None,
     reason: str | None = None,
+    who: Principal = SYSTEM,
 ) -> tuple[Report, ReviewStatus]:
     """Record one review act and return the report as reviewed, with its new status.
 
     A correction is validated against the whole report (a sub-type must still
     fit its type, and so on) and kept as a correction: the original stays.
     """
+    authorize(who, UseCase.REVIEW_REPORT)
     original = uow.reports.get(report_id)
     history = uow.reviews.for_report(report_id)
     current, status = reviewed_view(original, history)
@@ -53,7 +55,7 @@ def review_report(
     uow.reviews.add(review)
     reviewed, new_status = reviewed_view(original, [*history, review])
     uow.reports.set_review_status(report_id, new_status.value)
-    uow.record(Act(f"report.{action.value}", SYSTEM.member, reviewer, objects=(report_id,),
+    uow.record(Act(f"report.{action.value}", who.member, reviewer, objects=(report_id,),
                    hashes={"report": hashlib.sha256(canonical_json(reviewed.to_plain())).hexdigest()},
                    details={"field": field, "reason": reason}), now)  # fmt: skip
     # The review and what it changes downstream (incident, grades, finding) land together.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine
@@ -39,10 +40,15 @@ class UnitOfWork:
     users: UserRepository
     cases: CaseRepository
 
-    def __init__(self, engine: Engine, keyring: Keyring | None = None) -> None:
+    def __init__(self, engine: Engine, keyring: Keyring | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
+        """`clock` times ledger entries and key registrations: the log's own time, which use
+        cases cannot set (their `now` is recorded beside it as the act's effective time)."""
         self._engine = engine
+        self.clock = clock
         self._connection: Connection | None = None
         self._keyring = keyring
+        self._checked: dict[str, str] = {}  # member -> key ID found registered in this unit of work
 
     @property
     def keyring(self) -> Keyring:
@@ -58,18 +64,21 @@ class UnitOfWork:
         the guarantors see it in the log and in every checkpoint after it).
         """
         signer = self.keyring.signer(act.member)
+        if self._checked.get(act.member) == signer.id:
+            return self.ledger.append(act, signer, self.clock, at)
         current = self.keys.current(act.member)
         if current is None:
-            self.keys.register(act.member, signer.id, signer.public, at)
+            self.keys.register(act.member, signer.id, signer.public, self.clock())
             first = Act("key.register", act.member, act.user, objects=(signer.id,),
                         details={"public": signer.public.hex(), "first_use": True})  # fmt: skip
-            self.ledger.append(first, signer, at)
+            self.ledger.append(first, signer, self.clock, at)
         elif current.key_id != signer.id:
             raise ConfigurationError(
                 f"the key file of {act.member} holds key {signer.id}, but its registered key is "
                 f"{current.key_id}: restore that key file, or rotate with `truce members keygen {act.member}`"
             )
-        return self.ledger.append(act, signer, at)
+        self._checked[act.member] = signer.id
+        return self.ledger.append(act, signer, self.clock, at)
 
     def __enter__(self) -> UnitOfWork:
         self._connection = self._engine.connect()
@@ -97,6 +106,7 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         assert self._connection is not None, "rollback outside a unit of work"
+        self._checked.clear()
         self._connection.rollback()
         self._connection.begin()
 

@@ -1,0 +1,143 @@
+"""The demo's run of the joint mechanism over the sample findings: accounts for every role,
+cases routed to the guarantors, replies, an overdue case escalated, Wadi Barada's contested
+exclusion put to joint review and disputed, a co-signed checkpoint, and the ledger exported
+and verified offline."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from truce.domain.access import Principal, Role
+from truce.domain.cases import Case, CaseState, ReplyKind, Vote
+from truce.domain.errors import Conflict
+from truce.domain.incidents import FindingCategory
+from truce.services import cases as flow
+from truce.services import ledger
+from truce.services.members import add_user
+from truce.store.uow import UnitOfWork
+
+# (user, member, role, name): one demo account per role, and one officer per guarantor.
+DEMO_USERS = (
+    ("chair", "un", Role.ADMINISTRATOR, "UN chair, mechanism administrator"),
+    ("analyst", "un", Role.ANALYST, "Operations centre analyst"),
+    ("ru-officer", "russia", Role.GUARANTOR, "Russian guarantor representative"),
+    ("ir-officer", "iran", Role.GUARANTOR, "Iranian guarantor representative"),
+    ("tr-officer", "turkey", Role.GUARANTOR, "Turkish guarantor representative"),
+    ("gov-liaison", "syria-gov", Role.LIAISON, "Government delegation liaison"),
+    ("opp-liaison", "syria-opp", Role.LIAISON, "Opposition delegation liaison"),
+    ("us-observer", "usa", Role.OBSERVER, "US observer"),
+    ("visitor", "un", Role.PUBLIC, "Member of the public"),
+)
+WADI_BARADA_DAY = "2017-01-09"
+
+
+def accounts(uow: UnitOfWork, now: datetime) -> dict[str, Principal]:
+    chair = Principal("console", "un", Role.ADMINISTRATOR)
+    out = {}
+    for user, member, role, name in DEMO_USERS:
+        try:
+            out[user] = add_user(
+                uow=uow, who=chair, user=user, member=member, name=name, role=role, now=now
+            )
+        except Conflict:
+            out[user] = uow.users.principal(user)  # the demo run before made it
+    return out
+
+
+def play(
+    uow: UnitOfWork, now: datetime, bundle: Path, agreement_id: str = "astana-2016"
+) -> list[str]:
+    """Run the mechanism over the current findings; the lines to print."""
+    who = accounts(uow, now)
+    lines = [f"demo accounts: {', '.join(f'{u} ({r.value} of {m})' for u, m, r, _ in DEMO_USERS)}"]
+    opened = flow.open_cases(uow=uow, who=who["analyst"], agreement_id=agreement_id, now=now)
+    all_cases = uow.cases.all()
+    by_side: dict[str | None, int] = {}
+    for case in all_cases:
+        by_side[case.accused_side] = by_side.get(case.accused_side, 0) + 1
+    lines.append(f"cases: {len(opened)} opened now, {len(all_cases)} in all; by accused side: "
+                 + ", ".join(f"{s} {n}" for s, n in sorted(by_side.items(), key=str)))  # fmt: skip
+    if not opened:
+        # Played on an earlier run: show where things stand, change nothing but the export.
+        count = ledger.export_bundle(uow=uow, who=who["chair"], directory=bundle)
+        result = ledger.verify_bundle(bundle)
+        states: dict[str, int] = {}
+        for case in all_cases:
+            states[case.state.value] = states.get(case.state.value, 0) + 1
+        lines.append("already played on an earlier run; cases by state: "
+                     + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))  # fmt: skip
+        lines.append(f"ledger: {count} entries exported to {bundle}; offline check: "
+                     + ("verified" if result.ok else "FAILED: " + "; ".join(map(str, result.problems[:3]))))  # fmt: skip
+        return lines
+    later = now + timedelta(hours=5)
+    wadi = _wadi_barada(uow, all_cases)
+    waiting = [c for c in all_cases if c.state is CaseState.AWAITING_REPLY and c is not wadi]
+    for k, case in enumerate(c for c in waiting if c.accused_side == "opposition"):
+        if k % 2 == 0:
+            flow.reply(uow=uow, who=who["tr-officer"], case_id=case.id, kind=ReplyKind.ACTION_TAKEN, now=later,
+                       text="The faction's commander was told to hold fire; Turkey is following up.")  # fmt: skip
+    for k, case in enumerate(c for c in waiting if c.accused_side == "government"):
+        if k % 3 == 0:
+            for officer in ("ru-officer", "ir-officer"):
+                flow.reply(uow=uow, who=who[officer], case_id=case.id, kind=ReplyKind.INFORMATION_REQUESTED,
+                           now=later, text="Send the coordinates and the time of the strike.")  # fmt: skip
+    lines.append(f"replies: {sum(len(c.replies) for c in uow.cases.all())} on record")
+    if wadi is not None:
+        lines += _wadi_barada_review(uow, who, wadi, later)
+    overdue_at = now + timedelta(hours=73)
+    escalated = flow.escalate_overdue(uow=uow, who=who["analyst"], now=overdue_at)
+    lines.append(
+        f"escalated at {overdue_at:%Y-%m-%d %H:%M} (72 h reply deadline passed): {len(escalated)} case(s)"
+    )
+    inbox = flow.inbox(uow=uow, who=who["ru-officer"], now=overdue_at)
+    lines.append(
+        f"ru-officer's inbox: {len(inbox)} case(s), {sum(c.overdue(overdue_at) for c in inbox)} overdue"
+    )
+    made = ledger.checkpoint(uow=uow, who=who["chair"], now=overdue_at)
+    lines.append(f"checkpoint: {made.size} entries, root {made.root[:16]}…, "
+                 f"co-signed by {', '.join(c.member for c in made.cosignatures)}")  # fmt: skip
+    count = ledger.export_bundle(uow=uow, who=who["chair"], directory=bundle)
+    result = ledger.verify_bundle(bundle)
+    verdict = "verified" if result.ok else "FAILED: " + "; ".join(map(str, result.problems[:3]))
+    lines.append(f"ledger: {count} entries exported to {bundle}; offline check: {verdict}")
+    return lines
+
+
+def _wadi_barada(uow: UnitOfWork, cases: list[Case]) -> Case | None:
+    for case in cases:
+        if (
+            case.category is FindingCategory.CONTESTED_EXCLUSION
+            and case.state is CaseState.AWAITING_REPLY
+        ):
+            incident = uow.incidents.get(case.incident_id)
+            if incident.date_start.isoformat() == WADI_BARADA_DAY:
+                return case
+    return None
+
+
+def _wadi_barada_review(
+    uow: UnitOfWork, who: dict[str, Principal], case: Case, at: datetime
+) -> list[str]:
+    counter = "Jabhat Fateh al-Sham fighters held the Basimah positions; they are excluded from the truce."
+    for officer in ("ru-officer", "ir-officer"):
+        flow.reply(uow=uow, who=who[officer], case_id=case.id, kind=ReplyKind.DISPUTED, now=at,
+                   text="The strikes targeted terrorists, not the opposition.", counter_claim=counter)  # fmt: skip
+    flow.propose_finding(uow=uow, who=who["analyst"], case_id=case.id, now=at + timedelta(hours=1))
+    flow.review(
+        uow=uow,
+        who=who["tr-officer"],
+        case_id=case.id,
+        vote=Vote.CONFIRM,
+        now=at + timedelta(hours=2),
+    )
+    flow.review(uow=uow, who=who["ru-officer"], case_id=case.id, vote=Vote.DISSENT, now=at + timedelta(hours=2),
+                reason="The target was Jabhat Fateh al-Sham, which the truce does not cover.")  # fmt: skip
+    final = uow.cases.get(case.id)
+    published = flow.publish(
+        uow=uow, who=who["chair"], case_id=case.id, now=at + timedelta(hours=3)
+    )
+    return [
+        f"Wadi Barada ({WADI_BARADA_DAY}, case {case.id}): Russia and Iran dispute it (counter-claim: JFS "
+        f"present); Turkey confirms, Russia dissents -> {final.state.value}; {published.state.value}"
+    ]

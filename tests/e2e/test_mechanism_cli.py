@@ -1,0 +1,109 @@
+"""The joint mechanism end to end on the command line: cases, members' keys, the ledger."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_cli import truce
+
+
+@pytest.fixture(scope="module")
+def played(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory where `truce demo` has run: database, keys and an exported ledger."""
+    cwd = tmp_path_factory.mktemp("mechanism")
+    demo = truce("demo", cwd=cwd)
+    assert demo.returncode == 0, demo.stderr
+    return cwd
+
+
+def _ok(*args: str, cwd: Path) -> str:
+    run = truce(*args, cwd=cwd)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_a_guarantor_sees_its_inbox_overdue_first_and_replies(played: Path) -> None:
+    inbox = _ok("cases", "list", "--inbox", "--as", "tr-officer", "--at", "2030-01-01", cwd=played)
+    lines = inbox.strip().splitlines()
+    assert lines and all("answerable: turkey" in line for line in lines)
+    assert "OVERDUE" in lines[0]
+    case_id = lines[0].split()[0]
+    out = _ok("cases", "reply", case_id, "--kind", "acknowledged", "--text", "We have asked the faction.",
+              "--as", "tr-officer", cwd=played)  # fmt: skip
+    assert "under_verification" in out
+    shown = _ok("cases", "show", case_id, cwd=played)
+    assert re.search(r"reply\s+tr-officer \(turkey\)\s+awaiting_reply -> under_verification", shown)
+
+
+def test_an_observer_cannot_act_and_an_impossible_step_is_explained(played: Path) -> None:
+    case_id = _ok("cases", "list", "--state", "awaiting_reply", cwd=played).split()[0]
+    refused = truce("cases", "reply", case_id, "--kind", "acknowledged", "--text", "x", "--as", "us-observer",
+                    cwd=played)  # fmt: skip
+    assert refused.returncode == 2
+    assert "us-observer (observer of usa) may not reply to a case" in refused.stderr
+    published = _ok("cases", "list", "--state", "published", cwd=played).split()[0]
+    impossible = truce("cases", "reply", published, "--kind", "acknowledged", "--text", "x", "--as", "ru-officer",
+                       cwd=played)  # fmt: skip
+    assert impossible.returncode == 2
+    message = impossible.stderr
+    assert "cannot reply case" in message and "in state published" in message and "guarantor_rep of russia" in message
+
+
+def test_ledger_export_verify_prove_and_a_tampered_byte_is_located(played: Path) -> None:
+    bundle = played / "bundle"
+    _ok("ledger", "checkpoint", cwd=played)
+    assert "entries exported" in _ok("ledger", "export", str(bundle), cwd=played)
+    assert _ok("ledger", "verify", str(bundle), cwd=played).startswith("verified: ")
+    proof = json.loads(_ok("ledger", "prove", "3", cwd=played))
+    assert proof["seq"] == 3 and proof["checkpoint"] == 0 and len(proof["path"]) >= 5
+
+    entries = bundle / "entries.jsonl"
+    lines = entries.read_bytes().splitlines(keepends=True)
+    line = bytearray(lines[3])
+    line[40] = ord("x") if line[40] != ord("x") else ord("y")
+    lines[3] = bytes(line)
+    entries.write_bytes(b"".join(lines))
+    failed = truce("ledger", "verify", str(bundle), cwd=played)
+    assert failed.returncode == 1
+    assert "entry 3:" in failed.stderr
+    assert "checkpoint" in failed.stderr  # the checkpoints covering it no longer match either
+
+
+def test_a_key_rotation_keeps_the_history_and_the_ledger_still_verifies(played: Path) -> None:
+    before = _ok("members", "list", cwd=played)
+    old = re.search(r"^russia:.*?\n(?:  .*\n)*?  key ([0-9a-f]{16}): from [^,]+, current", before, re.MULTILINE)
+    assert old is not None
+    rotated = _ok("members", "keygen", "russia", cwd=played)
+    assert f"replacing {old.group(1)}" in rotated
+    after = _ok("members", "list", cwd=played)
+    assert re.search(rf"key {old.group(1)}: from [^,]+, retired ", after)
+    # The new key signs from now on; the bundle checks both keys, each in its own time.
+    case_id = _ok("cases", "list", "--inbox", "--as", "ru-officer", cwd=played).split()[0]
+    _ok("cases", "reply", case_id, "--kind", "information_requested", "--text", "Send the coordinates.",
+        "--as", "ru-officer", cwd=played)  # fmt: skip
+    bundle = played / "bundle-rotated"
+    _ok("ledger", "export", str(bundle), cwd=played)
+    assert _ok("ledger", "verify", str(bundle), cwd=played).startswith("verified: ")
+
+
+def test_escalation_is_driven_by_the_clock_given(played: Path) -> None:
+    early = _ok("cases", "escalate", "--at", "2000-01-01", cwd=played)
+    assert early.startswith("0 overdue case(s) escalated")
+    late = _ok("cases", "escalate", "--at", "2031-01-01", cwd=played)
+    count = int(late.split()[0])
+    assert count > 0 and late.count("escalated x") == count
+
+
+def test_members_and_users_are_managed_and_wrong_input_is_refused(played: Path) -> None:
+    assert "added new-analyst (analyst of un)" in _ok("members", "add-user", "new-analyst", "--member", "un",
+                                                      "--role", "analyst", cwd=played)  # fmt: skip
+    again = truce("members", "add-user", "new-analyst", "--member", "un", "--role", "analyst", cwd=played)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    nobody = truce("members", "add-user", "x", "--member", "atlantis", "--role", "analyst", cwd=played)
+    assert nobody.returncode == 2 and "no member atlantis" in nobody.stderr
+    unknown = truce("cases", "list", "--as", "ghost", cwd=played)
+    assert unknown.returncode == 2 and "no active user ghost" in unknown.stderr
