@@ -40,6 +40,11 @@ class Principal:
 SYSTEM = Principal(user="system", member="un", role=Role.ANALYST)
 
 
+def name_for(who: Principal, fallback: str) -> str:
+    """The name to record for an act: the user, or (for the system) what the caller calls itself."""
+    return fallback if who == SYSTEM else who.user
+
+
 class UseCase(StrEnum):
     SUBMIT_REPORT = "submit a report"
     IMPORT_DATA = "import a data set"

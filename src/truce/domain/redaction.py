@@ -3,8 +3,9 @@
 A protected source (a witness, an informant) is shown as "protected source", and the
 place it reported from is coarsened to its district: the district's name, coordinates
 rounded to a tenth of a degree (about 11 km), precision 3 (second-order administrative
-division, UCDP's scale). Its name is also cut out of the text, the quoted attribution
-and the text spans, which could otherwise point back at it.
+division, UCDP's scale). Its names, and the exact place's name, are also cut out of the
+text and the quoted attribution, and the text spans are dropped: they could point back
+at either.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ def _coarse(lat: float | None) -> float | None:
     return round(lat, 1) if lat is not None else None
 
 
-def _scrub(text: str | None, names: Collection[str]) -> str | None:
+def _scrub(text: str | None, names: Collection[str], by: str = PROTECTED) -> str | None:
     if not text:
         return text
     for name in sorted(names, key=len, reverse=True):
-        text = re.sub(re.escape(name), PROTECTED, text, flags=re.IGNORECASE)
+        text = re.sub(re.escape(name), by, text, flags=re.IGNORECASE)
     return text
 
 
@@ -48,16 +49,18 @@ def redact_report(report: Report, confidential: Callable[[str], bool], aliases: 
         SourceRef(name=PROTECTED) if confidential(s.name) else s for s in report.sources
     )
     district = report.admin2 or report.admin1
+    places = {p for p in (report.location_name, report.admin3) if p and p != district}
     return report.model_copy(update={
         "sources": sources,
-        "notes": _scrub(report.notes, names),
+        "notes": _scrub(_scrub(report.notes, places, district or "the district"), names),
         "attribution": _scrub(report.attribution, names),
         "location_name": district,
         "admin3": None,
         "lat": _coarse(report.lat),
         "lon": _coarse(report.lon),
         "location_precision": max(report.location_precision or DISTRICT_PRECISION, DISTRICT_PRECISION),
-        "spans": {k: v for k, v in report.spans.items() if k not in (*_PLACE_FIELDS, "sources", "attribution")},
+        # Spans would point at the source or the place, and no longer fit the scrubbed text.
+        "spans": {},
     })  # fmt: skip
 
 

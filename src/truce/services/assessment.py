@@ -10,7 +10,7 @@ from datetime import date, datetime
 from truce.assess.grading import grade
 from truce.assess.rules import assess
 from truce.assess.views import Counting, GuarantorTally, guarantor_tallies
-from truce.domain.access import SYSTEM, Principal, UseCase, authorize
+from truce.domain.access import SYSTEM, Principal, UseCase, authorize, name_for
 from truce.domain.incidents import Finding
 from truce.ledger.entries import Act
 from truce.services.incidents import usable_reports
@@ -23,12 +23,19 @@ def assess_incidents(*, uow: UnitOfWork, agreement_id: str, now: datetime, actor
                      reason: str = "assessment run", who: Principal = SYSTEM) -> Counter[str]:  # fmt: skip
     """Grade and assess every incident; store the findings that changed, with who and why."""
     authorize(who, UseCase.ASSESS)
-    counts = judge(uow=uow, agreement_id=agreement_id, now=now, actor=actor, reason=reason)
+    counts = judge(
+        uow=uow,
+        agreement_id=agreement_id,
+        now=now,
+        actor=name_for(who, actor),
+        reason=reason,
+        member=who.member,
+    )
     uow.commit()
     return counts
 
 
-def judge(*, uow: UnitOfWork, agreement_id: str, now: datetime, actor: str, reason: str,
+def judge(*, uow: UnitOfWork, agreement_id: str, now: datetime, actor: str, reason: str, member: str = SYSTEM.member,
           only: Collection[str] | None = None) -> Counter[str]:  # fmt: skip
     """Grade and assess incidents (all, or those in `only`) without committing."""
     agreements = uow.agreements.all()
@@ -53,7 +60,7 @@ def judge(*, uow: UnitOfWork, agreement_id: str, now: datetime, actor: str, reas
             counts["changed"] += 1
             changed.append(incident.id)
     if changed:
-        uow.record(Act("findings.assess", SYSTEM.member, actor, objects=tuple(changed[:50]),
+        uow.record(Act("findings.assess", member, actor, objects=tuple(changed[:50]),
                        hashes={"changed": hashlib.sha256(",".join(changed).encode()).hexdigest()},
                        details={"agreement": agreement_id, "changed": len(changed), "reason": reason}), now)  # fmt: skip
     return counts

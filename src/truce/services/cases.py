@@ -50,6 +50,7 @@ def open_cases(*, uow: UnitOfWork, who: Principal, agreement_id: str, now: datet
 def open_case(
     *, uow: UnitOfWork, who: Principal, incident_id: str, agreement_id: str, now: datetime
 ) -> Case:
+    authorize(who, UseCase.OPEN_CASE)
     incident_id = uow.incidents.resolve(incident_id)
     finding = uow.findings.current(incident_id, agreement_id)
     if finding is None:
@@ -62,30 +63,35 @@ def open_case(
     return _save(uow, case, event)
 
 
-def _step(uow: UnitOfWork, case_id: str, apply: Callable[[Case], tuple[Case, CaseEvent]]) -> Case:
+def _step(uow: UnitOfWork, who: Principal, action: wf.Action, case_id: str,
+          apply: Callable[[Case], tuple[Case, CaseEvent]]) -> Case:  # fmt: skip
+    authorize(who, wf.USE_CASE[action])  # before any look-up: a refusal reveals nothing
     case, event = apply(uow.cases.get(case_id))
     return _save(uow, case, event)
 
 
 def reply(*, uow: UnitOfWork, who: Principal, case_id: str, kind: wf.ReplyKind, text: str, now: datetime,
           counter_claim: str | None = None) -> Case:  # fmt: skip
-    return _step(uow, case_id, lambda c: wf.reply(c, who, now, kind, text, counter_claim))
+    return _step(
+        uow,
+        who,
+        wf.Action.REPLY,
+        case_id,
+        lambda c: wf.reply(c, who, now, kind, text, counter_claim),
+    )
 
 
 def request_clarification(
     *, uow: UnitOfWork, who: Principal, case_id: str, question: str, now: datetime
 ) -> Case:
-    return _step(uow, case_id, lambda c: wf.request_clarification(c, uow.agreements.get(c.agreement_id), who, now,
+    return _step(uow, who, wf.Action.REQUEST_CLARIFICATION, case_id, lambda c: wf.request_clarification(c, uow.agreements.get(c.agreement_id), who, now,
                                                                   question))  # fmt: skip
 
 
 def review(*, uow: UnitOfWork, who: Principal, case_id: str, vote: wf.Vote, now: datetime,
            reason: str | None = None) -> Case:  # fmt: skip
-    return _step(
-        uow,
-        case_id,
-        lambda c: wf.review(c, uow.agreements.get(c.agreement_id), who, now, vote, reason),
-    )
+    return _step(uow, who, wf.Action.REVIEW, case_id,
+                 lambda c: wf.review(c, uow.agreements.get(c.agreement_id), who, now, vote, reason))  # fmt: skip
 
 
 def propose_finding(*, uow: UnitOfWork, who: Principal, case_id: str, now: datetime) -> Case:
@@ -95,25 +101,31 @@ def propose_finding(*, uow: UnitOfWork, who: Principal, case_id: str, now: datet
             raise Conflict(f"incident {case.incident_id} has no current finding to propose")
         return wf.propose_finding(case, who, now, finding, uow.agreements.get(case.agreement_id))
 
-    return _step(uow, case_id, apply)
+    return _step(uow, who, wf.Action.PROPOSE_FINDING, case_id, apply)
 
 
 def record_access_denied(
     *, uow: UnitOfWork, who: Principal, case_id: str, where: str, now: datetime
 ) -> Case:
-    return _step(uow, case_id, lambda c: wf.record_access_denied(c, who, now, where))
+    return _step(
+        uow,
+        who,
+        wf.Action.ACCESS_DENIED,
+        case_id,
+        lambda c: wf.record_access_denied(c, who, now, where),
+    )
 
 
 def publish(*, uow: UnitOfWork, who: Principal, case_id: str, now: datetime) -> Case:
-    return _step(uow, case_id, lambda c: wf.publish(c, who, now))
+    return _step(uow, who, wf.Action.PUBLISH, case_id, lambda c: wf.publish(c, who, now))
 
 
 def close(*, uow: UnitOfWork, who: Principal, case_id: str, reason: str, now: datetime) -> Case:
-    return _step(uow, case_id, lambda c: wf.close(c, who, now, reason))
+    return _step(uow, who, wf.Action.CLOSE, case_id, lambda c: wf.close(c, who, now, reason))
 
 
 def reopen(*, uow: UnitOfWork, who: Principal, case_id: str, evidence: str, now: datetime) -> Case:
-    return _step(uow, case_id, lambda c: wf.reopen(c, who, now, evidence))
+    return _step(uow, who, wf.Action.REOPEN, case_id, lambda c: wf.reopen(c, who, now, evidence))
 
 
 def escalate_overdue(*, uow: UnitOfWork, who: Principal, now: datetime) -> list[Case]:

@@ -93,7 +93,7 @@ def import_dataset(
         uow=uow, content=content, media_type=spec.media_type, channel=spec.channel, now=now,
         filename=filename, submitter=submitter, max_bytes=max_bytes,
     )  # fmt: skip
-    summary = _process(uow=uow, fmt=fmt, document_id=document.id, is_new=is_new, content=content,
+    summary = _process(uow=uow, fmt=fmt, document_id=document.id, is_new=is_new, content=content, who=who,
                        label=filename or document.id, now=now, progress=progress)  # fmt: skip
     if refresh and (summary.imported or summary.revised):
         summary.incidents = after_intake(uow=uow, now=now, actor=submitter or "intake",
@@ -120,7 +120,7 @@ def reprocess_document(
             f"document {document_id} came by {events[0].channel}, not as a data set"
         )
     content = uow.documents.content(document_id)
-    return _process(uow=uow, fmt=fmt, document_id=document_id, is_new=False, content=content,
+    return _process(uow=uow, fmt=fmt, document_id=document_id, is_new=False, content=content, who=who,
                     label=events[0].filename or document_id, now=now, progress=progress)  # fmt: skip
 
 
@@ -134,6 +134,7 @@ def _process(
     label: str,
     now: datetime,
     progress: Progress | None,
+    who: Principal,
 ) -> ImportSummary:
     summary = ImportSummary(document_id=document_id, new_document=is_new)
     try:
@@ -159,7 +160,7 @@ def _process(
     if summary.rejected:
         detail += "; " + "; ".join(str(e) for e in summary.rejected[:20])
     uow.documents.set_status(document_id, summary.status, detail)
-    uow.record(Act("reports.import", SYSTEM.member, SYSTEM.user, objects=(document_id,),
+    uow.record(Act("reports.import", who.member, who.user, objects=(document_id,),
                    details={"imported": summary.imported, "revised": summary.revised,
                             "rejected": len(summary.rejected)}), now)  # fmt: skip
     uow.commit()

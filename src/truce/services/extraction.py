@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from truce import scenarios
-from truce.domain.access import SYSTEM, Principal, UseCase, authorize
+from truce.domain.access import SYSTEM, Principal, UseCase, authorize, name_for
 from truce.domain.actors import ActorRegistry
 from truce.domain.canonical import canonical_json
 from truce.domain.documents import Channel, DocumentStatus, TextMeta
@@ -87,7 +87,8 @@ def ingest_document(
     )  # fmt: skip
     label = filename or document.id
     return _process(uow=uow, document_id=document.id, is_new=is_new, content=content, kind=kind, label=label,
-                    published=published, now=now, resources=resources, actor=submitter or "intake")  # fmt: skip
+                    published=published, now=now, resources=resources,
+                    actor=name_for(who, submitter or "intake"), member=who.member)  # fmt: skip
 
 
 def rerun_document(*, uow: UnitOfWork, document_id: str, now: datetime, resources: Resources,
@@ -104,11 +105,12 @@ def rerun_document(*, uow: UnitOfWork, document_id: str, now: datetime, resource
         )
     return _process(uow=uow, document_id=document_id, is_new=False, content=uow.documents.content(document_id),
                     kind=kind, label=events[0].filename or document_id, published=published, now=now,
-                    resources=resources, actor="rerun")  # fmt: skip
+                    resources=resources, actor=name_for(who, "rerun"), member=who.member)  # fmt: skip
 
 
 def _process(*, uow: UnitOfWork, document_id: str, is_new: bool, content: bytes, kind: str, label: str,
-             published: date | None, now: datetime, resources: Resources, actor: str) -> IngestSummary:  # fmt: skip
+             published: date | None, now: datetime, resources: Resources, actor: str,
+             member: str) -> IngestSummary:  # fmt: skip
     summary = IngestSummary(document_id=document_id, label=label, new_document=is_new, kind=kind)
     meta = TextMeta(label=label, published=published, document_id=document_id)
     try:
@@ -130,7 +132,7 @@ def _process(*, uow: UnitOfWork, document_id: str, is_new: bool, content: bytes,
     if summary.dropped:
         detail += "; not events: " + "; ".join(summary.dropped[:10])
     uow.documents.set_status(document_id, DocumentStatus.PROCESSED, detail)
-    uow.record(Act("reports.extract", SYSTEM.member, actor, objects=(document_id, *(r.id for r in reports)),
+    uow.record(Act("reports.extract", member, actor, objects=(document_id, *(r.id for r in reports)),
                    details={"imported": summary.imported, "revised": summary.revised}), now)  # fmt: skip
     uow.commit()
     if summary.imported or summary.revised:

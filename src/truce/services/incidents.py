@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from truce.domain.access import SYSTEM, Principal, UseCase, authorize
+from truce.domain.access import SYSTEM, Principal, UseCase, authorize, name_for
 from truce.domain.actors import ActorRegistry
 from truce.domain.errors import Conflict
 from truce.domain.incidents import Incident
@@ -80,28 +80,32 @@ def fuse(
     """Incremental by default: new reports join incidents or open new ones; the rest stay as
     they are, analysts' merges and splits included. `rebuild` re-clusters everything."""
     authorize(who, UseCase.FUSE)
-    summary = place_reports(uow=uow, now=now, actor=actor, rebuild=rebuild)
+    summary = place_reports(
+        uow=uow, now=now, actor=name_for(who, actor), rebuild=rebuild, member=who.member
+    )
     uow.commit()
     return summary
 
 
-def log_fusion(uow: UnitOfWork, summary: FuseSummary, actor: str, now: datetime) -> None:
+def log_fusion(
+    uow: UnitOfWork, summary: FuseSummary, actor: str, now: datetime, member: str = SYSTEM.member
+) -> None:
     """The ledger entry of a fusion run: what changed, by ID digest (runs can touch thousands)."""
     changed = ",".join(summary.changed).encode()
-    uow.record(Act(f"incidents.{summary.mode}", SYSTEM.member, actor, objects=tuple(summary.changed[:50]),
+    uow.record(Act(f"incidents.{summary.mode}", member, actor, objects=tuple(summary.changed[:50]),
                    hashes={"changed": hashlib.sha256(changed).hexdigest()},
                    details={"created": summary.created, "joined": summary.joined, "removed": summary.removed,
                             "changed": len(summary.changed)}), now)  # fmt: skip
 
 
-def place_reports(*, uow: UnitOfWork, now: datetime, actor: str, rebuild: bool = False,
+def place_reports(*, uow: UnitOfWork, now: datetime, actor: str, rebuild: bool = False, member: str = SYSTEM.member,
                   touched: Iterable[str] = (), reason: str = "incremental fusion") -> FuseSummary:  # fmt: skip
     """Fusion without committing. Reports in `touched` (corrected in review) stay in their
     incidents, which are consolidated again: moving a report is an analyst's split."""
     reports = usable_reports(uow)
     existing = uow.incidents.all()
     if rebuild or not existing:
-        return _rebuild(uow, reports, existing, now, actor)
+        return _rebuild(uow, reports, existing, now, actor, member)
     summary = FuseSummary(mode="incremental")
     members: dict[str, list[Report]] = {}
     retired: list[Incident] = []
@@ -155,12 +159,12 @@ def place_reports(*, uow: UnitOfWork, now: datetime, actor: str, rebuild: bool =
     summary.reports, summary.incidents = len(reports), len(members)
     summary.changed = sorted(c for c in changed if c in members)
     if summary.changed or summary.removed:
-        log_fusion(uow, summary, actor, now)
+        log_fusion(uow, summary, actor, now, member)
     return summary
 
 
 def _rebuild(uow: UnitOfWork, reports: dict[str, Report], existing: list[Incident], now: datetime,
-             actor: str) -> FuseSummary:  # fmt: skip
+             actor: str, member: str = SYSTEM.member) -> FuseSummary:  # fmt: skip
     fusion = fuse_batch(list(reports.values()), affiliations=affiliations())
     new_ids = {i.id for i in fusion.incidents}
     gone = [i for i in existing if i.id not in new_ids]
@@ -179,7 +183,7 @@ def _rebuild(uow: UnitOfWork, reports: dict[str, Report], existing: list[Inciden
     summary = FuseSummary(mode="batch", reports=len(reports), incidents=len(fusion.incidents),
                           created=len(new_ids - {i.id for i in existing}), removed=len(gone),
                           changed=sorted(new_ids))  # fmt: skip
-    log_fusion(uow, summary, actor, now)
+    log_fusion(uow, summary, actor, now, member)
     return summary
 
 
@@ -187,14 +191,28 @@ def merge_incidents(*, uow: UnitOfWork, incident_ids: list[str], actor: str, rea
                     now: datetime, who: Principal = SYSTEM) -> Incident:  # fmt: skip
     authorize(who, UseCase.FUSE)
     incidents = [uow.incidents.get(i) for i in incident_ids]
-    return _apply(uow, merge(incidents, _members(uow, incidents)), actor, reason, now)[0]
+    return _apply(
+        uow,
+        merge(incidents, _members(uow, incidents)),
+        name_for(who, actor),
+        reason,
+        now,
+        who.member,
+    )[0]
 
 
 def split_incident(*, uow: UnitOfWork, incident_id: str, report_ids: list[str], actor: str, reason: str,
                    now: datetime, who: Principal = SYSTEM) -> tuple[Incident, ...]:  # fmt: skip
     authorize(who, UseCase.FUSE)
     incident = uow.incidents.get(incident_id)
-    return _apply(uow, split(incident, report_ids, _members(uow, [incident])), actor, reason, now)
+    return _apply(
+        uow,
+        split(incident, report_ids, _members(uow, [incident])),
+        name_for(who, actor),
+        reason,
+        now,
+        who.member,
+    )
 
 
 def _members(uow: UnitOfWork, incidents: list[Incident]) -> dict[str, Report]:
@@ -209,7 +227,12 @@ def _members(uow: UnitOfWork, incidents: list[Incident]) -> dict[str, Report]:
 
 
 def _apply(
-    uow: UnitOfWork, change: Change, actor: str, reason: str, now: datetime
+    uow: UnitOfWork,
+    change: Change,
+    actor: str,
+    reason: str,
+    now: datetime,
+    member: str = SYSTEM.member,
 ) -> tuple[Incident, ...]:
     created = {i.id for i in change.created}
     uow.incidents.remove(i for i in change.removed if i not in created)
@@ -222,7 +245,7 @@ def _apply(
         # IDs that were merged into the split incident now lead to the part that stays.
         uow.incidents.repoint(change.removed[0], change.created[0].id)
     uow.incidents.record(change.op, list(change.removed), sorted(created), actor, reason, now)
-    uow.record(Act(f"incidents.{change.op}", SYSTEM.member, actor, objects=(*change.removed, *sorted(created)),
+    uow.record(Act(f"incidents.{change.op}", member, actor, objects=(*change.removed, *sorted(created)),
                    details={"reason": reason}), now)  # fmt: skip
     uow.commit()
     return change.created
