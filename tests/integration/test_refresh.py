@@ -23,9 +23,9 @@ HEADER = (
     "notes,fatalities,tags,timestamp"
 )
 ROW = (
-    'SYR90001,2017-01-09,2017,1,Political violence,Explosions/Remote violence,Air/drone strike,'
-    'Military Forces of Syria (2000-),,8,Civilians (Syria),,7,Government and civilians,'
-    'Civilians targeted,760,Middle East,Syria,Idleb,Maarrat An Nu\'man,,Maarat al-Numan,35.6476,'
+    "SYR90001,2017-01-09,2017,1,Political violence,Explosions/Remote violence,Air/drone strike,"
+    "Military Forces of Syria (2000-),,8,Civilians (Syria),,7,Government and civilians,"
+    "Civilians targeted,760,Middle East,Syria,Idleb,Maarrat An Nu'man,,Maarat al-Numan,35.6476,"
     '36.6747,1,SOHR,National,"Warplanes struck a market in Maarat al-Numan, killing 6 civilians.",6,,1484000000'
 )
 CSV = (HEADER + "\n" + ROW + "\n").encode()
@@ -60,7 +60,9 @@ def test_a_correction_in_review_regrades_and_keeps_who_when_and_why(engine: Engi
     with UnitOfWork(engine) as uow:
         load_scenario(uow=uow, name="astana-2016")
         uow.commit()
-        import_dataset(uow=uow, fmt="acled", content=CSV, now=NOW, max_bytes=1 << 20, filename="one.csv")
+        import_dataset(
+            uow=uow, fmt="acled", content=CSV, now=NOW, max_bytes=1 << 20, filename="one.csv"
+        )
         (report,) = uow.reports.iter_current()
         incident_id, before = _finding(uow)
         assert before.category.value == "violation_serious"  # type: ignore[attr-defined]
@@ -71,7 +73,9 @@ def test_a_correction_in_review_regrades_and_keeps_who_when_and_why(engine: Engi
                       reason="craters show artillery, not an air strike")  # fmt: skip
         (incident,) = uow.incidents.all()
         assert incident.id == incident_id
-        assert incident.sub_event_type == "Shelling/artillery/missile attack"  # follows the correction
+        assert (
+            incident.sub_event_type == "Shelling/artillery/missile attack"
+        )  # follows the correction
         _, after = _finding(uow)
         assert any("air/drone strike" in r for r in before.reasons)  # type: ignore[attr-defined]
         assert not any("air/drone strike" in r for r in after.reasons)  # type: ignore[attr-defined]
@@ -87,7 +91,9 @@ def test_a_rejected_report_takes_its_incident_and_finding_with_it(engine: Engine
     with UnitOfWork(engine) as uow:
         load_scenario(uow=uow, name="astana-2016")
         uow.commit()
-        import_dataset(uow=uow, fmt="acled", content=CSV, now=NOW, max_bytes=1 << 20, filename="one.csv")
+        import_dataset(
+            uow=uow, fmt="acled", content=CSV, now=NOW, max_bytes=1 << 20, filename="one.csv"
+        )
         (report,) = uow.reports.iter_current()
         incident_id, _ = _finding(uow)
         review_report(uow=uow, report_id=report.id, action=ReviewAction.REJECT, reviewer="analyst-2",
@@ -102,7 +108,9 @@ def test_a_party_text_joins_the_incident_and_the_grade_changes(engine: Engine) -
     with UnitOfWork(engine) as uow:
         load_scenario(uow=uow, name="astana-2016")
         uow.commit()
-        import_dataset(uow=uow, fmt="acled", content=CSV, now=NOW, max_bytes=1 << 20, filename="one.csv")
+        import_dataset(
+            uow=uow, fmt="acled", content=CSV, now=NOW, max_bytes=1 << 20, filename="one.csv"
+        )
         incident_id, before = _finding(uow)
         submitted = submit_text(uow=uow, text=SANA_TEXT, now=NOW, max_bytes=1 << 20,
                                 resources=store_resources(uow), submitter="liaison-gov", source="SANA")  # fmt: skip
@@ -113,7 +121,10 @@ def test_a_party_text_joins_the_incident_and_the_grade_changes(engine: Engine) -
         # A second, independent source raises the occurrence grade; SANA blaming "terrorists"
         # for what SOHR reports as a government air strike leaves the author undetermined.
         assert (before.occurrence.value, after.occurrence.value) == ("C2", "C3")  # type: ignore[attr-defined]
-        assert (before.category.value, after.category.value) == ("violation_serious", "undetermined")  # type: ignore[attr-defined]
+        assert (before.category.value, after.category.value) == (
+            "violation_serious",
+            "undetermined",
+        )  # type: ignore[attr-defined]
         old, new = uow.findings.history(incident_id)
         assert (new["actor"], new["current"], old["current"]) == ("liaison-gov", True, False)
         assert new["reason"].startswith("new reports from ")

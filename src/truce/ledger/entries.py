@@ -88,10 +88,14 @@ def split_line(line: bytes) -> tuple[bytes, bytes]:
         or line[cut : cut + len(_MIDDLE)] != _MIDDLE
     ):
         raise MalformedEntry("not a signed ledger entry line")
+    written = line[cut + len(_MIDDLE) : -len(_TAIL)]
     try:
-        signature = bytes.fromhex(line[cut + len(_MIDDLE) : -len(_TAIL)].decode("ascii"))
+        signature = bytes.fromhex(written.decode("ascii"))
     except (ValueError, UnicodeDecodeError):
         raise MalformedEntry("the signature is not hexadecimal") from None
+    if signature.hex().encode() != written:
+        # Canonical form is lower case: "A" for "a" changes the leaf, so it must not pass here.
+        raise MalformedEntry("the signature is not in canonical (lower-case) hexadecimal")
     return line[len(_HEAD) : cut], signature
 
 

@@ -4,7 +4,8 @@ checkpoints. Every problem is located: which entry or which checkpoint, and why.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -134,46 +135,67 @@ def verify_ledger(
 
 
 def _check_checkpoints(tree: merkle.Tree, by_id: Mapping[str, KeyRecord], checkpoints: Sequence[entries.Checkpoint],
-                       cosigners: Sequence[str], problem: object) -> None:  # fmt: skip
-    assert callable(problem)
+                       cosigners: Sequence[str], problem: Callable[[str, str], None]) -> None:  # fmt: skip
     before: entries.Checkpoint | None = None
     for number, checkpoint in enumerate(checkpoints):
         where = f"checkpoint {number} (size {checkpoint.size})"
-        message = checkpoint.message()
-        signed_by = set()
-        for cosignature in checkpoint.cosignatures:
-            record = by_id.get(cosignature.key)
-            if record is None or record.member != cosignature.member:
-                problem(
-                    where,
-                    f"co-signature of {cosignature.member} with unknown key {cosignature.key}",
-                )
-            elif not keys.verify(
-                bytes.fromhex(record.public), message, bytes.fromhex(cosignature.signature)
-            ):
-                problem(where, f"{cosignature.member}'s co-signature does not verify")
-            else:
-                signed_by.add(cosignature.member)
-        missing = [m for m in cosigners if m not in signed_by]
-        if missing:
-            problem(where, f"not co-signed by {', '.join(missing)}")
-        if before is not None:
-            if checkpoint.size < before.size:
-                problem(where, f"is smaller than the checkpoint before it (size {before.size})")
-            elif not merkle.verify_consistency(before.size, checkpoint.size, bytes.fromhex(before.root),
-                                               bytes.fromhex(checkpoint.root),
-                                               [bytes.fromhex(p) for p in checkpoint.proof]):  # fmt: skip
-                problem(where, f"does not extend checkpoint {number - 1} (size {before.size}): "
-                               "the log was rewritten between them")  # fmt: skip
-        if checkpoint.size > len(tree):
-            problem(
-                where,
-                f"covers {checkpoint.size} entries but the log has only {len(tree)}: entries were removed",
+        try:
+            _check_checkpoint(
+                tree,
+                by_id,
+                checkpoint,
+                before,
+                number,
+                cosigners,
+                functools.partial(problem, where),
             )
-        elif tree.root(checkpoint.size).hex() != checkpoint.root:
-            problem(where, f"its root does not match entries 0-{checkpoint.size - 1}: "
-                           "an entry it covers was changed after it was signed")  # fmt: skip
+        except (ValueError, merkle.ProofError) as exc:
+            # A malformed checkpoint (bad hex, a negative size) is a finding, not a crash.
+            problem(where, f"is malformed: {exc}")
         before = checkpoint
+
+
+def _check_checkpoint(tree: merkle.Tree, by_id: Mapping[str, KeyRecord], checkpoint: entries.Checkpoint,
+                      before: entries.Checkpoint | None, number: int, cosigners: Sequence[str],
+                      problem: Callable[[str], None]) -> None:  # fmt: skip
+    if checkpoint.size < 0:
+        raise ValueError(f"size {checkpoint.size}")
+    message = checkpoint.message()
+    signed_by = set()
+    for cosignature in checkpoint.cosignatures:
+        record = by_id.get(cosignature.key)
+        if record is None or record.member != cosignature.member:
+            problem(f"co-signature of {cosignature.member} with unknown key {cosignature.key}")
+        elif not record.valid_at(checkpoint.at):
+            problem(
+                f"co-signed by {cosignature.member} with key {record.key_id}, not valid at {checkpoint.at.isoformat()}"
+            )
+        elif not keys.verify(
+            bytes.fromhex(record.public), message, bytes.fromhex(cosignature.signature)
+        ):
+            problem(f"{cosignature.member}'s co-signature does not verify")
+        else:
+            signed_by.add(cosignature.member)
+    missing = [m for m in cosigners if m not in signed_by]
+    if missing:
+        problem(f"not co-signed by {', '.join(missing)}")
+    if before is not None:
+        if checkpoint.size < before.size:
+            problem(f"is smaller than the checkpoint before it (size {before.size})")
+        elif not merkle.verify_consistency(before.size, checkpoint.size, bytes.fromhex(before.root),
+                                           bytes.fromhex(checkpoint.root),
+                                           [bytes.fromhex(p) for p in checkpoint.proof]):  # fmt: skip
+            problem(
+                f"does not extend checkpoint {number - 1} (size {before.size}): the log was rewritten between them"
+            )
+    if checkpoint.size > len(tree):
+        problem(
+            f"covers {checkpoint.size} entries but the log has only {len(tree)}: entries were removed"
+        )
+    elif tree.root(checkpoint.size).hex() != checkpoint.root:
+        problem(
+            f"its root does not match entries 0-{checkpoint.size - 1}: an entry it covers was changed after it was signed"
+        )
 
 
 def _time(value: object) -> datetime | None:

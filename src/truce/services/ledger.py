@@ -51,14 +51,10 @@ def checkpoint(*, uow: UnitOfWork, who: Principal, now: datetime) -> entries.Che
                 f"the log has {size} entries, fewer than the last checkpoint's {last.size}"
             )
         proof = tree.consistency_proof(last.size, size) if last.size else []
-    signers = [uow.keyring.signer(m) for m in guarantors(uow)]
-    for signer in signers:
-        current = uow.keys.current(signer.member)
-        if current is None or current.key_id != signer.id:
-            # A guarantor co-signs with its registered key only; register it first if new.
-            uow.record(entries.Act("key.register", signer.member, who.user, objects=(signer.id,),
-                                   details={"public": signer.public.hex(), "for": "checkpoint"}), now)  # fmt: skip
-    made = entries.cosign(size, tree.root(size), now, signers, proof)
+    # Each guarantor co-signs with its registered key (registered, and logged, on first use).
+    signers = [uow.signer(m, who.user) for m in guarantors(uow)]
+    # The tree head carries the log's own time, like its entries (`now` may be a replayed one).
+    made = entries.cosign(size, tree.root(size), uow.clock(), signers, proof)
     uow.ledger.add_checkpoint(made)
     uow.record(entries.Act("ledger.checkpoint", who.member, who.user, objects=(f"checkpoint:{size}",),
                            hashes={"root": made.root}, details={"size": size,

@@ -31,6 +31,35 @@ _TREES: dict[str, merkle.Tree] = {}
 _TREES_LOCK = threading.Lock()
 
 
+class TreeView:
+    """A tree as one transaction saw it: its size fixed, whatever is appended later."""
+
+    def __init__(self, tree: merkle.Tree, size: int) -> None:
+        self._tree, self._size = tree, size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def root(self, size: int | None = None) -> bytes:
+        return self._tree.root(self._within(size))
+
+    def leaf(self, index: int) -> bytes:
+        return self._tree.leaf(self._within(index + 1) - 1)
+
+    def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
+        return self._tree.inclusion_proof(index, self._within(size))
+
+    def consistency_proof(self, old_size: int, new_size: int | None = None) -> list[bytes]:
+        return self._tree.consistency_proof(old_size, self._within(new_size))
+
+    def _within(self, size: int | None) -> int:
+        if size is None:
+            return self._size
+        if size > self._size:
+            raise merkle.ProofError(f"size {size} is beyond this tree of {self._size} leaves")
+        return size
+
+
 class LedgerRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
@@ -58,6 +87,11 @@ class LedgerRepository:
                                   "act": act.act})  # fmt: skip
         self._c.execute(_ADVANCE, {"size": seq + 1, "leaf": leaf})
         return seq
+
+    def lock(self) -> None:
+        """Hold the log's head until this transaction ends (no-op on SQLite, already locked)."""
+        if self._c.dialect.name == "postgresql":
+            self._c.execute(_HEAD_FOR_UPDATE).one()
 
     def size(self) -> int:
         return int(
@@ -98,7 +132,7 @@ class LedgerRepository:
                     out.append(body | {"seq": seq})
         return out
 
-    def tree(self) -> merkle.Tree:
+    def tree(self) -> TreeView:
         """The Merkle tree of the whole log. Kept per database in this process and extended
         with the entries added since, so a proof at a million entries costs microseconds,
         not a read of a million leaves. (Checked against the store's copy of the last cached
@@ -120,8 +154,10 @@ class LedgerRepository:
                 tree.append(bytes.fromhex(leaf))
             _TREES[key] = tree
             # Leaves of a transaction later rolled back may enter the cache; the check above
-            # finds them on the next call (the last cached leaf is no longer stored) and rebuilds.
-            return tree
+            # finds them on the next call (the last cached leaf is no longer stored) and builds
+            # a new tree. The view is fixed at this transaction's size: other transactions only
+            # ever add leaves beyond it, or replace the cached tree, never change what it sees.
+            return TreeView(tree, len(tree))
 
     def _leaf_at(self, seq: int) -> bytes | None:
         found = self._c.execute(

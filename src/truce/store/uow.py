@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 
 from truce.domain.errors import ConfigurationError
 from truce.ledger.entries import Act
+from truce.ledger.keys import SigningKey
 from truce.store.cases import CaseRepository, UserRepository
 from truce.store.incidents import FindingRepository, IncidentRepository
 from truce.store.keyring import Keyring
@@ -49,6 +50,7 @@ class UnitOfWork:
         self._connection: Connection | None = None
         self._keyring = keyring
         self._checked: dict[str, str] = {}  # member -> key ID found registered in this unit of work
+        self._failed = False  # a ledger entry failed: this transaction may only be rolled back
 
     @property
     def keyring(self) -> Keyring:
@@ -63,22 +65,37 @@ class UnitOfWork:
         that registration is itself the entry before (trust on first use, in the open:
         the guarantors see it in the log and in every checkpoint after it).
         """
-        signer = self.keyring.signer(act.member)
-        if self._checked.get(act.member) == signer.id:
+        try:
+            signer = self.signer(act.member, act.user)
             return self.ledger.append(act, signer, self.clock, at)
-        current = self.keys.current(act.member)
+        except BaseException:
+            # The change this entry records must not be committed without it.
+            self._failed = True
+            raise
+
+    def signer(self, member: str, user: str | None = None) -> SigningKey:
+        """The member's key from the keyring, checked against its registered key; registered
+        (and the registration logged) on first use."""
+        signer = self.keyring.signer(member)
+        if self._checked.get(member) == signer.id:
+            return signer
+        current = self.keys.current(member)
         if current is None:
-            self.keys.register(act.member, signer.id, signer.public, self.clock())
-            first = Act("key.register", act.member, act.user, objects=(signer.id,),
+            # Take the log's lock first, then look again: two first uses at once register once.
+            self.ledger.lock()
+            current = self.keys.current(member)
+        if current is None:
+            self.keys.register(member, signer.id, signer.public, self.clock())
+            first = Act("key.register", member, user, objects=(signer.id,),
                         details={"public": signer.public.hex(), "first_use": True})  # fmt: skip
-            self.ledger.append(first, signer, self.clock, at)
+            self.ledger.append(first, signer, self.clock)
         elif current.key_id != signer.id:
             raise ConfigurationError(
-                f"the key file of {act.member} holds key {signer.id}, but its registered key is "
-                f"{current.key_id}: restore that key file, or rotate with `truce members keygen {act.member}`"
+                f"the key file of {member} holds key {signer.id}, but its registered key is "
+                f"{current.key_id}: restore that key file, or rotate with `truce members keygen {member}`"
             )
-        self._checked[act.member] = signer.id
-        return self.ledger.append(act, signer, self.clock, at)
+        self._checked[member] = signer.id
+        return signer
 
     def __enter__(self) -> UnitOfWork:
         self._connection = self._engine.connect()
@@ -101,12 +118,17 @@ class UnitOfWork:
 
     def commit(self) -> None:
         assert self._connection is not None, "commit outside a unit of work"
+        if self._failed:
+            raise ConfigurationError(
+                "a ledger entry of this transaction failed: its changes cannot be committed"
+            )
         self._connection.commit()
         self._connection.begin()
 
     def rollback(self) -> None:
         assert self._connection is not None, "rollback outside a unit of work"
         self._checked.clear()
+        self._failed = False
         self._connection.rollback()
         self._connection.begin()
 
