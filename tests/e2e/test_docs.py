@@ -47,7 +47,7 @@ def test_readme_shows_the_two_commands() -> None:
 
 @pytest.mark.parametrize("line", [ln for ln in _shell_lines(README) if ln.startswith("truce ")])
 def test_every_truce_command_in_the_readme_exists(line: str) -> None:
-    words = [w for w in shlex.split(line)[1:] if not w.startswith("--database")]
+    words = [w for w in shlex.split(line, comments=True)[1:] if not w.startswith("--database")]
     path = _command_path(words)
     assert path, f"README line names no truce command: {line}"
     result = CliRunner().invoke(cli, [*path, "--help"])

@@ -108,3 +108,15 @@ def test_haversine_distance() -> None:
     # Damascus to Aleppo is about 310 km as the crow flies.
     assert 300 < haversine_km(33.5138, 36.2765, 36.2021, 37.1343) < 320
     assert haversine_km(33.5, 36.3, 33.5, 36.3) == 0
+
+
+def test_a_quorum_larger_than_the_guarantors_is_refused() -> None:
+    from truce import scenarios
+    from truce.domain.agreements import Agreement, SignOffRule
+    from truce.domain.errors import ValidationFailed
+
+    base = next(a for a in scenarios.load("astana-2016").agreements if a.id == "astana-2016")
+    plain = base.to_plain() | {"sign_off": SignOffRule.QUORUM.value, "quorum": 4}
+    with pytest.raises(ValidationFailed, match="quorum: 4 of only 3 guarantors"):
+        Agreement.parse(plain)
+    assert Agreement.parse(plain | {"quorum": 2}).quorum == 2
