@@ -380,3 +380,29 @@ def ledger_prove(app: App, seq: int, user: str | None) -> None:
     with app.uow() as uow:
         proof = ledger_service.prove(uow=uow, who=_who(uow, user), seq=seq)
     click.echo(json.dumps(proof.to_plain(), indent=1))
+
+
+@members.command("token")
+@click.argument("user")
+@click.option("--name", default=None, help="What the token is for (shown in lists).")
+@pass_app
+def members_token(app: App, user: str, name: str | None) -> None:
+    """Issue an API token for USER. The secret is printed once; only its hash is stored."""
+    from truce.services.tokens import issue_token
+
+    with app.uow() as uow:
+        token = issue_token(uow=uow, who=_admin(uow), user=user, now=app.now(), name=name)
+    click.echo(token)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@pass_app
+def serve(app: App, host: str, port: int) -> None:
+    """Serve the REST API (at /api; OpenAPI at /api/openapi.json, docs at /api/docs)."""
+    import uvicorn
+
+    from truce.api.app import create_app
+
+    uvicorn.run(create_app(app.settings, engine=app.engine), host=host, port=port, log_level="info")

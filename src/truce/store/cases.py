@@ -74,3 +74,26 @@ class UserRepository:
     def all(self) -> list[tuple[Principal, str]]:
         rows = self._c.execute(select(t.users).order_by(t.users.c.member_id, t.users.c.id))
         return [(Principal(user=r.id, member=r.member_id, role=Role(r.role)), r.name) for r in rows]
+
+
+class TokenRepository:
+    """Users' API tokens, by the SHA-256 of their secret (the secret itself is never stored)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(
+        self, token_id: str, user: str, token_hash: str, name: str | None, at: datetime
+    ) -> None:
+        self._c.execute(insert(t.api_tokens).values(id=token_id, user_id=user, token_hash=token_hash, name=name,
+                                                    created_at=at, revoked_at=None))  # fmt: skip
+
+    def user_for(self, token_hash: str) -> str | None:
+        row = self._c.execute(select(t.api_tokens.c.user_id).where(
+            t.api_tokens.c.token_hash == token_hash, t.api_tokens.c.revoked_at.is_(None))).first()  # fmt: skip
+        return str(row.user_id) if row else None
+
+    def revoke(self, token_id: str, at: datetime) -> bool:
+        done = self._c.execute(update(t.api_tokens).where(t.api_tokens.c.id == token_id,
+                                                          t.api_tokens.c.revoked_at.is_(None)).values(revoked_at=at))  # fmt: skip
+        return bool(done.rowcount)

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from truce.domain.errors import NotFound
 from truce.domain.incidents import Finding, Incident
 from truce.store import tables as t
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    start: date | None = None
+    end: date | None = None
+    governorate: str | None = None
+    side: str | None = None  # the side held responsible by the finding
+    sub_event_type: str | None = None
+    finding: str | None = None  # a finding category
+    grade: str | None = None  # an occurrence grade, C0..C4: this grade or better
+    case_state: str | None = None
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    zone: str | None = None  # a zone ID of the agreement (checked by the caller, on coordinates)
 
 
 class IncidentRepository:
@@ -19,7 +34,7 @@ class IncidentRepository:
 
     def put(self, incident: Incident, now: datetime) -> None:
         """Store an incident (insert or update) and (re)assign its reports to it."""
-        values = {"date_start": incident.date_start, "admin1": incident.admin1,
+        values = {"date_start": incident.date_start, "admin1": incident.admin1, "lat": incident.lat, "lon": incident.lon,
                   "sub_event_type": incident.sub_event_type, "updated_at": now, "body": incident.to_plain()}  # fmt: skip
         key = t.incidents.c.id == incident.id
         if self._c.execute(select(t.incidents.c.id).where(key)).first() is None:
@@ -86,6 +101,42 @@ class IncidentRepository:
             query = query.where(t.incidents.c.date_start <= end)
         rows = self._c.execute(query.order_by(t.incidents.c.date_start, t.incidents.c.id))
         return [Incident.parse(body) for (body,) in rows]
+
+    def listing(self, agreement_id: str, f: IncidentFilter, after: tuple[date, str] | None,
+                limit: int) -> list[tuple[Any, ...]]:  # fmt: skip
+        """Incidents newest first with their current finding and case: (body, category, side,
+        occurrence, attribution, case ID, case state), after the (date, ID) cursor."""
+        finding = and_(t.findings.c.incident_id == t.incidents.c.id, t.findings.c.agreement_id == agreement_id,
+                       t.findings.c.current.is_(True))  # fmt: skip
+        case = and_(
+            t.cases.c.incident_id == t.incidents.c.id, t.cases.c.agreement_id == agreement_id
+        )
+        query = (
+            select(t.incidents.c.body, t.findings.c.category, t.findings.c.responsible_side,
+                   t.findings.c.occurrence, t.findings.c.attribution, t.cases.c.id, t.cases.c.state)
+            .select_from(t.incidents.outerjoin(t.findings, finding).outerjoin(t.cases, case))
+            .order_by(t.incidents.c.date_start.desc(), t.incidents.c.id.desc())
+        )  # fmt: skip
+        c = t.incidents.c
+        wanted = [
+            (f.start, lambda: c.date_start >= f.start), (f.end, lambda: c.date_start <= f.end),
+            (f.governorate, lambda: c.admin1 == f.governorate),
+            (f.sub_event_type, lambda: c.sub_event_type == f.sub_event_type),
+            (f.side, lambda: t.findings.c.responsible_side == f.side),
+            (f.finding, lambda: t.findings.c.category == f.finding),
+            (f.grade, lambda: t.findings.c.occurrence >= f.grade),  # "C0" < ... < "C4" as text
+            (f.case_state, lambda: t.cases.c.state == f.case_state),
+        ]  # fmt: skip
+        conditions: list[Any] = [make() for value, make in wanted if value]
+        if f.bbox:
+            west, south, east, north = f.bbox
+            conditions += [c.lon >= west, c.lon <= east, c.lat >= south, c.lat <= north]
+        if after:
+            day, last = after
+            conditions.append(or_(c.date_start < day, and_(c.date_start == day, c.id < last)))
+        if conditions:
+            query = query.where(and_(*conditions))
+        return [tuple(row) for row in self._c.execute(query.limit(limit))]
 
     def assigned_report_ids(self) -> set[str]:
         return set(self._c.execute(select(t.incident_members.c.report_id)).scalars())

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -149,8 +150,10 @@ incidents = Table(
     metadata,
     Column("id", String(64), primary_key=True),
     Column("date_start", Date, nullable=False, index=True),
-    Column("admin1", String(120)),
+    Column("admin1", String(120), index=True),
     Column("sub_event_type", String(80)),
+    Column("lat", Float),  # for map bounding boxes
+    Column("lon", Float),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("body", Json, nullable=False),
 )
@@ -272,4 +275,15 @@ checkpoints = Table(
     Column("root", String(64), nullable=False),
     Column("at", UTCDateTime, nullable=False),
     Column("body", Json, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(16), primary_key=True),  # shown to the user: which token this is
+    Column("user_id", String(80), ForeignKey("users.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the secret
+    Column("name", String(200), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
 )

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine
 from truce.domain.errors import ConfigurationError
 from truce.ledger.entries import Act
 from truce.ledger.keys import SigningKey
-from truce.store.cases import CaseRepository, UserRepository
+from truce.store.cases import CaseRepository, TokenRepository, UserRepository
 from truce.store.incidents import FindingRepository, IncidentRepository
 from truce.store.keyring import Keyring
 from truce.store.ledger import KeyRepository, LedgerRepository
@@ -40,6 +40,7 @@ class UnitOfWork:
     keys: KeyRepository
     users: UserRepository
     cases: CaseRepository
+    tokens: TokenRepository
 
     def __init__(self, engine: Engine, keyring: Keyring | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
@@ -114,6 +115,7 @@ class UnitOfWork:
         self.keys = KeyRepository(c)
         self.users = UserRepository(c)
         self.cases = CaseRepository(c)
+        self.tokens = TokenRepository(c)
         return self
 
     def commit(self) -> None:

@@ -1,0 +1,1 @@
+"""The HTTP surface: the REST API (and, later, the pages)."""

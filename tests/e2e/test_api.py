@@ -1,0 +1,236 @@
+"""The REST API end to end: a store set up as the demo does, users with tokens, real requests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from truce import scenarios
+from truce.api.app import create_app
+from truce.config import Settings
+from truce.domain.access import Principal, Role
+from truce.services import cases as flow
+from truce.services import import_dataset, load_scenario
+from truce.services.demo import accounts
+from truce.services.extraction import store_resources, submit_text
+from truce.services.tokens import issue_token
+from truce.store.database import make_engine, migrate
+from truce.store.keyring import Keyring
+from truce.store.uow import UnitOfWork
+
+NOW = datetime(2017, 3, 1, 9, tzinfo=UTC)
+CONSOLE = Principal("console", "un", Role.ADMINISTRATOR)
+
+
+@dataclass
+class Api:
+    client: TestClient
+    tokens: dict[str, str]
+    url: str
+
+    def as_(self, user: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[user]}"} if user else {}
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    tmp = tmp_path_factory.mktemp("api")
+    url = f"sqlite:///{tmp / 'truce.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    keyring = Keyring(tmp / "keys")
+    scenario = scenarios.load("astana-2016")
+    with UnitOfWork(engine, keyring) as uow:
+        load_scenario(uow=uow, name="astana-2016")
+        import_dataset(uow=uow, fmt="acled", content=scenario.sample_acled, now=NOW, max_bytes=1 << 24,
+                       filename="sample.csv")  # fmt: skip
+        for item in scenario.sample_reports:
+            submit_text(uow=uow, text=item["text"], title=item["title"], source=item["source"], now=NOW,
+                        published=date.fromisoformat(item["published"]), resources=store_resources(uow),
+                        max_bytes=1 << 24, submitter="setup")  # fmt: skip
+        users = accounts(uow, NOW)
+        flow.open_cases(uow=uow, who=users["analyst"], agreement_id="astana-2016", now=NOW)
+        tokens = {u: issue_token(uow=uow, who=CONSOLE, user=u, now=NOW) for u in users}
+    app = create_app(
+        Settings(database_url=url, max_document_bytes=1 << 20), engine=engine, keyring=keyring
+    )
+    with TestClient(app) as client:
+        yield Api(client, tokens, url)
+    engine.dispose()
+
+
+def test_the_incident_list_filters_and_pages_without_gaps_or_repeats(api: Api) -> None:
+    everything = api.client.get("/api/incidents", params={"limit": 500}).json()["items"]
+    assert len(everything) >= 70
+    seen, cursor = [], None
+    while True:
+        page = api.client.get(
+            "/api/incidents", params={"limit": 7, **({"cursor": cursor} if cursor else {})}
+        ).json()
+        seen += [i["id"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [i["id"] for i in everything]  # newest first, every incident once
+    idlib = api.client.get("/api/incidents", params={"governorate": "Idleb", "limit": 500}).json()[
+        "items"
+    ]
+    assert idlib and all(i["admin1"] == "Idleb" for i in idlib) and len(idlib) < len(everything)
+    serious = api.client.get(
+        "/api/incidents", params={"finding": "violation_serious", "side": "government"}
+    ).json()
+    assert all(
+        i["finding"] == "violation_serious" and i["responsible_side"] == "government"
+        for i in serious["items"]
+    )
+    box = api.client.get(
+        "/api/incidents", params={"bbox": "36.0,33.5,36.3,33.8", "limit": 500}
+    ).json()["items"]
+    assert box and all(36.0 <= i["lon"] <= 36.3 and 33.5 <= i["lat"] <= 33.8 for i in box)
+    waiting = api.client.get(
+        "/api/incidents", params={"case_state": "awaiting_reply", "limit": 500}
+    ).json()
+    assert waiting["items"] and all(i["case_state"] == "awaiting_reply" for i in waiting["items"])
+
+
+def test_an_incident_shows_its_provenance_and_protects_the_witness(api: Api) -> None:
+    items = api.client.get("/api/incidents", params={"start": "2017-01-10", "end": "2017-01-10", "limit": 500},
+                           headers=api.as_("analyst")).json()["items"]  # fmt: skip
+    witness = [i for i in items if i["location_name"] == "Ain al-Fijah"]
+    assert witness, items
+    incident_id = witness[0]["id"]
+    analyst = api.client.get(f"/api/incidents/{incident_id}", headers=api.as_("analyst")).json()
+    assert any(s["name"] == "Witness WB-1" for r in analyst["reports"] for s in r["sources"])
+    claims = analyst["incident"]["claims"]
+    assert all(
+        c["report_ids"] for values in claims.values() for c in values
+    )  # every value names its reports
+    public = api.client.get(f"/api/incidents/{incident_id}")
+    assert public.status_code == 200
+    assert "WB-1" not in public.text and "Ain al-Fijah" not in public.text
+    assert public.json()["incident"]["location_precision"] >= 3
+
+
+def test_a_guarantor_replies_and_an_observer_cannot(api: Api) -> None:
+    inbox = api.client.get(
+        "/api/cases", params={"inbox": True}, headers=api.as_("ru-officer")
+    ).json()["items"]
+    assert inbox and all("russia" in c["answerable"] for c in inbox)
+    case_id = inbox[0]["id"]
+    refused = api.client.post(f"/api/cases/{case_id}/reply", json={"kind": "acknowledged", "text": "noted"},
+                              headers=api.as_("us-observer"))  # fmt: skip
+    assert refused.status_code == 403
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["status"] == 403 and "observer of usa" in refused.json()["detail"]
+    done = api.client.post(f"/api/cases/{case_id}/reply", json={"kind": "information_requested",
+                           "text": "Send the coordinates."}, headers=api.as_("ru-officer"))  # fmt: skip
+    assert done.status_code == 200, done.text
+    again = api.client.post(f"/api/cases/{case_id}/reply", json={"kind": "acknowledged", "text": "x"},
+                            headers=api.as_("ru-officer"))  # fmt: skip
+    assert again.status_code == 409 and "already replied" in again.json()["detail"]
+    timeline = api.client.get(f"/api/cases/{case_id}").json()["timeline"]
+    assert [e["action"] for e in timeline][-1] == "reply"
+
+
+def test_an_analyst_corrects_a_field_and_the_incident_follows(api: Api) -> None:
+    queue = api.client.get("/api/review-queue", headers=api.as_("analyst")).json()["items"]
+    report = next(r for r in queue if r["fatalities_best"] is not None)
+    corrected = api.client.post(f"/api/reports/{report['id']}/review", headers=api.as_("analyst"),
+                                json={"action": "correct", "field": "fatalities_best",
+                                      "value": report["fatalities_best"] + 10, "reason": "hospital list"})  # fmt: skip
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["status"] == "corrected"
+    found = api.client.get("/api/incidents", params={"limit": 500}).json()["items"]
+    incident = next(i for i in found if i["date_start"] == report["date_start"]
+                    and api.client.get(f"/api/incidents/{i['id']}", headers=api.as_("analyst")).json()
+                    ["incident"]["report_ids"].count(report["id"]))  # fmt: skip
+    detail = api.client.get(f"/api/incidents/{incident['id']}", headers=api.as_("analyst")).json()
+    values = {c["value"] for c in detail["incident"]["claims"]["fatalities"]}
+    assert report["fatalities_best"] + 10 in values
+    assert (
+        api.client.post(
+            f"/api/reports/{report['id']}/review", json={"action": "reject"}
+        ).status_code
+        == 403
+    )
+
+
+def test_submitting_text_as_a_liaison_and_errors_as_problem_details(api: Api) -> None:
+    text = ("Daraa, 20 February 2017 (Orient News) - Regime helicopters dropped two barrel bombs on "
+            "the Daraa al-Balad district today, killing three civilians, activists said.")  # fmt: skip
+    made = api.client.post("/api/reports/text", json={"text": text, "source": "Orient News"},
+                           headers=api.as_("opp-liaison"))  # fmt: skip
+    assert made.status_code == 201, made.text
+    assert made.json()["reports"]
+    public = api.client.post("/api/reports/text", json={"text": text})
+    assert public.status_code == 403
+    empty = api.client.post("/api/reports/text", json={"text": ""}, headers=api.as_("analyst"))
+    assert empty.status_code == 422
+    assert empty.json()["errors"][0]["field"] == "text"
+    assert (
+        api.client.get("/api/incidents", params={"grade": "C9"}).json()["errors"][0]["field"]
+        == "grade"
+    )
+    assert api.client.get("/api/incidents/inc_nope").status_code == 404
+    assert (
+        api.client.get("/api/incidents", headers={"Authorization": "Bearer trc_nope"}).status_code
+        == 401
+    )
+
+
+def test_ledger_zones_members_and_the_schema(api: Api) -> None:
+    checkpoint = api.client.post("/api/ledger/checkpoints", headers=api.as_("chair"))
+    assert checkpoint.status_code == 201, checkpoint.text
+    assert {c["member"] for c in checkpoint.json()["cosignatures"]} == {"russia", "iran", "turkey"}
+    proof = api.client.get("/api/ledger/proofs/5", headers=api.as_("us-observer")).json()
+    assert proof["seq"] == 5 and proof["checkpoint"] == 0
+    assert (
+        api.client.get("/api/ledger/proofs/5").status_code == 403
+    )  # the public does not read the ledger
+    zones = api.client.get("/api/agreements/astana-2016/zones").json()
+    assert zones["type"] == "FeatureCollection"
+    assert {f["properties"]["valid_from"] for f in zones["features"] if f["properties"]["kind"] == "de_escalation"} == {
+        "2017-05-06"}  # fmt: skip
+    members = api.client.get("/api/members").json()["items"]
+    assert {m["id"] for m in members} >= {"russia", "iran", "turkey", "un"}
+    assert api.client.get("/api/openapi.json").json()["openapi"].startswith("3.1")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_truce_serve_answers_over_http(api: Api, tmp_path: Path) -> None:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUCE_")}
+    env |= {"TRUCE_DATABASE_URL": api.url, "TRUCE_KEYS_DIR": str(tmp_path / "keys")}
+    server = subprocess.Popen([sys.executable, "-m", "truce", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                answer = httpx.get(
+                    f"http://127.0.0.1:{port}/api/incidents", params={"limit": 3}, timeout=2
+                )
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("truce serve did not answer")
+        assert answer.status_code == 200 and len(answer.json()["items"]) == 3
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
