@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint check-types format bench clean
+VENDOR := src/truce/web/static/vendor
+
+.PHONY: install assets demo serve test lint check-types format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +16,25 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: install
+# Front-end libraries from the npm registry, pinned by package-lock.json, copied into an
+# ignored static folder. Nothing is fetched from a CDN at run time.
+$(VENDOR)/.built: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/images
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/
+	cp node_modules/leaflet/dist/images/* $(VENDOR)/images/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js $(VENDOR)/
+	cp node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/topojson-client/dist/topojson-client.min.js $(VENDOR)/
+	cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css $(VENDOR)/
+	cp node_modules/world-atlas/countries-50m.json $(VENDOR)/
+	touch $@
+
+assets: $(VENDOR)/.built
+
+demo: install assets
 	$(BIN)/truce demo
+	$(BIN)/truce serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -23,7 +42,7 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+test: lint assets
 	$(BIN)/pytest
 
 format: install

@@ -50,7 +50,11 @@ def test_an_observer_cannot_act_and_an_impossible_step_is_explained(played: Path
                        cwd=played)  # fmt: skip
     assert impossible.returncode == 2
     message = impossible.stderr
-    assert "cannot reply case" in message and "in state published" in message and "guarantor_rep of russia" in message
+    assert (
+        "cannot reply case" in message
+        and "in state published" in message
+        and "guarantor_rep of russia" in message
+    )
 
 
 def test_ledger_export_verify_prove_and_a_tampered_byte_is_located(played: Path) -> None:
@@ -75,7 +79,9 @@ def test_ledger_export_verify_prove_and_a_tampered_byte_is_located(played: Path)
 
 def test_a_key_rotation_keeps_the_history_and_the_ledger_still_verifies(played: Path) -> None:
     before = _ok("members", "list", cwd=played)
-    old = re.search(r"^russia:.*?\n(?:  .*\n)*?  key ([0-9a-f]{16}): from [^,]+, current", before, re.MULTILINE)
+    old = re.search(
+        r"^russia:.*?\n(?:  .*\n)*?  key ([0-9a-f]{16}): from [^,]+, current", before, re.MULTILINE
+    )
     assert old is not None
     rotated = _ok("members", "keygen", "russia", cwd=played)
     assert f"replacing {old.group(1)}" in rotated
@@ -101,9 +107,13 @@ def test_escalation_is_driven_by_the_clock_given(played: Path) -> None:
 def test_members_and_users_are_managed_and_wrong_input_is_refused(played: Path) -> None:
     assert "added new-analyst (analyst of un)" in _ok("members", "add-user", "new-analyst", "--member", "un",
                                                       "--role", "analyst", cwd=played)  # fmt: skip
-    again = truce("members", "add-user", "new-analyst", "--member", "un", "--role", "analyst", cwd=played)
+    again = truce(
+        "members", "add-user", "new-analyst", "--member", "un", "--role", "analyst", cwd=played
+    )
     assert again.returncode == 2 and "already exists" in again.stderr
-    nobody = truce("members", "add-user", "x", "--member", "atlantis", "--role", "analyst", cwd=played)
+    nobody = truce(
+        "members", "add-user", "x", "--member", "atlantis", "--role", "analyst", cwd=played
+    )
     assert nobody.returncode == 2 and "no member atlantis" in nobody.stderr
     unknown = truce("cases", "list", "--as", "ghost", cwd=played)
     assert unknown.returncode == 2 and "no active user ghost" in unknown.stderr

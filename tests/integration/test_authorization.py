@@ -5,6 +5,7 @@ guarantor replies, only the agreement's guarantors vote) are tested beside the m
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import pkgutil
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ from truce.domain.cases import Action, CaseEvent, CaseState, ReplyKind, Vote
 from truce.domain.errors import Forbidden
 from truce.domain.reviews import ReviewAction
 from truce.services import cases as flow
-from truce.services import ledger, members, views
+from truce.services import ledger, listing, members, passwords, tokens, views
 from truce.services.assessment import assess_incidents
 from truce.services.datasets import import_dataset, reprocess_document
 from truce.services.extraction import ingest_document, rerun_document, store_resources, submit_text
@@ -354,6 +355,41 @@ def _export(s: Store, who: Principal, k: int) -> object:
     return count
 
 
+SYSTEM_ADMIN = Principal("console", "un", Role.ADMINISTRATOR)
+
+
+def _list(s: Store, who: Principal, k: int) -> object:
+    return listing.list_incidents(uow=s.uow, who=who, agreement_id="astana-2016",
+                                  filters=listing.IncidentFilter(), limit=10)  # fmt: skip
+
+
+def _set_password(s: Store, who: Principal, k: int) -> object:
+    passwords.set_password(
+        uow=s.uow, who=who, user="analyst-0", password=f"long enough {k}", now=LATER
+    )
+    return True
+
+
+def _issue_token(s: Store, who: Principal, k: int) -> object:
+    return tokens.issue_token(uow=s.uow, who=who, user="analyst-0", now=LATER)
+
+
+def _fresh_token(s: Store) -> None:
+    token = tokens.issue_token(uow=s.uow, who=SYSTEM_ADMIN, user="analyst-0", now=LATER)
+    s.token_id = hashlib.sha256(token.encode()).hexdigest()[:16]  # type: ignore[attr-defined]
+
+
+def _revoke_token(s: Store, who: Principal, k: int) -> object:
+    tokens.revoke_token(uow=s.uow, who=who, token_id=s.token_id, now=LATER)  # type: ignore[attr-defined]
+    return True
+
+
+def _with_user(s: Store) -> None:
+    if not any(p.user == "analyst-0" for p, _ in s.uow.users.all()):
+        members.add_user(uow=s.uow, who=SYSTEM_ADMIN, user="analyst-0", member="un", name="Analyst",
+                         role=Role.ANALYST, now=LATER)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Op:
     use_case: UseCase
@@ -405,6 +441,10 @@ OPS = (
     Op(U.ESCALATE, flow.escalate_overdue, _escalate, _open_case, _in(CaseState.AWAITING_REPLY)),
     Op(U.MANAGE_MEMBERS, members.add_user, _add_user),
     Op(U.MANAGE_MEMBERS, members.keygen, _keygen),
+    Op(U.MANAGE_MEMBERS, passwords.set_password, _set_password, setup=_with_user),
+    Op(U.MANAGE_MEMBERS, tokens.issue_token, _issue_token, setup=_with_user),
+    Op(U.MANAGE_MEMBERS, tokens.revoke_token, _revoke_token, setup=_with_user, prepare=_fresh_token),
+    Op(U.VIEW, listing.list_incidents, _list, writes=False),
     Op(U.CHECKPOINT, ledger.checkpoint, _checkpoint),
     Op(U.READ_LEDGER, ledger.prove, _prove, writes=False),
     Op(U.READ_LEDGER, ledger.export_bundle, _export, writes=False),

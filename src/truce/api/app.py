@@ -78,7 +78,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.truce = State(settings, engine, keyring)
 
     @app.exception_handler(TruceError)
-    async def _truce_error(_: Request, exc: TruceError) -> JSONResponse:
+    async def _truce_error(request: Request, exc: TruceError) -> Any:
+        if not request.url.path.startswith("/api"):
+            return _page_error(request, exc)
         if isinstance(exc, Unauthorized):
             return problem(401, "Unauthorized", str(exc))
         if isinstance(exc, TooLarge):
@@ -101,7 +103,42 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     for router in (_reports, _incidents, _cases, _ledger, _reference):
         app.include_router(router, prefix="/api")
+    _pages(app, settings)
     return app
+
+
+def _pages(app: FastAPI, settings: Settings) -> None:
+    """The web application on the same server: pages, sessions, static files."""
+    from starlette.middleware.sessions import SessionMiddleware
+    from starlette.staticfiles import StaticFiles
+
+    from truce.web.pages import router, templates
+
+    app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie="truce_session",
+                       same_site="strict", https_only=settings.secure_cookies, max_age=12 * 3600)  # fmt: skip
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parents[1] / "web" / "static"),
+                                     check_dir=False), name="static")  # fmt: skip
+    app.include_router(router)
+
+    @app.exception_handler(404)
+    async def _not_found(request: Request, exc: Exception) -> Any:
+        if request.url.path.startswith("/api"):
+            return problem(404, "Not Found", "no such resource")
+        return templates.TemplateResponse(request, "error.html", {"request": request, "who": PUBLIC, "csrf": "",
+                                          "can": lambda u: False, "UseCase": UseCase, "title": "Not found",
+                                          "heading": "Not found", "message": "There is no such page."},
+                                          status_code=404)  # fmt: skip
+
+
+def _page_error(request: Request, exc: TruceError) -> Any:
+    from truce.web.pages import templates
+
+    status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+    heading = {403: "Not allowed", 404: "Not found", 409: "Not possible now", 422: "Please check the form"}.get(
+        status, "Something went wrong")  # fmt: skip
+    return templates.TemplateResponse(request, "error.html", {"request": request, "who": PUBLIC, "csrf": "",
+                                      "can": lambda u: False, "UseCase": UseCase, "title": heading,
+                                      "heading": heading, "message": str(exc)}, status_code=status)  # fmt: skip
 
 
 def uow(request: Request) -> Iterator[UnitOfWork]:

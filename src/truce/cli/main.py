@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from datetime import UTC, datetime
 from typing import Any
@@ -80,7 +81,7 @@ def cli(ctx: click.Context, database: str | None) -> None:
     """
     settings = Settings.from_env()
     if database:
-        settings = Settings(database_url=database, max_document_bytes=settings.max_document_bytes)
+        settings = dataclasses.replace(settings, database_url=database)
     ctx.obj = App(settings)
 
 

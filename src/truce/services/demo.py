@@ -15,6 +15,7 @@ from truce.domain.incidents import FindingCategory
 from truce.services import cases as flow
 from truce.services import ledger
 from truce.services.members import add_user
+from truce.services.passwords import set_password
 from truce.store.uow import UnitOfWork
 
 # (user, member, role, name): one demo account per role, and one officer per guarantor.
@@ -32,6 +33,11 @@ DEMO_USERS = (
 WADI_BARADA_DAY = "2017-01-09"
 
 
+def demo_password(user: str) -> str:
+    """The demo accounts' passwords: printed by the demo, for a local server only."""
+    return f"{user}-demo-2017"
+
+
 def accounts(uow: UnitOfWork, now: datetime) -> dict[str, Principal]:
     chair = Principal("console", "un", Role.ADMINISTRATOR)
     out = {}
@@ -40,6 +46,7 @@ def accounts(uow: UnitOfWork, now: datetime) -> dict[str, Principal]:
             out[user] = add_user(
                 uow=uow, who=chair, user=user, member=member, name=name, role=role, now=now
             )
+            set_password(uow=uow, who=chair, user=user, password=demo_password(user), now=now)
         except Conflict:
             out[user] = uow.users.principal(user)  # the demo run before made it
     return out
@@ -50,7 +57,8 @@ def play(
 ) -> list[str]:
     """Run the mechanism over the current findings; the lines to print."""
     who = accounts(uow, now)
-    lines = [f"demo accounts: {', '.join(f'{u} ({r.value} of {m})' for u, m, r, _ in DEMO_USERS)}"]
+    lines = ["demo accounts (user / password: role of member):"]
+    lines += [f"  {u} / {demo_password(u)}: {r.value} of {m}" for u, m, r, _ in DEMO_USERS]
     opened = flow.open_cases(uow=uow, who=who["analyst"], agreement_id=agreement_id, now=now)
     all_cases = uow.cases.all()
     by_side: dict[str | None, int] = {}

@@ -65,6 +65,18 @@ class UserRepository:
                                                created_at=at))  # fmt: skip
         return Principal(user=user, member=member, role=role)
 
+    def set_password_hash(self, user: str, password_hash: str) -> None:
+        if not self._c.execute(
+            update(t.users).where(t.users.c.id == user).values(password_hash=password_hash)
+        ).rowcount:
+            raise NotFound(f"no user {user}")
+
+    def password_hash(self, user: str) -> str | None:
+        row = self._c.execute(
+            select(t.users.c.password_hash, t.users.c.active).where(t.users.c.id == user)
+        ).first()
+        return str(row.password_hash) if row and row.active and row.password_hash else None
+
     def principal(self, user: str) -> Principal:
         row = self._c.execute(select(t.users).where(t.users.c.id == user)).first()
         if row is None or not row.active:

@@ -210,6 +210,7 @@ users = Table(
     Column("member_id", String(80), nullable=False, index=True),
     Column("name", String(200), nullable=False),
     Column("role", String(40), nullable=False),
+    Column("password_hash", String(200), nullable=True),  # Argon2id; none: no page log-in
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
 )
