@@ -15,7 +15,7 @@
   }
 
   function baseMap(element) {
-    const map = L.map(element, { preferCanvas: true }).setView([35.0, 38.3], 7);
+    const map = L.map(element, { preferCanvas: true, maxZoom: 14, minZoom: 3 }).setView([35.0, 38.3], 7);
     if (TILES) {
       L.tileLayer(TILES, { maxZoom: 17, attribution: "" }).addTo(map);
     }

@@ -1,0 +1,214 @@
+"""The pages in a real browser: Debian's Chromium driven by Playwright, against `truce serve`
+over a store set up like the demo's. Screenshots of the main pages go to test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from truce import scenarios
+from truce.services import cases as flow
+from truce.services import import_dataset, load_scenario
+from truce.services.demo import accounts, demo_password
+from truce.services.extraction import store_resources, submit_text
+from truce.store.database import make_engine, migrate
+from truce.store.keyring import Keyring
+from truce.store.uow import UnitOfWork
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-dev-shm-usage"]  # fmt: skip
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must install Debian's chromium for the browser tests")
+    pytest.skip("no Chromium on this machine (apt-get install chromium)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`truce serve` over a store where cases were opened four days ago: their replies are overdue."""
+    tmp = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{tmp / 'truce.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    keys = tmp / "keys"
+    opened = datetime.now(UTC) - timedelta(days=4)
+    scenario = scenarios.load("astana-2016")
+    with UnitOfWork(engine, Keyring(keys)) as uow:
+        load_scenario(uow=uow, name="astana-2016")
+        import_dataset(uow=uow, fmt="acled", content=scenario.sample_acled, now=opened, max_bytes=1 << 24,
+                       filename="sample.csv")  # fmt: skip
+        for item in scenario.sample_reports:
+            submit_text(uow=uow, text=item["text"], title=item["title"], source=item["source"], now=opened,
+                        published=date.fromisoformat(item["published"]), resources=store_resources(uow),
+                        max_bytes=1 << 24, submitter="setup")  # fmt: skip
+        users = accounts(uow, opened)
+        flow.open_cases(uow=uow, who=users["analyst"], agreement_id="astana-2016", now=opened)
+    engine.dispose()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUCE_")}
+    env |= {"TRUCE_DATABASE_URL": url, "TRUCE_KEYS_DIR": str(keys)}
+    process = subprocess.Popen([sys.executable, "-m", "truce", "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                httpx.get(f"{base}/login", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("truce serve did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: object, server: str) -> Iterator[object]:
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield tab
+    context.close()
+    assert errors == [], f"script errors on the page: {errors}"
+
+
+def shot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def log_in(page: object, user: str) -> None:
+    page.goto("/login")  # type: ignore[attr-defined]
+    page.get_by_label("User").fill(user)  # type: ignore[attr-defined]
+    page.get_by_label("Password").fill(demo_password(user))  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
+    page.wait_for_load_state()  # type: ignore[attr-defined]
+
+
+def test_a_guarantor_finds_an_overdue_case_in_the_inbox_and_replies(page: object) -> None:
+    p: object = page
+    log_in(p, "ru-officer")
+    assert p.url.endswith("/inbox")  # type: ignore[attr-defined]
+    first = p.locator("article.case").first  # type: ignore[attr-defined]
+    assert "Overdue" in first.inner_text()
+    shot(p, "inbox")
+    case_id = first.get_attribute("id").removeprefix("case-")
+    first.get_by_label("Reply").select_option("information_requested")
+    first.get_by_label("Text").fill("Send the coordinates and the time of the strike.")
+    first.get_by_role("button", name="Send reply").click()
+    p.wait_for_load_state()  # type: ignore[attr-defined]
+    assert f"replied={case_id}" in p.url  # type: ignore[attr-defined]
+    # Russia has replied: the case waits only for Iran now, and no longer for Russia.
+    assert p.locator(f"#case-{case_id}").count() == 0  # type: ignore[attr-defined]
+    timeline = httpx.get(p.url.split("/inbox")[0] + f"/api/cases/{case_id}").json()["timeline"]  # type: ignore[attr-defined]
+    assert timeline[-1]["action"] == "reply" and timeline[-1]["user"] == "ru-officer"
+
+
+def test_an_analyst_corrects_a_field_and_the_incident_updates(page: object) -> None:
+    p: object = page
+    log_in(p, "analyst")
+    p.goto("/review")  # type: ignore[attr-defined]
+    shot(p, "review-queue")
+    report = p.locator("article.report").filter(has_text="fatalities 3").first  # type: ignore[attr-defined]
+    report_id = report.get_attribute("id").removeprefix("report-")
+    form = report.locator("form.inline")
+    form.get_by_label(f"Field to correct for {report_id}").select_option("fatalities_best")
+    form.get_by_label(f"New value for {report_id}").fill("13")
+    form.get_by_label(f"Reason for {report_id}").fill("hospital list")
+    form.get_by_role("button", name="Correct").click()
+    p.wait_for_load_state()  # type: ignore[attr-defined]
+    assert p.locator(f"#report-{report_id}").count() == 0  # type: ignore[attr-defined]
+    api = p.url.split("/review")[0]  # type: ignore[attr-defined]
+    found = [i for i in httpx.get(f"{api}/api/incidents", params={"limit": 500}).json()["items"]]
+    incident = next(
+        i
+        for i in found
+        if report_id in httpx.get(f"{api}/api/incidents/{i['id']}").json()["incident"]["report_ids"]
+    )
+    p.goto(f"/incidents/{incident['id']}")  # type: ignore[attr-defined]
+    claims = p.locator("section[aria-labelledby=claims]").inner_text()  # type: ignore[attr-defined]
+    assert re.search(r"fatalities\s*\n?.*\b13\b", claims), claims
+    shot(p, "incident")
+
+
+def test_the_dashboard_map_shows_the_incidents_and_a_filter_narrows_them(page: object) -> None:
+    p: object = page
+    p.goto("/?start=2016-12-30&end=2017-02-28")  # type: ignore[attr-defined]
+    p.wait_for_function("document.getElementById('map').dataset.markers !== undefined")  # type: ignore[attr-defined]
+    everything = int(p.locator("#map").get_attribute("data-markers"))  # type: ignore[attr-defined]
+    assert everything >= 60
+    assert p.locator(".leaflet-marker-icon, .marker-cluster, path.leaflet-interactive").count() > 0  # type: ignore[attr-defined]
+    shot(p, "dashboard")
+    p.get_by_label("Governorate").fill("Idleb")  # type: ignore[attr-defined]
+    p.get_by_role("button", name="Show").click()  # type: ignore[attr-defined]
+    p.wait_for_function("document.getElementById('map').dataset.markers !== undefined")  # type: ignore[attr-defined]
+    narrowed = int(p.locator("#map").get_attribute("data-markers"))  # type: ignore[attr-defined]
+    assert 0 < narrowed < everything
+    assert "governorate=Idleb" in p.url  # type: ignore[attr-defined]
+
+
+def test_an_observer_cannot_act_on_a_case(page: object) -> None:
+    p: object = page
+    log_in(p, "us-observer")
+    p.goto("/inbox")  # type: ignore[attr-defined]
+    assert p.locator("form[action$='/reply']").count() == 0  # type: ignore[attr-defined]
+    assert p.get_by_role("link", name="Review queue").count() == 0  # type: ignore[attr-defined]
+    # Even a hand-made post with the session's own CSRF token is refused by the service.
+    api = p.url.split("/inbox")[0]  # type: ignore[attr-defined]
+    case_id = httpx.get(f"{api}/api/cases", params={"state": "awaiting_reply"}).json()["items"][0][
+        "id"
+    ]
+    p.goto("/submit")  # type: ignore[attr-defined]
+    token = p.locator("input[name=csrf]").first.get_attribute("value")  # type: ignore[attr-defined]
+    answer = p.request.post(
+        f"/cases/{case_id}/reply", form={"kind": "acknowledged", "text": "x", "csrf": token}
+    )  # type: ignore[attr-defined]
+    assert answer.status == 403
+    assert "(observer of usa) may not reply to a case" in answer.text()
+    shot(p, "observer-refused")
+
+
+def test_pages_other_main_views_render(page: object) -> None:
+    p: object = page
+    log_in(p, "chair")
+    for path, name in (("/incidents", "incidents"), ("/agreements/astana-2016", "agreement"), ("/ledger", "ledger"),
+                       ("/submit", "submit")):  # fmt: skip
+        p.goto(path)  # type: ignore[attr-defined]
+        assert p.locator("h1").count() == 1  # type: ignore[attr-defined]
+        shot(p, name)
+    p.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
+    p.goto("/")  # type: ignore[attr-defined]
+    shot(p, "dashboard-phone")
