@@ -212,3 +212,29 @@ def test_pages_other_main_views_render(page: object) -> None:
     p.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
     p.goto("/")  # type: ignore[attr-defined]
     shot(p, "dashboard-phone")
+
+
+def test_hostile_text_submitted_through_the_form_never_runs(page: object) -> None:
+    p: object = page
+    log_in(p, "analyst")
+    for payload in ("<script>window.__xss=1</script>", "<img src=x onerror=window.__xss=2>",
+                    "<svg onload=window.__xss=3>", "\"><iframe srcdoc='<script>parent.__xss=4</script>'>"):  # fmt: skip
+        p.goto("/submit")  # type: ignore[attr-defined]
+        p.get_by_label("Report text").fill(  # type: ignore[attr-defined]
+            f"Idlib, 9 January 2017 - Government artillery shelled Saraqib {payload} killing 2 civilians."
+        )
+        p.get_by_label("Source (who reported it)").fill(f"SOHR {payload}")  # type: ignore[attr-defined]
+        p.get_by_role("button", name="Submit").click()  # type: ignore[attr-defined]
+        p.wait_for_load_state()  # type: ignore[attr-defined]
+        assert p.evaluate("window.__xss === undefined")  # type: ignore[attr-defined]
+    for path in (
+        "/review",
+        "/incidents?start=2017-01-09&end=2017-01-09",
+        "/?start=2017-01-01&end=2017-01-31",
+    ):
+        p.goto(path)  # type: ignore[attr-defined]
+        p.wait_for_timeout(300)  # type: ignore[attr-defined]
+        assert p.evaluate("window.__xss === undefined"), path  # type: ignore[attr-defined]
+    p.goto("/review")  # type: ignore[attr-defined]
+    shown = p.locator("article.report").filter(has_text="window.__xss=1").count()  # type: ignore[attr-defined]
+    assert shown >= 1  # the text is there, as text
