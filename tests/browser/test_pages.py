@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -87,7 +88,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Any]:
     with playwright.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
@@ -95,8 +96,8 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser: object, server: str) -> Iterator[object]:
-    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+def page(browser: Any, server: str) -> Iterator[Any]:
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -105,136 +106,136 @@ def page(browser: object, server: str) -> Iterator[object]:
     assert errors == [], f"script errors on the page: {errors}"
 
 
-def shot(page: object, name: str) -> None:
+def shot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def log_in(page: object, user: str) -> None:
-    page.goto("/login")  # type: ignore[attr-defined]
-    page.get_by_label("User").fill(user)  # type: ignore[attr-defined]
-    page.get_by_label("Password").fill(demo_password(user))  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
-    page.wait_for_load_state()  # type: ignore[attr-defined]
+def log_in(page: Any, user: str) -> None:
+    page.goto("/login")
+    page.get_by_label("User").fill(user)
+    page.get_by_label("Password").fill(demo_password(user))
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
 
 
-def test_a_guarantor_finds_an_overdue_case_in_the_inbox_and_replies(page: object) -> None:
-    p: object = page
+def test_a_guarantor_finds_an_overdue_case_in_the_inbox_and_replies(page: Any) -> None:
+    p: Any = page
     log_in(p, "ru-officer")
-    assert p.url.endswith("/inbox")  # type: ignore[attr-defined]
-    first = p.locator("article.case").first  # type: ignore[attr-defined]
+    assert p.url.endswith("/inbox")
+    first = p.locator("article.case").first
     assert "Overdue" in first.inner_text()
     shot(p, "inbox")
     case_id = first.get_attribute("id").removeprefix("case-")
     first.get_by_label("Reply").select_option("information_requested")
     first.get_by_label("Text").fill("Send the coordinates and the time of the strike.")
     first.get_by_role("button", name="Send reply").click()
-    p.wait_for_load_state()  # type: ignore[attr-defined]
-    assert f"replied={case_id}" in p.url  # type: ignore[attr-defined]
+    p.wait_for_load_state()
+    assert f"replied={case_id}" in p.url
     # Russia has replied: the case waits only for Iran now, and no longer for Russia.
-    assert p.locator(f"#case-{case_id}").count() == 0  # type: ignore[attr-defined]
-    timeline = httpx.get(p.url.split("/inbox")[0] + f"/api/cases/{case_id}").json()["timeline"]  # type: ignore[attr-defined]
+    assert p.locator(f"#case-{case_id}").count() == 0
+    timeline = httpx.get(p.url.split("/inbox")[0] + f"/api/cases/{case_id}").json()["timeline"]
     assert timeline[-1]["action"] == "reply" and timeline[-1]["user"] == "ru-officer"
 
 
-def test_an_analyst_corrects_a_field_and_the_incident_updates(page: object) -> None:
-    p: object = page
+def test_an_analyst_corrects_a_field_and_the_incident_updates(page: Any) -> None:
+    p: Any = page
     log_in(p, "analyst")
-    p.goto("/review")  # type: ignore[attr-defined]
+    p.goto("/review")
     shot(p, "review-queue")
-    report = p.locator("article.report").filter(has_text="fatalities 3").first  # type: ignore[attr-defined]
+    report = p.locator("article.report").filter(has_text="fatalities 3").first
     report_id = report.get_attribute("id").removeprefix("report-")
     form = report.locator("form.inline")
     form.get_by_label(f"Field to correct for {report_id}").select_option("fatalities_best")
     form.get_by_label(f"New value for {report_id}").fill("13")
     form.get_by_label(f"Reason for {report_id}").fill("hospital list")
     form.get_by_role("button", name="Correct").click()
-    p.wait_for_load_state()  # type: ignore[attr-defined]
-    assert p.locator(f"#report-{report_id}").count() == 0  # type: ignore[attr-defined]
-    api = p.url.split("/review")[0]  # type: ignore[attr-defined]
+    p.wait_for_load_state()
+    assert p.locator(f"#report-{report_id}").count() == 0
+    api = p.url.split("/review")[0]
     found = [i for i in httpx.get(f"{api}/api/incidents", params={"limit": 500}).json()["items"]]
     incident = next(
         i
         for i in found
         if report_id in httpx.get(f"{api}/api/incidents/{i['id']}").json()["incident"]["report_ids"]
     )
-    p.goto(f"/incidents/{incident['id']}")  # type: ignore[attr-defined]
-    claims = p.locator("section[aria-labelledby=claims]").inner_text()  # type: ignore[attr-defined]
+    p.goto(f"/incidents/{incident['id']}")
+    claims = p.locator("section[aria-labelledby=claims]").inner_text()
     assert re.search(r"fatalities\s*\n?.*\b13\b", claims), claims
     shot(p, "incident")
 
 
-def test_the_dashboard_map_shows_the_incidents_and_a_filter_narrows_them(page: object) -> None:
-    p: object = page
-    p.goto("/?start=2016-12-30&end=2017-02-28")  # type: ignore[attr-defined]
-    p.wait_for_function("document.getElementById('map').dataset.markers !== undefined")  # type: ignore[attr-defined]
-    everything = int(p.locator("#map").get_attribute("data-markers"))  # type: ignore[attr-defined]
+def test_the_dashboard_map_shows_the_incidents_and_a_filter_narrows_them(page: Any) -> None:
+    p: Any = page
+    p.goto("/?start=2016-12-30&end=2017-02-28")
+    p.wait_for_function("document.getElementById('map').dataset.markers !== undefined")
+    everything = int(p.locator("#map").get_attribute("data-markers"))
     assert everything >= 60
-    assert p.locator(".leaflet-marker-icon, .marker-cluster, path.leaflet-interactive").count() > 0  # type: ignore[attr-defined]
+    assert p.locator(".leaflet-marker-icon, .marker-cluster, path.leaflet-interactive").count() > 0
     shot(p, "dashboard")
-    p.get_by_label("Governorate").fill("Idleb")  # type: ignore[attr-defined]
-    p.get_by_role("button", name="Show").click()  # type: ignore[attr-defined]
-    p.wait_for_function("document.getElementById('map').dataset.markers !== undefined")  # type: ignore[attr-defined]
-    narrowed = int(p.locator("#map").get_attribute("data-markers"))  # type: ignore[attr-defined]
+    p.get_by_label("Governorate").fill("Idleb")
+    p.get_by_role("button", name="Show").click()
+    p.wait_for_function("document.getElementById('map').dataset.markers !== undefined")
+    narrowed = int(p.locator("#map").get_attribute("data-markers"))
     assert 0 < narrowed < everything
-    assert "governorate=Idleb" in p.url  # type: ignore[attr-defined]
+    assert "governorate=Idleb" in p.url
 
 
-def test_an_observer_cannot_act_on_a_case(page: object) -> None:
-    p: object = page
+def test_an_observer_cannot_act_on_a_case(page: Any) -> None:
+    p: Any = page
     log_in(p, "us-observer")
-    p.goto("/inbox")  # type: ignore[attr-defined]
-    assert p.locator("form[action$='/reply']").count() == 0  # type: ignore[attr-defined]
-    assert p.get_by_role("link", name="Review queue").count() == 0  # type: ignore[attr-defined]
+    p.goto("/inbox")
+    assert p.locator("form[action$='/reply']").count() == 0
+    assert p.get_by_role("link", name="Review queue").count() == 0
     # Even a hand-made post with the session's own CSRF token is refused by the service.
-    api = p.url.split("/inbox")[0]  # type: ignore[attr-defined]
+    api = p.url.split("/inbox")[0]
     case_id = httpx.get(f"{api}/api/cases", params={"state": "awaiting_reply"}).json()["items"][0][
         "id"
     ]
-    p.goto("/submit")  # type: ignore[attr-defined]
-    token = p.locator("input[name=csrf]").first.get_attribute("value")  # type: ignore[attr-defined]
+    p.goto("/submit")
+    token = p.locator("input[name=csrf]").first.get_attribute("value")
     answer = p.request.post(
         f"/cases/{case_id}/reply", form={"kind": "acknowledged", "text": "x", "csrf": token}
-    )  # type: ignore[attr-defined]
+    )
     assert answer.status == 403
     assert "(observer of usa) may not reply to a case" in answer.text()
     shot(p, "observer-refused")
 
 
-def test_pages_other_main_views_render(page: object) -> None:
-    p: object = page
+def test_pages_other_main_views_render(page: Any) -> None:
+    p: Any = page
     log_in(p, "chair")
     for path, name in (("/incidents", "incidents"), ("/agreements/astana-2016", "agreement"), ("/ledger", "ledger"),
                        ("/submit", "submit")):  # fmt: skip
-        p.goto(path)  # type: ignore[attr-defined]
-        assert p.locator("h1").count() == 1  # type: ignore[attr-defined]
+        p.goto(path)
+        assert p.locator("h1").count() == 1
         shot(p, name)
-    p.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
-    p.goto("/")  # type: ignore[attr-defined]
+    p.set_viewport_size({"width": 390, "height": 844})
+    p.goto("/")
     shot(p, "dashboard-phone")
 
 
-def test_hostile_text_submitted_through_the_form_never_runs(page: object) -> None:
-    p: object = page
+def test_hostile_text_submitted_through_the_form_never_runs(page: Any) -> None:
+    p: Any = page
     log_in(p, "analyst")
     for payload in ("<script>window.__xss=1</script>", "<img src=x onerror=window.__xss=2>",
                     "<svg onload=window.__xss=3>", "\"><iframe srcdoc='<script>parent.__xss=4</script>'>"):  # fmt: skip
-        p.goto("/submit")  # type: ignore[attr-defined]
-        p.get_by_label("Report text").fill(  # type: ignore[attr-defined]
+        p.goto("/submit")
+        p.get_by_label("Report text").fill(
             f"Idlib, 9 January 2017 - Government artillery shelled Saraqib {payload} killing 2 civilians."
         )
-        p.get_by_label("Source (who reported it)").fill(f"SOHR {payload}")  # type: ignore[attr-defined]
-        p.get_by_role("button", name="Submit").click()  # type: ignore[attr-defined]
-        p.wait_for_load_state()  # type: ignore[attr-defined]
-        assert p.evaluate("window.__xss === undefined")  # type: ignore[attr-defined]
+        p.get_by_label("Source (who reported it)").fill(f"SOHR {payload}")
+        p.get_by_role("button", name="Submit").click()
+        p.wait_for_load_state()
+        assert p.evaluate("window.__xss === undefined")
     for path in (
         "/review",
         "/incidents?start=2017-01-09&end=2017-01-09",
         "/?start=2017-01-01&end=2017-01-31",
     ):
-        p.goto(path)  # type: ignore[attr-defined]
-        p.wait_for_timeout(300)  # type: ignore[attr-defined]
-        assert p.evaluate("window.__xss === undefined"), path  # type: ignore[attr-defined]
-    p.goto("/review")  # type: ignore[attr-defined]
-    shown = p.locator("article.report").filter(has_text="window.__xss=1").count()  # type: ignore[attr-defined]
+        p.goto(path)
+        p.wait_for_timeout(300)
+        assert p.evaluate("window.__xss === undefined"), path
+    p.goto("/review")
+    shown = p.locator("article.report").filter(has_text="window.__xss=1").count()
     assert shown >= 1  # the text is there, as text
