@@ -34,7 +34,7 @@ from truce.services import cases as case_service
 from truce.services import ledger as ledger_service
 from truce.services.extraction import ingest_document, store_resources, submit_text
 from truce.services.incidents import merge_incidents, split_incident
-from truce.services.listing import IncidentFilter, list_incidents
+from truce.services.listing import IncidentFilter, list_incidents, violation_counts
 from truce.services.reviews import review_report
 from truce.services.tokens import principal_for
 from truce.services.views import incident_view, report_view, shown
@@ -143,7 +143,10 @@ def _page_error(request: Request, exc: TruceError) -> Any:
 
 def uow(request: Request) -> Iterator[UnitOfWork]:
     state: State = request.app.state.truce
-    with UnitOfWork(state.engine, state.keyring) as unit:
+    # Reads share an SQLite database; only requests that may write take its write lock.
+    with UnitOfWork(
+        state.engine, state.keyring, read_only=request.method in ("GET", "HEAD")
+    ) as unit:
         yield unit
 
 
@@ -283,6 +286,13 @@ def get_incidents(
         uow=unit, who=who, agreement_id=agreement, filters=filters, cursor=cursor, limit=limit
     )
     return {"items": [r.to_plain() for r in page.rows], "next_cursor": page.next_cursor}
+
+
+@_incidents.get("/stats/counts")
+def get_counts(unit: Uow, who: Who, start: date | None = None, end: date | None = None,
+               agreement: str = AGREEMENT) -> dict[str, Any]:  # fmt: skip
+    """Violations by governorate and by side held responsible (the dashboard's counts)."""
+    return violation_counts(uow=unit, who=who, agreement_id=agreement, start=start, end=end)
 
 
 @_incidents.get("/incidents/{incident_id}")

@@ -94,8 +94,25 @@ def list_incidents(*, uow: UnitOfWork, who: Principal, agreement_id: str, filter
     more = len(rows) > limit
     rows = rows[:limit]
     if not sees_protected(who):
-        rows = [_redacted(uow, row) for row in rows]
+        rows = _redacted(uow, rows)
     return Page(rows, _cursor(rows[-1]) if more and rows else None)
+
+
+VIOLATIONS = ("violation_serious", "violation_minor")
+
+
+def violation_counts(*, uow: UnitOfWork, who: Principal, agreement_id: str, start: date | None = None,
+                     end: date | None = None) -> dict[str, Any]:  # fmt: skip
+    """Violations by governorate and by side held responsible, for the dashboard."""
+    authorize(who, UseCase.VIEW)
+    by_governorate: dict[str, int] = {}
+    by_side: dict[str, int] = {}
+    for governorate, side, n in uow.incidents.counts(agreement_id, VIOLATIONS, start, end):
+        by_governorate[governorate or "unknown"] = (
+            by_governorate.get(governorate or "unknown", 0) + n
+        )
+        by_side[side or "unknown"] = by_side.get(side or "unknown", 0) + n
+    return {"by_governorate": by_governorate, "by_side": by_side, "total": sum(by_side.values())}
 
 
 def _zone(uow: UnitOfWork, agreement_id: str, zone_id: str) -> Any:
@@ -107,12 +124,17 @@ def _zone(uow: UnitOfWork, agreement_id: str, zone_id: str) -> Any:
     raise ValidationFailed(f"no zone {zone_id} in {agreement_id}", field="zone")
 
 
-def _redacted(uow: UnitOfWork, row: Row) -> Row:
+def _redacted(uow: UnitOfWork, rows: list[Row]) -> list[Row]:
+    """Coarsen the incidents built on protected sources (their reports read in one query)."""
     book = source_book()
-    reports = [uow.reports.get(r) for r in row.incident.report_ids]
-    protected = [r.id for r in reports if is_protected(r, book.confidential)]
-    if not protected:
-        return row
-    district = next((r.admin2 or r.admin1 for r in reports if r.id in protected), None)
-    return Row(redact_incident(row.incident, protected, district), row.category, row.responsible_side,
-               row.occurrence, row.attribution, row.case_id, row.case_state)  # fmt: skip
+    reports = uow.reports.get_many([r for row in rows for r in row.incident.report_ids])
+    out = []
+    for row in rows:
+        mine = [reports[r] for r in row.incident.report_ids if r in reports]
+        protected = [r.id for r in mine if is_protected(r, book.confidential)]
+        if protected:
+            district = next((r.admin2 or r.admin1 for r in mine if r.id in protected), None)
+            row = Row(redact_incident(row.incident, protected, district), row.category, row.responsible_side,
+                      row.occurrence, row.attribution, row.case_id, row.case_state)  # fmt: skip
+        out.append(row)
+    return out

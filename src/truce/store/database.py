@@ -49,7 +49,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    # Every transaction takes the write lock up front. A deferred one that read first and
+    if connection.get_execution_options().get("truce_read_only"):
+        connection.exec_driver_sql("BEGIN")  # readers share the database (WAL)
+        return
+    # Every other transaction takes the write lock up front. A deferred one that read first and
     # wrote later could not upgrade once another writer had committed (SQLITE_BUSY), and the
     # ledger's appenders must queue, not fail. Readers in WAL mode are not blocked.
     connection.exec_driver_sql("BEGIN IMMEDIATE")

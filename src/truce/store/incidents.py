@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from truce.domain.errors import NotFound
 from truce.domain.incidents import Finding, Incident
@@ -137,6 +137,23 @@ class IncidentRepository:
         if conditions:
             query = query.where(and_(*conditions))
         return [tuple(row) for row in self._c.execute(query.limit(limit))]
+
+    def counts(self, agreement_id: str, categories: Sequence[str], start: date | None,
+               end: date | None) -> list[tuple[str | None, str | None, int]]:  # fmt: skip
+        """(governorate, side held responsible, incidents) for findings in `categories`."""
+        c = t.incidents.c
+        query = (
+            select(c.admin1, t.findings.c.responsible_side, func.count())
+            .select_from(t.incidents.join(t.findings, t.findings.c.incident_id == c.id))
+            .where(t.findings.c.agreement_id == agreement_id, t.findings.c.current.is_(True),
+                   t.findings.c.category.in_(list(categories)))
+            .group_by(c.admin1, t.findings.c.responsible_side)
+        )  # fmt: skip
+        if start:
+            query = query.where(c.date_start >= start)
+        if end:
+            query = query.where(c.date_start <= end)
+        return [(a, s, int(n)) for a, s, n in self._c.execute(query)]
 
     def assigned_report_ids(self) -> set[str]:
         return set(self._c.execute(select(t.incident_members.c.report_id)).scalars())

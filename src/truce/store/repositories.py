@@ -214,6 +214,14 @@ class ReportRepository:
             raise NotFound(f"no report {report_id}")
         return Report.parse(body)
 
+    def get_many(self, report_ids: Sequence[str]) -> dict[str, Report]:
+        """The reports found among `report_ids`, in one query."""
+        if not report_ids:
+            return {}
+        rows = self._c.execute(select(t.reports.c.body).where(t.reports.c.id.in_(list(report_ids))))
+        found = (Report.parse(body) for (body,) in rows)
+        return {r.id: r for r in found}
+
     def iter_current(
         self, *, start: date | None = None, end: date | None = None, batch: int = 1000
     ) -> Iterator[Report]:

@@ -43,11 +43,12 @@ class UnitOfWork:
     tokens: TokenRepository
 
     def __init__(self, engine: Engine, keyring: Keyring | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC), *, read_only: bool = False) -> None:  # fmt: skip
         """`clock` times ledger entries and key registrations: the log's own time, which use
         cases cannot set (their `now` is recorded beside it as the act's effective time)."""
         self._engine = engine
         self.clock = clock
+        self._read_only = read_only  # on SQLite: a shared read, not the write lock
         self._connection: Connection | None = None
         self._keyring = keyring
         self._checked: dict[str, str] = {}  # member -> key ID found registered in this unit of work
@@ -100,6 +101,8 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self._connection = self._engine.connect()
+        if self._read_only:
+            self._connection = self._connection.execution_options(truce_read_only=True)
         self._connection.begin()
         c = self._connection
         self.actors = ActorRepository(c)

@@ -73,7 +73,9 @@ limiter = LoginLimiter()
 
 def unit(request: Request) -> Iterator[UnitOfWork]:
     state = request.app.state.truce
-    with UnitOfWork(state.engine, state.keyring) as uow:
+    with UnitOfWork(
+        state.engine, state.keyring, read_only=request.method in ("GET", "HEAD")
+    ) as uow:
         yield uow
 
 
