@@ -186,6 +186,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="truce-bench-api-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / "incidents.db"
     print(
         f"API benchmark: {os.cpu_count()} CPUs, {args.incidents:,} incidents, {args.requests} requests each\n"
