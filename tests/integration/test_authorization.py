@@ -363,6 +363,10 @@ def _list(s: Store, who: Principal, k: int) -> object:
                                   filters=listing.IncidentFilter(), limit=10)  # fmt: skip
 
 
+def _counts(s: Store, who: Principal, k: int) -> object:
+    return listing.violation_counts(uow=s.uow, who=who, agreement_id="astana-2016")
+
+
 def _set_password(s: Store, who: Principal, k: int) -> object:
     passwords.set_password(
         uow=s.uow, who=who, user="analyst-0", password=f"long enough {k}", now=LATER
@@ -445,6 +449,7 @@ OPS = (
     Op(U.MANAGE_MEMBERS, tokens.issue_token, _issue_token, setup=_with_user),
     Op(U.MANAGE_MEMBERS, tokens.revoke_token, _revoke_token, setup=_with_user, prepare=_fresh_token),
     Op(U.VIEW, listing.list_incidents, _list, writes=False),
+    Op(U.VIEW, listing.violation_counts, _counts, writes=False),
     Op(U.CHECKPOINT, ledger.checkpoint, _checkpoint),
     Op(U.READ_LEDGER, ledger.prove, _prove, writes=False),
     Op(U.READ_LEDGER, ledger.export_bundle, _export, writes=False),
