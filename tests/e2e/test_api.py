@@ -234,3 +234,51 @@ def test_truce_serve_answers_over_http(api: Api, tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_structured_report_is_kept_validated_and_fused(api: Api) -> None:
+    fields = {"date_start": "2017-02-20", "location_name": "Daraa al-Balad", "admin1": "Dar'a", "lat": 32.615,
+              "lon": 36.104, "location_precision": 1, "event_type": "Explosions/Remote violence",
+              "sub_event_type": "Air/drone strike", "perpetrator": "Syrian Arab Air Force",
+              "target": "Civilians (Syria)", "fatalities_best": 3, "source": "Syria Civil Defence",
+              "notes": "Barrel bombs hit a market in Daraa al-Balad."}  # fmt: skip
+    made = api.client.post("/api/reports", json=fields, headers=api.as_("gov-liaison"))
+    assert made.status_code == 201, made.text
+    report = made.json()
+    assert report["sub_event_type"] == "Air/drone strike" and report["document_id"]
+    near = api.client.get(
+        "/api/incidents", params={"start": "2017-02-13", "end": "2017-02-27", "limit": 500}
+    )
+    holders = [i for i in near.json()["items"]
+               if report["id"] in api.client.get(f"/api/incidents/{i['id']}").json()["incident"]["report_ids"]]  # fmt: skip
+    assert len(holders) == 1  # fused into an incident on arrival
+    wrong = api.client.post("/api/reports", json=fields | {"sub_event_type": "Armed clash"},
+                            headers=api.as_("gov-liaison"))  # fmt: skip
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["field"] == "sub_event_type"
+    missing = api.client.post(
+        "/api/reports", json={"location_name": "x"}, headers=api.as_("gov-liaison")
+    )
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "date_start"
+
+
+def test_exports_hide_protected_sources_from_the_public_and_the_bundle_verifies(
+    api: Api, tmp_path: Path
+) -> None:
+    import io
+    import zipfile
+
+    from truce.services.ledger import verify_bundle
+
+    public = api.client.get("/api/exports/acled")
+    assert public.status_code == 200 and public.headers["content-type"].startswith("text/csv")
+    assert "Witness WB-1" not in public.text and "protected source" in public.text
+    analyst = api.client.get("/api/exports/geojson", headers=api.as_("analyst"))
+    assert analyst.json()["type"] == "FeatureCollection"
+    assert api.client.get("/api/exports/nonsense").status_code == 400
+    bundle = api.client.get("/api/ledger/bundle", headers=api.as_("chair"))
+    assert bundle.status_code == 200
+    zipfile.ZipFile(io.BytesIO(bundle.content)).extractall(tmp_path)
+    result = verify_bundle(tmp_path / "truce-ledger")
+    assert result.ok, result.problems[:3]
+    assert result.entries > 100

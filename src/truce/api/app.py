@@ -8,14 +8,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from http import HTTPStatus
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from truce.config import Settings
 from truce.domain.access import Principal, Role, UseCase, authorize
@@ -32,10 +34,12 @@ from truce.domain.errors import (
 from truce.domain.reviews import ReviewAction
 from truce.services import cases as case_service
 from truce.services import ledger as ledger_service
+from truce.services.datasets import export_reports
 from truce.services.extraction import ingest_document, store_resources, submit_text
 from truce.services.incidents import merge_incidents, split_incident
 from truce.services.listing import IncidentFilter, list_incidents, violation_counts
 from truce.services.reviews import review_report
+from truce.services.structured import submit_structured
 from truce.services.tokens import principal_for
 from truce.services.views import incident_view, report_view, shown
 from truce.store.database import make_engine, migrate
@@ -82,7 +86,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         if not request.url.path.startswith("/api"):
             return _page_error(request, exc)
         if isinstance(exc, Unauthorized):
-            return problem(401, "Unauthorized", str(exc))
+            answer = problem(401, "Unauthorized", str(exc))
+            answer.headers["WWW-Authenticate"] = 'Bearer realm="truce"'
+            return answer
         if isinstance(exc, TooLarge):
             return problem(413, "Content Too Large", str(exc))
         status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
@@ -120,20 +126,23 @@ def _pages(app: FastAPI, settings: Settings) -> None:
                                      check_dir=False), name="static")  # fmt: skip
     app.include_router(router)
 
-    @app.exception_handler(404)
-    async def _not_found(request: Request, exc: Exception) -> Any:
-        if request.url.path.startswith("/api"):
-            return problem(404, "Not Found", "no such resource")
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Any:
+        # Errors raised before a route runs (no such path, method, malformed multipart...).
+        if request.url.path.startswith("/api") or exc.status_code != 404:
+            if not request.url.path.startswith("/api"):
+                return _page_error(request, InputRejected(str(exc.detail)), exc.status_code)
+            return problem(exc.status_code, HTTPStatus(exc.status_code).phrase, str(exc.detail))
         return templates.TemplateResponse(request, "error.html", {"request": request, "who": PUBLIC, "csrf": "",
                                           "can": lambda u: False, "UseCase": UseCase, "title": "Not found",
                                           "heading": "Not found", "message": "There is no such page."},
                                           status_code=404)  # fmt: skip
 
 
-def _page_error(request: Request, exc: TruceError) -> Any:
+def _page_error(request: Request, exc: TruceError, status: int | None = None) -> Any:
     from truce.web.pages import templates
 
-    status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+    status = status or next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
     heading = {403: "Not allowed", 404: "Not found", 409: "Not possible now", 422: "Please check the form"}.get(
         status, "Something went wrong")  # fmt: skip
     return templates.TemplateResponse(request, "error.html", {"request": request, "who": PUBLIC, "csrf": "",
@@ -221,6 +230,54 @@ async def post_file(request: Request, unit: Uow, who: Who, file: Annotated[Uploa
     summary = ingest_document(uow=unit, who=who, content=content, filename=name, published=published, now=now(),
                               max_bytes=limit, resources=store_resources(unit), submitter=who.user)  # fmt: skip
     return _ingested(summary)
+
+
+class StructuredIn(BaseModel):
+    """A report as fields (SCHEMA.md's names): at least a date; the rest as known."""
+
+    date_start: date
+    date_end: date | None = None
+    location_name: str | None = Field(default=None, max_length=200)
+    admin1: str | None = Field(default=None, max_length=120)
+    lat: float | None = None
+    lon: float | None = None
+    location_precision: int | None = None
+    event_type: str | None = Field(default=None, max_length=80)
+    sub_event_type: str | None = Field(default=None, max_length=80)
+    perpetrator: str | None = Field(default=None, max_length=200)
+    target: str | None = Field(default=None, max_length=200)
+    fatalities_best: int | None = Field(default=None, ge=0)
+    notes: str | None = Field(default=None, max_length=20000)
+    source: str | None = Field(default=None, max_length=200)
+
+
+@_reports.post("/reports", status_code=201)
+def post_structured(body: StructuredIn, unit: Uow, who: Who, request: Request) -> dict[str, Any]:
+    """Submit a structured report: it is kept as received, validated, fused and judged."""
+    state: State = request.app.state.truce
+    fields = body.model_dump(
+        exclude_none=True, exclude={"perpetrator", "target", "source"}, mode="json"
+    )
+    actors = [{"name": body.perpetrator, "role": "perpetrator"}] if body.perpetrator else []
+    actors += [{"name": body.target, "role": "target"}] if body.target else []
+    if actors:
+        fields["actors"] = actors
+    report = submit_structured(uow=unit, who=who, fields=fields, source=body.source, now=now(), submitter=who.user,
+                               max_bytes=state.settings.max_document_bytes)  # fmt: skip
+    return shown(report, who).to_plain()
+
+
+@_reports.get("/exports/{fmt}")
+def get_export(fmt: str, unit: Uow, who: Who) -> Response:
+    """Every current report in a data-set format (acled, ucdp, geojson, plover), as this user may
+    see them; the rows' losses in the X-Truce-Losses header (a count)."""
+    result = export_reports(uow=unit, who=who, fmt=fmt)
+    media = {"geojson": "application/geo+json", "plover": "application/x-ndjson"}.get(
+        fmt, "text/csv"
+    )
+    return Response(
+        result.text, media_type=media, headers={"X-Truce-Losses": str(len(result.losses))}
+    )
 
 
 @_reports.get("/reports/{report_id}")
@@ -444,6 +501,13 @@ def get_checkpoints(unit: Uow, who: Who) -> dict[str, Any]:
 @_ledger.post("/ledger/checkpoints", status_code=201)
 def post_checkpoint(unit: Uow, who: Who) -> dict[str, Any]:
     return ledger_service.checkpoint(uow=unit, who=who, now=now()).to_plain()
+
+
+@_ledger.get("/ledger/bundle")
+def get_bundle(unit: Uow, who: Who) -> Response:
+    """The ledger bundle (entries, public keys, checkpoints) as a zip, for `truce ledger verify`."""
+    return Response(ledger_service.bundle_zip(uow=unit, who=who), media_type="application/zip",
+                    headers={"Content-Disposition": 'attachment; filename="truce-ledger.zip"'})  # fmt: skip
 
 
 @_ledger.get("/ledger/proofs/{seq}")

@@ -167,10 +167,16 @@ def _process(
     return summary
 
 
-def export_reports(*, uow: UnitOfWork, fmt: str, layout: str | None = None) -> WriteResult:
-    """All current reports in a format, with what each row lost."""
+def export_reports(
+    *, uow: UnitOfWork, fmt: str, layout: str | None = None, who: Principal = SYSTEM
+) -> WriteResult:
+    """All current reports in a format, with what each row lost; protected sources redacted
+    for all but analysts."""
+    from truce.services.views import shown
+
+    authorize(who, UseCase.VIEW)
     spec = _format(fmt)
-    reports = list(uow.reports.iter_current())
+    reports = [shown(r, who) for r in uow.reports.iter_current()]
     if layout is not None:
         if fmt != "acled":
             raise InputRejected("--layout applies only to ACLED exports")

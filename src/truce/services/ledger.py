@@ -9,7 +9,10 @@ and who must co-sign).
 
 from __future__ import annotations
 
+import io
 import json
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -115,6 +118,17 @@ def export_bundle(*, uow: UnitOfWork, who: Principal, directory: Path) -> int:
     manifest = {"entries": len(tree), "root": tree.root().hex(), "cosigners": guarantors(uow)}
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=1))
     return count
+
+
+def bundle_zip(*, uow: UnitOfWork, who: Principal) -> bytes:
+    """The bundle as one zip file (folder `truce-ledger/`), for downloads."""
+    with tempfile.TemporaryDirectory() as folder:
+        export_bundle(uow=uow, who=who, directory=Path(folder))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(Path(folder).iterdir()):
+                archive.write(path, f"truce-ledger/{path.name}")
+    return buffer.getvalue()
 
 
 def verify_bundle(directory: Path) -> Verification:

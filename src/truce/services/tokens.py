@@ -49,4 +49,9 @@ def principal_for(*, uow: UnitOfWork, token: str) -> Principal | None:
     if not token.startswith(PREFIX):
         return None
     user = uow.tokens.user_for(_hash(token))
-    return uow.users.principal(user) if user else None
+    if user is None:
+        return None
+    try:
+        return uow.users.principal(user)
+    except NotFound:
+        return None  # the user was deactivated: the token no longer opens anything

@@ -35,6 +35,7 @@ from truce.services.extraction import ingest_document, store_resources, submit_t
 from truce.services.listing import IncidentFilter, list_incidents
 from truce.services.passwords import check_password
 from truce.services.reviews import review_report
+from truce.services.structured import submit_structured
 from truce.services.views import incident_view, shown
 from truce.store.uow import UnitOfWork
 
@@ -286,6 +287,37 @@ async def submit(request: Request, uow: Uow, who: Who, csrf: Annotated[str, Form
     return page(request, who, "submit.html", title="Submit a report", done=summary)
 
 
+@router.post("/submit/structured")
+def submit_fields(request: Request, uow: Uow, who: Who, date_start: Annotated[str, Form()],
+                  sub_event_type: Annotated[str, Form(max_length=80)], csrf: Annotated[str, Form()] = "",
+                  location_name: Annotated[str, Form(max_length=200)] = "", admin1: Annotated[str, Form(max_length=120)] = "",
+                  perpetrator: Annotated[str, Form(max_length=200)] = "", target: Annotated[str, Form(max_length=200)] = "",
+                  fatalities_best: Annotated[str, Form(max_length=10)] = "", notes: Annotated[str, Form(max_length=20000)] = "",
+                  source: Annotated[str, Form(max_length=200)] = "") -> HTMLResponse:  # fmt: skip
+    check_csrf(request, csrf)
+    from truce.domain.vocab import SUB_EVENT_TO_EVENT
+
+    fields: dict[str, Any] = {"date_start": date_start, "sub_event_type": sub_event_type,
+                              "event_type": SUB_EVENT_TO_EVENT.get(sub_event_type)}  # fmt: skip
+    fields |= {
+        k: v
+        for k, v in (("location_name", location_name), ("admin1", admin1), ("notes", notes))
+        if v
+    }
+    if fatalities_best.strip():
+        fields["fatalities_best"] = (
+            int(fatalities_best) if fatalities_best.strip().isdigit() else fatalities_best
+        )
+    actors = [
+        {"name": n, "role": r} for n, r in ((perpetrator, "perpetrator"), (target, "target")) if n
+    ]
+    if actors:
+        fields["actors"] = actors
+    made = submit_structured(uow=uow, who=who, fields=fields, source=source or None, now=now(), submitter=who.user,
+                             max_bytes=request.app.state.truce.settings.max_document_bytes)  # fmt: skip
+    return page(request, who, "submit.html", title="Submit a report", made=made)
+
+
 @router.get("/review")
 def review_queue(request: Request, uow: Uow, who: Who) -> HTMLResponse:
     if not allowed(who, UseCase.REVIEW_REPORT):
@@ -379,15 +411,5 @@ def ledger(request: Request, uow: Uow, who: Who) -> HTMLResponse:
 
 @router.get("/ledger/bundle.zip")
 def bundle(request: Request, uow: Uow, who: Who) -> Response:
-    import io
-    import tempfile
-    import zipfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        ledger_service.export_bundle(uow=uow, who=who, directory=Path(folder))
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(Path(folder).iterdir()):
-                archive.write(path, f"truce-ledger/{path.name}")
-    return Response(buffer.getvalue(), media_type="application/zip",
+    return Response(ledger_service.bundle_zip(uow=uow, who=who), media_type="application/zip",
                     headers={"Content-Disposition": 'attachment; filename="truce-ledger.zip"'})  # fmt: skip

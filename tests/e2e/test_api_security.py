@@ -1,0 +1,765 @@
+"""The REST API's security surface, end to end on a store set up as the demo does: every route
+called by every role (authorization matrix), bearer tokens (malformed, unknown, revoked),
+hostile text carried back only as JSON strings, upload file names and sizes, and validation
+errors as RFC 9457 problem details."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from sqlalchemy import Engine, update
+
+from truce import scenarios
+from truce.api.app import create_app
+from truce.config import Settings
+from truce.domain.access import POLICY, Principal, Role, UseCase
+from truce.domain.cases import CaseState, ReplyKind, Vote
+from truce.domain.incidents import Incident
+from truce.services import cases as flow
+from truce.services import import_dataset, load_scenario
+from truce.services.assessment import assess_incidents
+from truce.services.demo import DEMO_USERS, accounts
+from truce.services.extraction import store_resources, submit_text
+from truce.services.incidents import fuse
+from truce.services.tokens import issue_token, revoke_token
+from truce.store import tables
+from truce.store.database import make_engine, migrate
+from truce.store.keyring import Keyring
+from truce.store.uow import UnitOfWork
+
+with warnings.catch_warnings():  # starlette.testclient warns on import that httpx is deprecated
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+AGREEMENT = "astana-2016"
+CONSOLE = Principal("console", "un", Role.ADMINISTRATOR)
+MAX_BYTES = 1 << 24
+PROBLEM = "application/problem+json"
+# An event the extractor reads as one report (Maarat al-Numan, Idleb, 9 January 2017).
+EVENT = (
+    "Damascus, 9 January 2017 (SANA) - Terrorist groups fired rocket shells on residential "
+    "neighbourhoods of Maarat al-Numan in Idleb countryside on Monday, killing two civilians."
+)
+PLACE = "Maarat al-Numan"
+
+
+def event_on(day: date) -> str:
+    """The event on another day: each hostile payload gets days of its own, so its reports
+    make incidents of their own, which stay small."""
+    return EVENT.replace("9 January 2017", f"{day.day} {day:%B %Y}").replace(" on Monday", "")
+
+
+# One demo user per role, and a caller with no token at all (the public).
+ROLE_OF: dict[str | None, Role] = {user: role for user, _, role, _ in DEMO_USERS}
+CALLERS: tuple[str | None, ...] = ("chair", "analyst", "ru-officer", "gov-liaison", "us-observer",
+                                   "visitor", None)  # fmt: skip
+ROLE_OF[None] = Role.PUBLIC
+assert {ROLE_OF[c] for c in CALLERS} == set(Role)
+
+
+# --- the store: built once per module, copied for tests that change it ----------------------
+
+
+@dataclass(frozen=True)
+class Template:
+    path: Path  # the demo store, as set up (never changed after)
+    keyring: Keyring
+    tokens: dict[str, str]  # user -> API token
+
+
+def _set_up(engine: Engine, keyring: Keyring) -> dict[str, str]:
+    """What `truce demo` does before the mechanism plays: scenario, sample data set and texts,
+    fused and assessed; then the demo accounts, cases opened, and an API token per user."""
+    now = datetime.now(UTC)
+    scenario = scenarios.load(AGREEMENT)
+    with UnitOfWork(engine, keyring) as uow:
+        load_scenario(uow=uow, name=AGREEMENT)
+        import_dataset(uow=uow, fmt="acled", content=scenario.sample_acled, now=now, max_bytes=MAX_BYTES,
+                       filename="astana-2016/sample_acled.csv", submitter="truce demo")  # fmt: skip
+        resources = store_resources(uow)
+        for item in scenario.sample_reports:
+            submit_text(uow=uow, text=item["text"], title=item["title"], source=item["source"],
+                        published=date.fromisoformat(item["published"]), now=now, resources=resources,
+                        max_bytes=MAX_BYTES, submitter="truce demo")  # fmt: skip
+        fuse(uow=uow, now=now, rebuild=True)
+        assess_incidents(uow=uow, agreement_id=AGREEMENT, now=now)
+        users = accounts(uow, now)
+        opened = flow.open_cases(uow=uow, who=users["analyst"], agreement_id=AGREEMENT, now=now)
+        assert sum(c.accused_side == "government" for c in opened) >= 10
+        return {u: issue_token(uow=uow, who=CONSOLE, user=u, now=now) for u in users}
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite store (WAL included)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    tmp = tmp_path_factory.mktemp("api-security")
+    path = tmp / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    keyring = Keyring(tmp / "keys")
+    tokens = _set_up(engine, keyring)
+    engine.dispose()
+    return Template(path, keyring, tokens)
+
+
+@dataclass
+class Api:
+    """A client on an app over one copy of the demo store, acting as any demo user."""
+
+    client: TestClient
+    app: FastAPI
+    engine: Engine
+    keyring: Keyring
+    tokens: dict[str, str]
+    used: set[str] = field(default_factory=set)  # cases already taken by a test
+
+    def auth(self, user: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[user]}"} if user else {}
+
+    def call(self, user: str | None, method: str, path: str, *, headers: dict[str, str] | None = None,
+             **kwargs: Any) -> httpx.Response:  # fmt: skip
+        return self.client.request(
+            method, path, headers=self.auth(user) | (headers or {}), **kwargs
+        )
+
+    @contextmanager
+    def uow(self) -> Iterator[UnitOfWork]:
+        with UnitOfWork(self.engine, self.keyring) as unit:
+            yield unit
+
+    def counts(self) -> tuple[int, int]:
+        """Raw documents and ledger entries: what any accepted request leaves behind."""
+        with self.uow() as unit:
+            return unit.documents.count(), unit.ledger.size()
+
+    def case_in(self, state: CaseState) -> str:
+        """A government-side case no test has touched, brought to `state` through the workflow
+        (Russia and Iran answer for the government side)."""
+        now = datetime.now(UTC)
+        with self.uow() as unit:
+            case = next(c for c in unit.cases.all(state=CaseState.AWAITING_REPLY.value)
+                        if c.accused_side == "government" and not c.replies and c.id not in self.used)  # fmt: skip
+            self.used.add(case.id)
+            who = unit.users.principal
+            if state is CaseState.CLOSED:
+                flow.close(
+                    uow=unit, who=who("analyst"), case_id=case.id, reason="not an incident", now=now
+                )
+            if state in (CaseState.UNDER_VERIFICATION, CaseState.JOINT_REVIEW, CaseState.DISPUTED):
+                for officer in ("ru-officer", "ir-officer"):
+                    flow.reply(uow=unit, who=who(officer), case_id=case.id, kind=ReplyKind.ACKNOWLEDGED,
+                               text="We are looking into it.", now=now)  # fmt: skip
+            if state in (CaseState.JOINT_REVIEW, CaseState.DISPUTED):
+                flow.propose_finding(uow=unit, who=who("analyst"), case_id=case.id, now=now)
+            if state is CaseState.DISPUTED:
+                flow.review(uow=unit, who=who("ru-officer"), case_id=case.id, vote=Vote.DISSENT,
+                            reason="Our forces were not there.", now=now)  # fmt: skip
+            assert unit.cases.get(case.id).state is state
+            return case.id
+
+
+@contextmanager
+def _api(template: Template, path: Path, settings: dict[str, Any] | None = None) -> Iterator[Api]:
+    _copy(template.path, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    options: dict[str, Any] = {"max_document_bytes": MAX_BYTES, **(settings or {})}
+    app = create_app(Settings(database_url=url, **options), engine=engine, keyring=template.keyring)
+    with TestClient(app) as client:
+        yield Api(client, app, engine, template.keyring, template.tokens)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def api(template: Template) -> Iterator[Api]:
+    """One copy of the store shared by the module's tests that do not need a pristine one."""
+    with _api(template, template.path.with_name("shared.db")) as shared:
+        yield shared
+
+
+@pytest.fixture
+def fresh(template: Template, tmp_path: Path) -> Iterator[Api]:
+    """A copy of the store for this test alone."""
+    with _api(template, tmp_path / "truce.db") as own:
+        yield own
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    """An RFC 9457 problem: the status, its media type, and type/title/status/detail."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].split(";")[0] == PROBLEM, response.headers
+    body = response.json()
+    assert isinstance(body, dict), body
+    assert {"type", "title", "status", "detail"} <= set(body), body
+    assert body["status"] == status
+    assert all(isinstance(body[k], str) and body[k] for k in ("type", "title", "detail")), body
+    return body
+
+
+# --- the route x role authorization matrix ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    json: Any = None
+    files: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route, the use case it needs, and how to make a valid request to it (which may first
+    prepare a fresh object in the store, e.g. a case in the right state)."""
+
+    method: str
+    path: str
+    use_case: UseCase
+    request: Callable[[Api, str], Request]
+
+
+def _report(api: Api) -> str:
+    with api.uow() as unit:
+        return next(unit.reports.iter_current()).id
+
+
+def _incidents(api: Api) -> list[Incident]:
+    with api.uow() as unit:
+        return unit.incidents.all()
+
+
+def _case(state: CaseState, action: str, body: Any = None) -> Callable[[Api, str], Request]:
+    return lambda a, _: Request("POST", f"/api/cases/{a.case_in(state)}/{action}", body)
+
+
+def _merge(api: Api, tag: str) -> Request:
+    first, second = _incidents(api)[:2]
+    return Request("POST", "/api/incidents/merge", {"incident_ids": [first.id, second.id],
+                                                     "reason": f"the same strike ({tag})"})  # fmt: skip
+
+
+def _split(api: Api, tag: str) -> Request:
+    incident = next(i for i in _incidents(api) if len(i.report_ids) >= 2)
+    return Request("POST", f"/api/incidents/{incident.id}/split",
+                   {"report_ids": [incident.report_ids[0]], "reason": f"two strikes ({tag})"})  # fmt: skip
+
+
+_AWAITING, _VERIFYING = CaseState.AWAITING_REPLY, CaseState.UNDER_VERIFICATION
+_U = UseCase
+ROUTES = (
+    Route("POST", "/api/reports/text", _U.SUBMIT_REPORT,
+          lambda a, tag: Request("POST", "/api/reports/text", {"text": f"A quiet day, nothing to report ({tag})."})),
+    Route("POST", "/api/reports/file", _U.SUBMIT_REPORT,
+          lambda a, tag: Request("POST", "/api/reports/file", files={"file": (f"note-{tag}.txt",
+                                 f"A quiet day, nothing to report ({tag}).".encode(), "text/plain")})),
+    Route("POST", "/api/reports", _U.SUBMIT_REPORT,
+          lambda a, tag: Request("POST", "/api/reports", {"date_start": "2017-02-01", "notes": f"A quiet day ({tag}).",
+                                                          "sub_event_type": "Armed clash", "event_type": "Battles"})),
+    Route("GET", "/api/exports/{fmt}", _U.VIEW, lambda a, _: Request("GET", "/api/exports/geojson")),
+    Route("GET", "/api/ledger/bundle", _U.READ_LEDGER, lambda a, _: Request("GET", "/api/ledger/bundle")),
+    Route("GET", "/api/reports/{report_id}", _U.VIEW, lambda a, _: Request("GET", f"/api/reports/{_report(a)}")),
+    Route("GET", "/api/review-queue", _U.REVIEW_REPORT, lambda a, _: Request("GET", "/api/review-queue")),
+    Route("POST", "/api/reports/{report_id}/review", _U.REVIEW_REPORT,
+          lambda a, _: Request("POST", f"/api/reports/{_report(a)}/review", {"action": "accept"})),
+    Route("GET", "/api/incidents", _U.VIEW, lambda a, _: Request("GET", "/api/incidents")),
+    Route("GET", "/api/stats/counts", _U.VIEW, lambda a, _: Request("GET", "/api/stats/counts")),
+    Route("GET", "/api/incidents/{incident_id}", _U.VIEW,
+          lambda a, _: Request("GET", f"/api/incidents/{_incidents(a)[0].id}")),
+    Route("POST", "/api/incidents/merge", _U.FUSE, _merge),
+    Route("POST", "/api/incidents/{incident_id}/split", _U.FUSE, _split),
+    Route("GET", "/api/cases", _U.VIEW, lambda a, _: Request("GET", "/api/cases")),
+    Route("GET", "/api/cases/{case_id}", _U.VIEW, lambda a, _: Request("GET", f"/api/cases/{a.case_in(_AWAITING)}")),
+    Route("POST", "/api/cases/open", _U.OPEN_CASE, lambda a, _: Request("POST", "/api/cases/open", {"agreement": AGREEMENT})),
+    Route("POST", "/api/cases/{case_id}/reply", _U.REPLY,
+          _case(_AWAITING, "reply", {"kind": "acknowledged", "text": "We are looking into it."})),
+    Route("POST", "/api/cases/{case_id}/review", _U.REVIEW_CASE, _case(CaseState.JOINT_REVIEW, "review", {"vote": "confirm"})),
+    Route("POST", "/api/cases/{case_id}/propose", _U.PROPOSE_FINDING, _case(_VERIFYING, "propose")),
+    Route("POST", "/api/cases/{case_id}/request", _U.REQUEST_CLARIFICATION,
+          _case(_AWAITING, "request", {"text": "Which market, and when?"})),
+    Route("POST", "/api/cases/{case_id}/publish", _U.PUBLISH, _case(CaseState.DISPUTED, "publish")),
+    Route("POST", "/api/cases/{case_id}/close", _U.CLOSE_CASE, _case(_AWAITING, "close", {"text": "not an incident"})),
+    Route("POST", "/api/cases/{case_id}/reopen", _U.REOPEN, _case(CaseState.CLOSED, "reopen", {"text": "a new video"})),
+    Route("POST", "/api/cases/escalate", _U.ESCALATE, lambda a, _: Request("POST", "/api/cases/escalate")),
+    Route("GET", "/api/ledger/checkpoints", _U.READ_LEDGER, lambda a, _: Request("GET", "/api/ledger/checkpoints")),
+    Route("POST", "/api/ledger/checkpoints", _U.CHECKPOINT, lambda a, _: Request("POST", "/api/ledger/checkpoints")),
+    Route("GET", "/api/ledger/proofs/{seq}", _U.READ_LEDGER, lambda a, _: Request("GET", "/api/ledger/proofs/0")),
+    Route("GET", "/api/agreements", _U.VIEW, lambda a, _: Request("GET", "/api/agreements")),
+    Route("GET", "/api/agreements/{agreement_id}/zones", _U.VIEW,
+          lambda a, _: Request("GET", f"/api/agreements/{AGREEMENT}/zones")),
+    Route("GET", "/api/members", _U.VIEW, lambda a, _: Request("GET", "/api/members")),
+)  # fmt: skip
+NOT_ROUTES = {"/api/openapi.json", "/api/docs"}
+
+
+def api_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """Every (method, path) the app serves under /api, but its OpenAPI document and docs page.
+    (FastAPI 0.165 keeps included routers nested in `app.routes`; `iter_route_contexts` walks them.)"""
+    return {
+        (method, route.path)
+        for route in iter_route_contexts(app.routes)
+        if route.path and route.path.startswith("/api/") and route.path not in NOT_ROUTES
+        for method in (route.methods or set()) - {"HEAD"}
+    }
+
+
+def test_the_matrix_covers_every_api_route(api: Api) -> None:
+    table = [(r.method, r.path) for r in ROUTES]
+    assert len(table) == len(set(table)), "a route is in the table twice"
+    served = api_routes(api.app)
+    assert served, "no /api routes found"
+    assert set(table) == served, (
+        f"not in the table: {sorted(served - set(table))}; not served: {sorted(set(table) - served)}"
+    )
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c or "anonymous")
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
+def test_each_route_answers_each_role_as_the_policy_says(
+    fresh: Api, route: Route, caller: str | None
+) -> None:
+    request = route.request(fresh, caller or "anonymous")
+    before = fresh.counts()
+    response = fresh.call(
+        caller, request.method, request.path, json=request.json, files=request.files
+    )
+    role = ROLE_OF[caller]
+    if role in POLICY[route.use_case]:
+        # Allowed: through. Each request is prepared on fresh objects in the right state, so
+        # it succeeds (a workflow-state refusal would be 409 Conflict; a 403 never).
+        assert response.status_code != 403, response.text
+        assert response.status_code < 300, response.text
+        expected = {
+            "/api/exports/{fmt}": "application/geo+json",
+            "/api/ledger/bundle": "application/zip",
+        }
+        assert response.headers["content-type"].startswith(
+            expected.get(route.path, "application/json")
+        )
+    else:
+        body = assert_problem(response, 403)
+        assert route.use_case.value in body["detail"]
+        assert fresh.counts() == before, "a refused request left a trace"
+
+
+@pytest.mark.parametrize(
+    ("officer", "side"), [("tr-officer", "government"), ("ru-officer", "opposition")]
+)
+def test_only_a_guarantor_answerable_for_the_side_may_reply(
+    fresh: Api, officer: str, side: str
+) -> None:
+    with fresh.uow() as unit:
+        case = next(
+            c
+            for c in unit.cases.all(state=CaseState.AWAITING_REPLY.value)
+            if c.accused_side == side
+        )
+    before = fresh.counts()
+    response = fresh.call(officer, "POST", f"/api/cases/{case.id}/reply",
+                          json={"kind": "acknowledged", "text": "Noted."})  # fmt: skip
+    body = assert_problem(response, 403)
+    assert "may not reply" in body["detail"]
+    assert fresh.counts() == before
+
+
+# --- bearer tokens ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Token abc",
+        "Basic dXNlcjpwYXNz",
+        "Bearer",
+        "Bearer ",
+        "Bearertrc_abc",
+        "trc_abc",
+        "Bearer: trc_abc",
+    ],
+)
+def test_a_malformed_authorization_header_gets_401(api: Api, header: str) -> None:
+    response = api.client.get("/api/incidents", headers={"Authorization": header})
+    assert_problem(response, 401)
+
+
+def test_an_unknown_token_gets_401(api: Api) -> None:
+    real = api.tokens["analyst"]
+    for token in ("trc_" + "A" * 43, "nonsense", real[:-1] + ("A" if real[-1] != "A" else "B"), real + "x",
+                  "trc_", real.upper()):  # fmt: skip
+        response = api.client.get("/api/incidents", headers={"Authorization": f"Bearer {token}"})
+        body = assert_problem(response, 401)
+        assert "token" in body["detail"]
+
+
+def test_a_revoked_token_gets_401_and_other_tokens_still_work(api: Api) -> None:
+    now = datetime.now(UTC)
+    with api.uow() as unit:
+        token = issue_token(uow=unit, who=CONSOLE, user="analyst", now=now, name="to revoke")
+    mine = {"Authorization": f"Bearer {token}"}
+    assert api.client.get("/api/review-queue", headers=mine).status_code == 200
+    with api.uow() as unit:
+        token_id = hashlib.sha256(token.encode()).hexdigest()[:16]
+        revoke_token(uow=unit, who=CONSOLE, token_id=token_id, now=now)
+    assert_problem(api.client.get("/api/review-queue", headers=mine), 401)
+    # Not taken for the public either: a revoked token is refused on public routes too.
+    assert_problem(api.client.get("/api/incidents", headers=mine), 401)
+    assert api.call("analyst", "GET", "/api/review-queue").status_code == 200
+
+
+def test_the_token_of_a_user_no_longer_active_gets_401(fresh: Api) -> None:
+    with fresh.engine.begin() as connection:  # no use case deactivates a user yet: the store does
+        connection.execute(
+            update(tables.users).where(tables.users.c.id == "us-observer").values(active=False)
+        )
+    assert_problem(fresh.call("us-observer", "GET", "/api/incidents"), 401)
+
+
+def test_a_401_says_how_to_authenticate(api: Api) -> None:
+    response = api.client.get("/api/incidents", headers={"Authorization": "Bearer nonsense"})
+    assert response.status_code == 401
+    assert response.headers.get("www-authenticate", "").lower().startswith("bearer")
+
+
+# --- hostile text: carried back only as JSON strings -----------------------------------------
+
+XSS = (
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<script>alert(String.fromCharCode(88,83,83))</script>",
+    "<img src=x onerror=alert(1)>",
+    '<img src="x" onerror="alert(\'xss\')">',
+    "<body onload=alert(1)>",
+    '<div onmouseover="alert(1)">hover</div>',
+    "<input autofocus onfocus=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    '<a href="javascript:alert(1)">click</a>',
+    "javascript:alert(document.cookie)",
+    "JaVaScRiPt:alert(1)",
+    '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<object data="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="></object>',
+    '<embed src="data:image/svg+xml,<svg onload=alert(1)>">',
+    "{{7*7}}",
+    "${7*7}",
+    "{{constructor.constructor('alert(1)')()}}",
+    "{% raw %}{{ config }}{% endraw %}",
+    "<%= 7*7 %>",
+    "#{7*7}",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    "<<script>alert(1);//<</script>",
+    '"><script>alert(1)</script>',
+    "'><img src=x onerror=alert(1)>",
+    "</textarea><script>alert(1)</script>",
+    "</title><svg/onload=alert(1)>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e",
+    "&#60;script&#62;alert(1)&#60;/script&#62;",
+    "<style>@import 'javascript:alert(1)';</style>",
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<base href="javascript:alert(1)//">',
+    '<form action="javascript:alert(1)"><button>go</button></form>',
+    "<x onclick=alert(1)>clic",
+    "<img src=x onerror=alert`1`>",
+    '<!--<img src="--><img src=x onerror=alert(1)//">',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+)
+assert len(set(XSS)) >= 30
+
+
+def _strings(value: Any, where: str = "$") -> Iterator[tuple[str, str]]:
+    """Every string in a decoded JSON value with where it is; keys raise (none may be hostile)."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for k, item in enumerate(value):
+            yield from _strings(item, f"{where}[{k}]")
+
+
+def assert_json_only(response: httpx.Response, payload: str, *, carried: bool) -> list[str]:
+    """The response is JSON (never HTML); where it carries the payload, it is inside a JSON
+    string (escaped as JSON escapes it), not in a key and not as markup."""
+    media_type = response.headers["content-type"].split(";")[0].strip()
+    assert media_type in ("application/json", PROBLEM), response.headers
+    assert "html" not in response.headers["content-type"]
+    body = response.json()
+    assert not any(payload in key for key in _keys(body)), body
+    found = [where for where, text in _strings(body) if payload in text]
+    if found:
+        assert json.dumps(payload, ensure_ascii=False)[1:-1] in response.text
+    if carried:
+        assert found, f"the payload is not in {response.text[:2000]}"
+    return found
+
+
+def _keys(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _keys(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _keys(item)
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_hostile_text_comes_back_only_as_json_strings(api: Api, payload: str) -> None:
+    day = date(2017, 6, 1) + timedelta(days=5 * XSS.index(payload))
+    event = event_on(day)
+    submissions = {
+        "text": {"text": f"{event} {payload}", "source": "SANA"},
+        "source": {"text": event, "source": payload},
+        "place": {"text": event.replace(PLACE, payload), "source": "SANA"},
+    }
+    for how, body in submissions.items():
+        submitted = api.call("analyst", "POST", "/api/reports/text", json=body)
+        assert submitted.status_code == 201, (how, submitted.text)
+        assert_json_only(submitted, payload, carried=False)
+        (report_id,) = submitted.json()["reports"]
+        # The extractor keeps the event's sentence as the notes, and may leave out a payload
+        # that follows it; as the place (inside that sentence) or as the source, it stays.
+        for user in ("analyst", None):
+            shown = api.call(user, "GET", f"/api/reports/{report_id}")
+            assert shown.status_code == 200, shown.text
+            where = assert_json_only(shown, payload, carried=how != "text")
+            assert how != "source" or "$.sources[0].name" in where
+        with api.uow() as unit:
+            (incident,) = [i for i in unit.incidents.all(start=day - timedelta(days=30))
+                           if report_id in i.report_ids]  # fmt: skip
+        shown = api.call("analyst", "GET", f"/api/incidents/{incident.id}")
+        assert shown.status_code == 200, shown.text
+        assert_json_only(shown, payload, carried=how != "text")
+
+
+def test_lists_carry_the_hostile_text_only_as_json_strings(api: Api) -> None:
+    for path in ("/api/incidents", "/api/review-queue"):  # with what the tests above stored
+        listed = api.call("analyst", "GET", path, params={"limit": 500})
+        assert listed.status_code == 200
+        for payload in XSS:
+            assert_json_only(listed, payload, carried=False)
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_error_bodies_that_echo_input_are_problem_json(api: Api, payload: str) -> None:
+    zone = api.call("analyst", "GET", "/api/incidents", params={"zone": payload})
+    assert_problem(zone, 422)
+    assert_json_only(zone, payload, carried=True)
+    report_id = _report(api)
+    correction = api.call("analyst", "POST", f"/api/reports/{report_id}/review",
+                          json={"action": "correct", "field": payload[:80], "value": payload})  # fmt: skip
+    assert correction.status_code in (400, 409, 422), correction.text
+    assert_problem(correction, correction.status_code)
+    assert_json_only(correction, payload[:80], carried=False)
+    for path in (f"/api/reports/{quote(payload, safe='')}", f"/api/cases/{quote(payload, safe='')}",
+                 f"/api/incidents/{quote(payload, safe='')}"):  # fmt: skip
+        missing = api.call("analyst", "GET", path)
+        assert_problem(missing, 404)
+        # Echoed as "no report <id>"; but a slash in the ID makes another path (not served),
+        # and Starlette's TestClient decodes the path twice (so "%25" arrives as another "%").
+        assert_json_only(missing, payload, carried="/" not in payload and "%" not in payload)
+    upload = api.call("analyst", "POST", "/api/reports/file",
+                      files={"file": (payload, b"A quiet day.", "text/plain")})  # fmt: skip
+    assert_problem(upload, 400)
+    # Echoed as the repr of the name the client sent (httpx %-encodes a double quote).
+    assert_json_only(upload, payload, carried=not any(c in payload for c in "\"'\\"))
+
+
+# --- uploads ---------------------------------------------------------------------------------
+
+TRAVERSAL = ("../../etc/passwd", "..\\..\\win.ini", "/abs/path.txt", "a/../b.txt", "../x.txt", "..",
+             "./x.txt", "a\x00b.txt", "x.txt\x00.pdf", "a\nb.txt", "a\r\nb.txt",
+             "%2e%2e%2fetc%2fpasswd", ".hidden")  # fmt: skip
+
+
+@pytest.mark.parametrize("name", TRAVERSAL, ids=repr)
+def test_an_upload_with_a_path_for_a_name_is_refused_and_nothing_is_stored(
+    api: Api, name: str
+) -> None:
+    before = api.counts()
+    response = api.call("analyst", "POST", "/api/reports/file",
+                        files={"file": (name, b"Shelling was heard near Idleb today.", "text/plain")})  # fmt: skip
+    assert_problem(response, 400)
+    assert api.counts() == before
+
+
+@pytest.mark.parametrize("name", ["C:\\Windows\\win.ini", "D:\\x.txt", "\\\\server\\share\\x.txt"])
+def test_a_windows_full_path_is_refused_or_cut_to_its_base_name(api: Api, name: str) -> None:
+    # The multipart parser itself cuts a Windows full path to its base name (an old browser
+    # habit), so the app may never see the path: either way no path is stored.
+    before = api.counts()
+    response = api.call("analyst", "POST", "/api/reports/file",
+                        files={"file": (name, f"Shelling near Idleb ({name}).".encode(), "text/plain")})  # fmt: skip
+    if response.status_code == 400:
+        assert_problem(response, 400)
+        assert api.counts() == before
+        return
+    assert response.status_code == 201, response.text
+    with api.uow() as unit:
+        stored = unit.documents.intake_events(response.json()["document_id"])[-1].filename
+    assert stored == name.rsplit("\\", 1)[-1]
+
+
+def _raw_upload(api: Api, filename: bytes) -> httpx.Response:
+    """A multipart body written by hand: the file name goes as it is (httpx would %-encode NUL,
+    CR, LF and the quote)."""
+    boundary = b"truce-test-boundary"
+    body = (b"--" + boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="' + filename
+            + b'"\r\nContent-Type: text/plain\r\n\r\nShelling was heard near Idleb today.\r\n--'
+            + boundary + b"--\r\n")  # fmt: skip
+    headers = api.auth("analyst") | {
+        "Content-Type": f"multipart/form-data; boundary={boundary.decode()}"
+    }
+    return api.client.post("/api/reports/file", content=body, headers=headers)
+
+
+@pytest.mark.parametrize("name", [b"a\x00b.txt", b"../\x00/etc/passwd", b"a\nb.txt", b"..\\..\\win.ini"],
+                         ids=repr)  # fmt: skip
+def test_a_raw_nul_or_newline_in_an_upload_name_is_refused(api: Api, name: bytes) -> None:
+    before = api.counts()
+    assert_problem(_raw_upload(api, name), 400)
+    assert api.counts() == before
+
+
+def test_a_malformed_multipart_body_is_refused_and_nothing_is_stored(api: Api) -> None:
+    before = api.counts()
+    response = _raw_upload(api, b"a\r\nb.txt")  # CR LF ends the header line mid-name
+    assert response.status_code == 400, response.text
+    assert api.counts() == before
+
+
+def test_a_malformed_multipart_body_gets_problem_json(api: Api) -> None:
+    assert_problem(_raw_upload(api, b"a\r\nb.txt"), 400)
+
+
+def test_a_multipart_body_without_a_boundary_gets_problem_json(api: Api) -> None:
+    response = api.call("analyst", "POST", "/api/reports/file", content=b"x",
+                        headers={"Content-Type": "multipart/form-data"})  # fmt: skip
+    assert_problem(response, 400)
+
+
+def test_a_method_not_served_gets_problem_json(api: Api) -> None:
+    assert_problem(api.call("analyst", "PUT", "/api/cases"), 405)
+
+
+def test_an_unknown_api_path_gets_problem_json(api: Api) -> None:
+    assert_problem(api.call("analyst", "GET", "/api/no-such-thing"), 404)
+
+
+def test_an_upload_over_the_limit_gets_413_and_nothing_is_stored(
+    template: Template, tmp_path: Path
+) -> None:
+    with _api(template, tmp_path / "truce.db", {"max_document_bytes": 1000}) as small:
+        before = small.counts()
+        for size in (1001, 5000, 2_000_000):
+            response = small.call("analyst", "POST", "/api/reports/file",
+                                  files={"file": ("big.txt", b"a" * size, "text/plain")})  # fmt: skip
+            body = assert_problem(response, 413)
+            assert "1,000" in body["detail"]
+            assert small.counts() == before
+        text = "A quiet day, nothing to report. "
+        fits = (text * 40)[:1000].encode()
+        accepted = small.call(
+            "analyst", "POST", "/api/reports/file", files={"file": ("fits.txt", fits, "text/plain")}
+        )
+        assert accepted.status_code == 201, accepted.text
+        assert small.counts()[0] == before[0] + 1
+
+
+def test_a_text_over_the_limit_is_refused_and_nothing_is_stored(
+    template: Template, tmp_path: Path
+) -> None:
+    with _api(template, tmp_path / "truce.db", {"max_document_bytes": 1000}) as small:
+        before = small.counts()
+        response = small.call(
+            "analyst", "POST", "/api/reports/text", json={"text": "a quiet day " * 200}
+        )
+        assert response.status_code in (400, 413), response.text
+        assert_problem(response, response.status_code)
+        assert small.counts() == before
+
+
+# --- validation errors -----------------------------------------------------------------------
+
+
+def test_a_bad_body_gets_422_naming_the_field(api: Api) -> None:
+    with api.uow() as unit:
+        case = next(
+            c
+            for c in unit.cases.all(state=CaseState.AWAITING_REPLY.value)
+            if c.accused_side == "government"
+        )
+    before = api.counts()
+    bad = api.call(
+        "ru-officer",
+        "POST",
+        f"/api/cases/{case.id}/reply",
+        json={"kind": "maybe", "text": "Perhaps."},
+    )
+    body = assert_problem(bad, 422)
+    assert isinstance(body["errors"], list) and body["errors"]
+    assert [e["field"] for e in body["errors"]] == ["kind"]
+    assert all(isinstance(e["message"], str) and e["message"] for e in body["errors"])
+    empty = assert_problem(
+        api.call("ru-officer", "POST", f"/api/cases/{case.id}/reply", json={}), 422
+    )
+    assert {e["field"] for e in empty["errors"]} == {"kind", "text"}
+    not_json = api.call("ru-officer", "POST", f"/api/cases/{case.id}/reply", content=b"{kind: maybe",
+                        headers={"Content-Type": "application/json"})  # fmt: skip
+    assert_problem(not_json, 422)
+    vote = assert_problem(
+        api.call("ru-officer", "POST", f"/api/cases/{case.id}/review", json={"vote": "abstain"}),
+        422,
+    )
+    assert [e["field"] for e in vote["errors"]] == ["vote"]
+    assert api.counts() == before
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/api/incidents", {"limit": "0"}, "limit"),
+        ("/api/incidents", {"limit": "501"}, "limit"),
+        ("/api/incidents", {"limit": "many"}, "limit"),
+        ("/api/incidents", {"bbox": "1,2"}, "bbox"),
+        ("/api/incidents", {"bbox": "a,b,c,d"}, "bbox"),
+        ("/api/incidents", {"start": "yesterday"}, "start"),
+        ("/api/incidents", {"grade": "Z9"}, "grade"),
+        ("/api/incidents", {"cursor": "not-a-cursor"}, "cursor"),
+        ("/api/review-queue", {"limit": "0"}, "limit"),
+        ("/api/cases", {"inbox": "perhaps"}, "inbox"),
+        ("/api/ledger/proofs/first", {}, "seq"),
+    ],
+)
+def test_a_bad_query_gets_422_naming_the_field(
+    api: Api, path: str, params: dict[str, str], field: str
+) -> None:
+    body = assert_problem(api.call("analyst", "GET", path, params=params), 422)
+    assert isinstance(body["errors"], list)
+    assert field in [e["field"] for e in body["errors"]], body
