@@ -282,3 +282,22 @@ def test_exports_hide_protected_sources_from_the_public_and_the_bundle_verifies(
     result = verify_bundle(tmp_path / "truce-ledger")
     assert result.ok, result.problems[:3]
     assert result.entries > 100
+
+
+def test_the_zone_filter_keeps_incidents_inside_the_zone(api: Api) -> None:
+    from shapely.geometry import Point, shape
+
+    zones = api.client.get("/api/agreements/astana-2016/zones").json()["features"]
+    ghouta = shape(next(f for f in zones if f["id"] == "dez-eastern-ghouta")["geometry"])
+    inside = api.client.get(
+        "/api/incidents", params={"zone": "dez-eastern-ghouta", "limit": 500}
+    ).json()["items"]
+    everything = api.client.get("/api/incidents", params={"limit": 500}).json()["items"]
+    expected = {
+        i["id"]
+        for i in everything
+        if i["lat"] is not None and ghouta.covers(Point(i["lon"], i["lat"]))
+    }
+    assert inside and {i["id"] for i in inside} == expected
+    unknown = api.client.get("/api/incidents", params={"zone": "atlantis"})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "zone"
