@@ -11,18 +11,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from truce import scenarios
 from truce.services import cases as flow
-from truce.services import import_dataset, load_scenario
-from truce.services.demo import accounts, demo_password
-from truce.services.extraction import store_resources, submit_text
+from truce.services.demo import accounts, demo_password, load_sample
 from truce.store.database import make_engine, migrate
 from truce.store.keyring import Keyring
 from truce.store.uow import UnitOfWork
@@ -54,15 +51,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     migrate(engine)
     keys = tmp / "keys"
     opened = datetime.now(UTC) - timedelta(days=4)
-    scenario = scenarios.load("astana-2016")
     with UnitOfWork(engine, Keyring(keys)) as uow:
-        load_scenario(uow=uow, name="astana-2016")
-        import_dataset(uow=uow, fmt="acled", content=scenario.sample_acled, now=opened, max_bytes=1 << 24,
-                       filename="sample.csv")  # fmt: skip
-        for item in scenario.sample_reports:
-            submit_text(uow=uow, text=item["text"], title=item["title"], source=item["source"], now=opened,
-                        published=date.fromisoformat(item["published"]), resources=store_resources(uow),
-                        max_bytes=1 << 24, submitter="setup")  # fmt: skip
+        load_sample(uow, opened)
         users = accounts(uow, opened)
         flow.open_cases(uow=uow, who=users["analyst"], agreement_id="astana-2016", now=opened)
     engine.dispose()
@@ -225,7 +215,7 @@ def test_hostile_text_submitted_through_the_form_never_runs(page: Any) -> None:
             f"Idlib, 9 January 2017 - Government artillery shelled Saraqib {payload} killing 2 civilians."
         )
         p.get_by_label("Source (who reported it)").fill(f"SOHR {payload}")
-        p.get_by_role("button", name="Submit").click()
+        p.get_by_role("button", name="Submit", exact=True).click()
         p.wait_for_load_state()
         assert p.evaluate("window.__xss === undefined")
     for path in (

@@ -9,21 +9,18 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from truce import scenarios
 from truce.api.app import create_app
 from truce.config import Settings
 from truce.domain.access import Principal, Role
 from truce.services import cases as flow
-from truce.services import import_dataset, load_scenario
-from truce.services.demo import accounts
-from truce.services.extraction import store_resources, submit_text
+from truce.services.demo import accounts, load_sample
 from truce.services.tokens import issue_token
 from truce.store.database import make_engine, migrate
 from truce.store.keyring import Keyring
@@ -50,15 +47,8 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     engine = make_engine(url)
     migrate(engine)
     keyring = Keyring(tmp / "keys")
-    scenario = scenarios.load("astana-2016")
     with UnitOfWork(engine, keyring) as uow:
-        load_scenario(uow=uow, name="astana-2016")
-        import_dataset(uow=uow, fmt="acled", content=scenario.sample_acled, now=NOW, max_bytes=1 << 24,
-                       filename="sample.csv")  # fmt: skip
-        for item in scenario.sample_reports:
-            submit_text(uow=uow, text=item["text"], title=item["title"], source=item["source"], now=NOW,
-                        published=date.fromisoformat(item["published"]), resources=store_resources(uow),
-                        max_bytes=1 << 24, submitter="setup")  # fmt: skip
+        load_sample(uow, NOW)
         users = accounts(uow, NOW)
         flow.open_cases(uow=uow, who=users["analyst"], agreement_id="astana-2016", now=NOW)
         tokens = {u: issue_token(uow=uow, who=CONSOLE, user=u, now=NOW) for u in users}

@@ -8,7 +8,7 @@ import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 import schemathesis
@@ -16,15 +16,12 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine
 
-from truce import scenarios
 from truce.api.app import create_app
 from truce.config import Settings
 from truce.domain.access import Principal, Role
 from truce.services import cases as flow
-from truce.services import import_dataset, load_scenario
 from truce.services.assessment import assess_incidents
-from truce.services.demo import accounts
-from truce.services.extraction import store_resources, submit_text
+from truce.services.demo import accounts, load_sample
 from truce.services.incidents import fuse
 from truce.services.tokens import issue_token
 from truce.store.database import make_engine, migrate
@@ -58,16 +55,8 @@ def _set_up(engine: Engine, keyring: Keyring) -> tuple[dict[str, str], dict[str,
     """The demo's store: scenario, sample data set and texts, fused, assessed, accounts and open
     cases. Returns an API token per demo user, and real IDs for the path parameters."""
     now = datetime.now(UTC)
-    scenario = scenarios.load(AGREEMENT)
     with UnitOfWork(engine, keyring) as uow:
-        load_scenario(uow=uow, name=AGREEMENT)
-        import_dataset(uow=uow, fmt="acled", content=scenario.sample_acled, now=now, max_bytes=MAX_BYTES,
-                       filename="astana-2016/sample_acled.csv", submitter="truce demo")  # fmt: skip
-        resources = store_resources(uow)
-        for item in scenario.sample_reports:
-            submit_text(uow=uow, text=item["text"], title=item["title"], source=item["source"],
-                        published=date.fromisoformat(item["published"]), now=now, resources=resources,
-                        max_bytes=MAX_BYTES, submitter="truce demo")  # fmt: skip
+        load_sample(uow, now, max_bytes=MAX_BYTES)
         fuse(uow=uow, now=now, rebuild=True)
         assess_incidents(uow=uow, agreement_id=AGREEMENT, now=now)
         users = accounts(uow, now)

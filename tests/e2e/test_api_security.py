@@ -23,17 +23,14 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine, update
 
-from truce import scenarios
 from truce.api.app import create_app
 from truce.config import Settings
 from truce.domain.access import POLICY, Principal, Role, UseCase
 from truce.domain.cases import CaseState, ReplyKind, Vote
 from truce.domain.incidents import Incident
 from truce.services import cases as flow
-from truce.services import import_dataset, load_scenario
 from truce.services.assessment import assess_incidents
-from truce.services.demo import DEMO_USERS, accounts
-from truce.services.extraction import store_resources, submit_text
+from truce.services.demo import DEMO_USERS, accounts, load_sample
 from truce.services.incidents import fuse
 from truce.services.tokens import issue_token, revoke_token
 from truce.store import tables
@@ -85,16 +82,8 @@ def _set_up(engine: Engine, keyring: Keyring) -> dict[str, str]:
     """What `truce demo` does before the mechanism plays: scenario, sample data set and texts,
     fused and assessed; then the demo accounts, cases opened, and an API token per user."""
     now = datetime.now(UTC)
-    scenario = scenarios.load(AGREEMENT)
     with UnitOfWork(engine, keyring) as uow:
-        load_scenario(uow=uow, name=AGREEMENT)
-        import_dataset(uow=uow, fmt="acled", content=scenario.sample_acled, now=now, max_bytes=MAX_BYTES,
-                       filename="astana-2016/sample_acled.csv", submitter="truce demo")  # fmt: skip
-        resources = store_resources(uow)
-        for item in scenario.sample_reports:
-            submit_text(uow=uow, text=item["text"], title=item["title"], source=item["source"],
-                        published=date.fromisoformat(item["published"]), now=now, resources=resources,
-                        max_bytes=MAX_BYTES, submitter="truce demo")  # fmt: skip
+        load_sample(uow, now, max_bytes=MAX_BYTES)
         fuse(uow=uow, now=now, rebuild=True)
         assess_incidents(uow=uow, agreement_id=AGREEMENT, now=now)
         users = accounts(uow, now)

@@ -11,10 +11,9 @@ from truce import scenarios
 from truce.cli.incidents import render_guarantor_tallies
 from truce.cli.main import App, cli, pass_app
 from truce.cli.render import echo_import, render_tally
-from truce.services import compliance_summary, import_dataset, load_scenario
+from truce.services import compliance_summary, load_scenario
 from truce.services.assessment import assess_incidents, findings_by_incident, tally_for_day
-from truce.services.demo import play
-from truce.services.extraction import store_resources, submit_text
+from truce.services.demo import load_sample, play
 from truce.services.incidents import fuse
 from truce.store.database import current_revision
 
@@ -92,22 +91,10 @@ def demo(app: App) -> None:
             f"{loaded.actors} actors, {loaded.zones} zones"
         )
         scenario = scenarios.load("astana-2016")
-        result = import_dataset(
-            uow=uow, fmt="acled", content=scenario.sample_acled, now=app.now(),
-            max_bytes=app.settings.max_document_bytes, filename="astana-2016/sample_acled.csv",
-            submitter="truce demo",
-        )  # fmt: skip
+        sample = load_sample(uow, app.now(), max_bytes=app.settings.max_document_bytes)
         click.echo("3. sample corpus (ACLED layout):")
-        echo_import(result, indent="   ")
-        resources = store_resources(uow)
-        extracted = 0
-        for item in scenario.sample_reports:
-            submitted = submit_text(
-                uow=uow, text=item["text"], title=item["title"], source=item["source"],
-                published=date.fromisoformat(item["published"]), now=app.now(), resources=resources,
-                max_bytes=app.settings.max_document_bytes, submitter="truce demo",
-            )  # fmt: skip
-            extracted += len(submitted.reports)
+        echo_import(sample.imported, indent="   ")
+        extracted = sample.extracted
         click.echo(
             f"4. {len(scenario.sample_reports)} party and monitor texts read: {extracted} report(s) extracted"
         )

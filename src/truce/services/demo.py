@@ -5,17 +5,22 @@ and verified offline."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from truce import scenarios
 from truce.domain.access import Principal, Role
 from truce.domain.cases import Case, CaseState, ReplyKind, Vote
 from truce.domain.errors import Conflict
 from truce.domain.incidents import FindingCategory
 from truce.services import cases as flow
 from truce.services import ledger
+from truce.services.datasets import ImportSummary, import_dataset
+from truce.services.extraction import store_resources, submit_text
 from truce.services.members import add_user
 from truce.services.passwords import set_password
+from truce.services.scenarios import load_scenario
 from truce.store.uow import UnitOfWork
 
 # (user, member, role, name): one demo account per role, and one officer per guarantor.
@@ -31,6 +36,30 @@ DEMO_USERS = (
     ("visitor", "un", Role.PUBLIC, "Member of the public"),
 )
 WADI_BARADA_DAY = "2017-01-09"
+
+
+@dataclass
+class Sample:
+    imported: ImportSummary
+    extracted: int
+
+
+def load_sample(uow: UnitOfWork, now: datetime, *, max_bytes: int = 1 << 26,
+                submitter: str = "truce demo") -> Sample:  # fmt: skip
+    """The demo's store before the mechanism plays: the Astana scenario, its sample data set
+    and party texts (fused and judged as they arrive)."""
+    scenario = scenarios.load("astana-2016")
+    load_scenario(uow=uow, name="astana-2016")
+    imported = import_dataset(uow=uow, fmt="acled", content=scenario.sample_acled, now=now, max_bytes=max_bytes,
+                              filename="astana-2016/sample_acled.csv", submitter=submitter)  # fmt: skip
+    resources = store_resources(uow)
+    extracted = 0
+    for item in scenario.sample_reports:
+        submitted = submit_text(uow=uow, text=item["text"], title=item["title"], source=item["source"],
+                                published=date.fromisoformat(item["published"]), now=now, resources=resources,
+                                max_bytes=max_bytes, submitter=submitter)  # fmt: skip
+        extracted += len(submitted.reports)
+    return Sample(imported, extracted)
 
 
 def demo_password(user: str) -> str:
