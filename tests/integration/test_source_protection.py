@@ -123,6 +123,7 @@ def test_an_analyst_sees_the_source_and_the_exact_place(corpus: Corpus) -> None:
 
 
 def test_everyone_else_sees_a_protected_source_in_its_district(corpus: Corpus) -> None:
+    assert {who.role for who in OTHERS} == set(Role) - {Role.ANALYST}  # every other role is checked
     for who in OTHERS:
         _sees_a_protected_source_in_its_district(corpus, who)
 
@@ -153,6 +154,7 @@ def _sees_a_protected_source_in_its_district(corpus: Corpus, who: Principal) -> 
 def test_everyone_else_sees_the_incident_coarsened_without_the_witness_place(
     corpus: Corpus,
 ) -> None:
+    assert {who.role for who in OTHERS} == set(Role) - {Role.ANALYST}  # every other role is checked
     for who in OTHERS:
         _sees_the_incident_coarsened(corpus, who)
 
