@@ -506,3 +506,18 @@ def test_verify_bundle_refuses_what_is_not_a_bundle(tmp_path: Path) -> None:
     (tmp_path / ledger_service.CHECKPOINTS).write_text("[]")
     with pytest.raises(InputRejected, match="not a ledger bundle"):
         ledger_service.verify_bundle(tmp_path)
+
+
+def test_an_objects_entries_are_found_through_the_index(engine: Engine, keyring: Keyring) -> None:
+    with UnitOfWork(engine, keyring) as uow:
+        for k in range(30):
+            objects = ("case_a",) if k % 10 == 0 else ("case_b", f"inc_{k}")
+            uow.record(
+                Act("case.reply", "russia", "ru-officer", objects=objects), datetime.now(UTC)
+            )
+        uow.commit()
+        found = uow.ledger.entries_for("case_a")
+        assert [e["objects"] for e in found] == [["case_a"]] * 3
+        assert [e["seq"] for e in found] == sorted(e["seq"] for e in found)
+        assert [e["seq"] for e in uow.ledger.entries_for("inc_7")] == [found[0]["seq"] + 7]
+        assert uow.ledger.entries_for("nothing") == []

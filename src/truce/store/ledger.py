@@ -86,6 +86,9 @@ class LedgerRepository:
         self._c.execute(_INSERT, {"seq": seq, "line": line, "leaf": leaf, "at": at, "member_id": act.member,
                                   "act": act.act})  # fmt: skip
         self._c.execute(_ADVANCE, {"size": seq + 1, "leaf": leaf})
+        objects = sorted(set(act.objects))
+        if objects:
+            self._c.execute(insert(t.ledger_objects), [{"object_id": o[:200], "seq": seq} for o in objects])
         return seq
 
     def lock(self) -> None:
@@ -121,16 +124,14 @@ class LedgerRepository:
         return bytes(found)
 
     def entries_for(self, object_id: str) -> list[dict[str, Any]]:
-        """Entries naming an object, newest last (a scan: for pages about one object)."""
-        out = []
-        for seq, line in self._c.execute(
-            select(t.ledger_entries.c.seq, t.ledger_entries.c.line).order_by(t.ledger_entries.c.seq)
-        ):
-            if object_id.encode() in bytes(line):
-                body = entries.parse_entry(entries.split_line(bytes(line))[0])
-                if object_id in body.get("objects", ()):
-                    out.append(body | {"seq": seq})
-        return out
+        """Entries naming an object, oldest first (through the object index)."""
+        rows = self._c.execute(
+            select(t.ledger_entries.c.seq, t.ledger_entries.c.line)
+            .join(t.ledger_objects, t.ledger_objects.c.seq == t.ledger_entries.c.seq)
+            .where(t.ledger_objects.c.object_id == object_id[:200])
+            .order_by(t.ledger_entries.c.seq)
+        )  # fmt: skip
+        return [entries.parse_entry(entries.split_line(bytes(line))[0]) | {"seq": seq} for seq, line in rows]
 
     def tree(self) -> TreeView:
         """The Merkle tree of the whole log. Kept per database in this process and extended

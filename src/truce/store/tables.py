@@ -260,6 +260,15 @@ ledger_entries = Table(
     Column("act", String(80), nullable=False, index=True),
 )
 
+# Which entries name which object: the index behind "this incident's entries" (a page view
+# must not scan the log).
+ledger_objects = Table(
+    "ledger_objects",
+    metadata,
+    Column("object_id", String(200), primary_key=True),
+    Column("seq", Integer, ForeignKey("ledger_entries.seq"), primary_key=True),
+)
+
 ledger_head = Table(
     "ledger_head",
     metadata,
