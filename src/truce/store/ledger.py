@@ -88,7 +88,9 @@ class LedgerRepository:
         self._c.execute(_ADVANCE, {"size": seq + 1, "leaf": leaf})
         objects = sorted(set(act.objects))
         if objects:
-            self._c.execute(insert(t.ledger_objects), [{"object_id": o[:200], "seq": seq} for o in objects])
+            self._c.execute(
+                insert(t.ledger_objects), [{"object_id": o[:200], "seq": seq} for o in objects]
+            )
         return seq
 
     def lock(self) -> None:
@@ -131,7 +133,10 @@ class LedgerRepository:
             .where(t.ledger_objects.c.object_id == object_id[:200])
             .order_by(t.ledger_entries.c.seq)
         )  # fmt: skip
-        return [entries.parse_entry(entries.split_line(bytes(line))[0]) | {"seq": seq} for seq, line in rows]
+        return [
+            entries.parse_entry(entries.split_line(bytes(line))[0]) | {"seq": seq}
+            for seq, line in rows
+        ]
 
     def tree(self) -> TreeView:
         """The Merkle tree of the whole log. Kept per database in this process and extended
