@@ -25,9 +25,9 @@ from truce.domain.cases import Action, CaseEvent, CaseState, ReplyKind, Vote
 from truce.domain.errors import Forbidden
 from truce.domain.reviews import ReviewAction
 from truce.services import cases as flow
-from truce.services import ledger, listing, members, passwords, tokens, views
+from truce.services import ledger, listing, members, passwords, structured, tokens, views
 from truce.services.assessment import assess_incidents
-from truce.services.datasets import import_dataset, reprocess_document
+from truce.services.datasets import export_reports, import_dataset, reprocess_document
 from truce.services.extraction import ingest_document, rerun_document, store_resources, submit_text
 from truce.services.incidents import fuse, merge_incidents, split_incident
 from truce.services.reviews import review_report
@@ -363,6 +363,24 @@ def _list(s: Store, who: Principal, k: int) -> object:
                                   filters=listing.IncidentFilter(), limit=10)  # fmt: skip
 
 
+def _structured(s: Store, who: Principal, k: int) -> object:
+    fields = {"date_start": "2017-02-01", "sub_event_type": "Armed clash", "event_type": "Battles",
+              "notes": f"Clashes near Saraqib ({k})."}  # fmt: skip
+    return structured.submit_structured(
+        uow=s.uow, who=who, fields=fields, now=LATER, max_bytes=1 << 20
+    )
+
+
+def _export_reports(s: Store, who: Principal, k: int) -> object:
+    return export_reports(uow=s.uow, who=who, fmt="geojson")
+
+
+def _bundle_zip(s: Store, who: Principal, k: int) -> object:
+    data = ledger.bundle_zip(uow=s.uow, who=who)
+    assert data.startswith(b"PK")  # a zip archive
+    return data
+
+
 def _counts(s: Store, who: Principal, k: int) -> object:
     return listing.violation_counts(uow=s.uow, who=who, agreement_id="astana-2016")
 
@@ -450,9 +468,12 @@ OPS = (
     Op(U.MANAGE_MEMBERS, tokens.revoke_token, _revoke_token, setup=_with_user, prepare=_fresh_token),
     Op(U.VIEW, listing.list_incidents, _list, writes=False),
     Op(U.VIEW, listing.violation_counts, _counts, writes=False),
+    Op(U.VIEW, export_reports, _export_reports, writes=False),
+    Op(U.SUBMIT_REPORT, structured.submit_structured, _structured),
     Op(U.CHECKPOINT, ledger.checkpoint, _checkpoint),
     Op(U.READ_LEDGER, ledger.prove, _prove, writes=False),
     Op(U.READ_LEDGER, ledger.export_bundle, _export, writes=False),
+    Op(U.READ_LEDGER, ledger.bundle_zip, _bundle_zip, writes=False),
 )
 # fmt: on
 
