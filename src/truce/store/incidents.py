@@ -155,6 +155,9 @@ class IncidentRepository:
             query = query.where(c.date_start <= end)
         return [(a, s, int(n)) for a, s, n in self._c.execute(query)]
 
+    def latest_day(self) -> date | None:
+        return self._c.execute(select(func.max(t.incidents.c.date_start))).scalar_one_or_none()
+
     def assigned_report_ids(self) -> set[str]:
         return set(self._c.execute(select(t.incident_members.c.report_id)).scalars())
 

@@ -171,8 +171,7 @@ def _day(value: str | None) -> date | None:
 @router.get("/")
 def dashboard(request: Request, uow: Uow, who: Who, start: str | None = None, end: str | None = None,
               governorate: str | None = None, side: str | None = None, finding: str | None = None) -> HTMLResponse:  # fmt: skip
-    latest = uow.incidents.all()
-    last_day = max((i.date_start for i in latest), default=date.today())
+    last_day = uow.incidents.latest_day() or date.today()  # the newest incident, not the clock
     end_day = _day(end) or last_day
     start_day = _day(start) or end_day - timedelta(days=60)
     filters = IncidentFilter(start=start_day, end=end_day, governorate=governorate or None, side=side or None,
