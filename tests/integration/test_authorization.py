@@ -381,6 +381,10 @@ def _bundle_zip(s: Store, who: Principal, k: int) -> object:
     return data
 
 
+def _review_queue(s: Store, who: Principal, k: int) -> object:
+    return views.review_queue(uow=s.uow, who=who)
+
+
 def _counts(s: Store, who: Principal, k: int) -> object:
     return listing.violation_counts(uow=s.uow, who=who, agreement_id="astana-2016")
 
@@ -446,6 +450,7 @@ OPS = (
     Op(U.VIEW_PROTECTED, views.incident_view, _sees_witness_incident, setup=_witness, writes=False,
        sees=True),
     Op(U.REVIEW_REPORT, review_report, _review_report),
+    Op(U.REVIEW_REPORT, views.review_queue, _review_queue, writes=False),
     Op(U.FUSE, fuse, _fuse),
     Op(U.FUSE, merge_incidents, _merge, setup=_second_incident),
     Op(U.FUSE, split_incident, _split, setup=_merged),

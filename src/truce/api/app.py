@@ -88,7 +88,7 @@ def _pages(app: FastAPI, settings: Settings) -> None:
     from starlette.middleware.sessions import SessionMiddleware
     from starlette.staticfiles import StaticFiles
 
-    from truce.web.pages import router, templates
+    from truce.web.pages import router
 
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie="truce_session",
                        same_site="strict", https_only=settings.secure_cookies, max_age=12 * 3600)  # fmt: skip
@@ -99,14 +99,10 @@ def _pages(app: FastAPI, settings: Settings) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Any:
         # Errors raised before a route runs (no such path, method, malformed multipart...).
-        if request.url.path.startswith("/api") or exc.status_code != 404:
-            if not request.url.path.startswith("/api"):
-                return _page_error(request, InputRejected(str(exc.detail)), exc.status_code)
+        if request.url.path.startswith("/api"):
             return problem(exc.status_code, HTTPStatus(exc.status_code).phrase, str(exc.detail))
-        return templates.TemplateResponse(request, "error.html", {"request": request, "who": PUBLIC, "csrf": "",
-                                          "can": lambda u: False, "UseCase": UseCase, "title": "Not found",
-                                          "heading": "Not found", "message": "There is no such page."},
-                                          status_code=404)  # fmt: skip
+        message = "There is no such page." if exc.status_code == 404 else str(exc.detail)
+        return _page_error(request, InputRejected(message), exc.status_code)
 
 
 def _page_error(request: Request, exc: TruceError, status: int | None = None) -> Any:

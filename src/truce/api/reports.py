@@ -18,7 +18,6 @@ from truce.api.common import (
     Who,
     now,
 )
-from truce.domain.access import UseCase, authorize
 from truce.domain.errors import (
     InputRejected,
 )
@@ -28,6 +27,7 @@ from truce.services.extraction import ingest_document, store_resources, submit_t
 from truce.services.reviews import review_report
 from truce.services.structured import submit_structured
 from truce.services.views import report_view, shown
+from truce.services.views import review_queue as review_queue_of
 
 # --- reports and review ----------------------------------------------------------------
 
@@ -138,8 +138,7 @@ def review_queue(
     unit: Uow, who: Who, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> dict[str, Any]:
     """Reports awaiting review, oldest event first (analysts act on them)."""
-    authorize(who, UseCase.REVIEW_REPORT)
-    return {"items": [shown(r, who).to_plain() for r in unit.reports.queue(limit=limit)]}
+    return {"items": [r.to_plain() for r in review_queue_of(uow=unit, who=who, limit=limit)]}
 
 
 class ReviewIn(BaseModel):

@@ -7,6 +7,7 @@ stay stable while incidents are added (no offsets that shift under the reader).
 from __future__ import annotations
 
 import base64
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,9 +17,7 @@ from shapely.geometry import Point, shape
 from truce.domain.access import Principal, UseCase, authorize
 from truce.domain.errors import ValidationFailed
 from truce.domain.incidents import Incident
-from truce.domain.redaction import is_protected, redact_incident
-from truce.services.sources import source_book
-from truce.services.views import sees_protected
+from truce.services.views import coarsened, sees_protected
 from truce.store.incidents import IncidentFilter
 from truce.store.uow import UnitOfWork
 
@@ -126,15 +125,11 @@ def _zone(uow: UnitOfWork, agreement_id: str, zone_id: str) -> Any:
 
 def _redacted(uow: UnitOfWork, rows: list[Row]) -> list[Row]:
     """Coarsen the incidents built on protected sources (their reports read in one query)."""
-    book = source_book()
     reports = uow.reports.get_many([r for row in rows for r in row.incident.report_ids])
     out = []
     for row in rows:
-        mine = [reports[r] for r in row.incident.report_ids if r in reports]
-        protected = [r.id for r in mine if is_protected(r, book.confidential)]
-        if protected:
-            district = next((r.admin2 or r.admin1 for r in mine if r.id in protected), None)
-            row = Row(redact_incident(row.incident, protected, district), row.category, row.responsible_side,
-                      row.occurrence, row.attribution, row.case_id, row.case_state)  # fmt: skip
-        out.append(row)
+        incident = coarsened(
+            row.incident, [reports[r] for r in row.incident.report_ids if r in reports]
+        )
+        out.append(row if incident is row.incident else dataclasses.replace(row, incident=incident))
     return out

@@ -37,7 +37,22 @@ def incident_view(*, uow: UnitOfWork, who: Principal, incident_id: str,
     finding = uow.findings.current(incident.id, agreement_id)
     if sees_protected(who):
         return incident, reports, finding
+    return coarsened(incident, reports), [shown(r, who) for r in reports], finding
+
+
+def coarsened(incident: Incident, reports: list[Report]) -> Incident:
+    """The incident as those who may not see protected sources see it: coarsened to the
+    district of its first protected report, if it has any."""
     book = source_book()
-    protected = [r.id for r in reports if is_protected(r, book.confidential)]
-    district = next((r.admin2 or r.admin1 for r in reports if r.id in protected), None)
-    return redact_incident(incident, protected, district), [shown(r, who) for r in reports], finding
+    protected = [r for r in reports if is_protected(r, book.confidential)]
+    if not protected:
+        return incident
+    return redact_incident(
+        incident, [r.id for r in protected], protected[0].admin2 or protected[0].admin1
+    )
+
+
+def review_queue(*, uow: UnitOfWork, who: Principal, limit: int = 50) -> list[Report]:
+    """Reports awaiting review, oldest event first, as this user may see them."""
+    authorize(who, UseCase.REVIEW_REPORT)
+    return [shown(r, who) for r in uow.reports.queue(limit=limit)]

@@ -30,13 +30,14 @@ from truce.domain.reports import Report
 from truce.domain.reviews import ReviewAction
 from truce.services import cases as case_service
 from truce.services import ledger as ledger_service
+from truce.services import views
 from truce.services.assessment import tally_for_day
 from truce.services.extraction import ingest_document, store_resources, submit_text
 from truce.services.listing import IncidentFilter, list_incidents
 from truce.services.passwords import check_password
 from truce.services.reviews import review_report
 from truce.services.structured import submit_structured
-from truce.services.views import incident_view, shown
+from truce.services.views import incident_view
 from truce.store.uow import UnitOfWork
 
 HERE = Path(__file__).parent
@@ -319,9 +320,7 @@ def submit_fields(request: Request, uow: Uow, who: Who, date_start: Annotated[st
 
 @router.get("/review")
 def review_queue(request: Request, uow: Uow, who: Who) -> HTMLResponse:
-    if not allowed(who, UseCase.REVIEW_REPORT):
-        raise Forbidden(f"{who} may not review reports")
-    queue = [shown(r, who) for r in uow.reports.queue(limit=100)]
+    queue = views.review_queue(uow=uow, who=who, limit=100)
     return page(request, who, "review.html", title="Review queue", queue=queue)
 
 
