@@ -3,18 +3,36 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Exact versions (with their hashes) of every dependency, the dev and cluster extras included,
+# made from pyproject.toml's ranges by `make lock`.
+LOCK := requirements.lock
+LOCK_OPTIONS := --extra dev --extra cluster --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
 
 VENDOR := src/truce/web/static/vendor
 
-.PHONY: install assets demo serve test lint check-types format bench clean
+.PHONY: install lock assets demo serve test test-quick lint check-types format bench clean
 
-$(STAMP): pyproject.toml
+# The lock's versions, then the project itself (editable, resolving nothing of its own); redone
+# when pyproject.toml or the lock changes. `pip check` catches a lock that no longer satisfies
+# pyproject.toml.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check || { echo "$(LOCK) does not satisfy pyproject.toml: run make lock" >&2; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Regenerates the lock from pyproject.toml, keeping the pins that still fit its ranges;
+# `make lock LOCK_UPGRADE=--upgrade` moves every pin to the newest version allowed. pip-tools
+# goes into the venv for this alone: it is no dependency of the project.
+lock:
+	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip-compile || $(BIN)/pip install --quiet pip-tools
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet $(LOCK_OPTIONS) $(LOCK_UPGRADE) --output-file $(LOCK) pyproject.toml
 
 # Front-end libraries from the npm registry, pinned by package-lock.json, copied into an
 # ignored static folder. Nothing is fetched from a CDN at run time.
@@ -44,6 +62,11 @@ lint: install
 
 test: lint assets
 	$(BIN)/pytest
+
+# The tests not marked slow (no browser, Dask cluster, `truce` process or Schemathesis), and no
+# linters: for the edit-test loop. `make test` runs them all.
+test-quick: install assets
+	$(BIN)/pytest -m "not slow"
 
 format: install
 	$(BIN)/ruff check --fix src tests bench

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from truce import scenarios
+from truce.domain.access import OPERATIONS_CENTRE
 from truce.formats.acled import read_acled, write_acled
 from truce.services import export_reports, import_dataset
 from truce.store.database import make_engine, migrate
@@ -34,8 +35,12 @@ def synthetic_acled(rows: int) -> bytes:
     for n in range(rows):
         row = dict(base[n % len(base)])
         day = date(2016, 1, 1) + timedelta(days=n % 730)
-        row.update(event_id_cnty=f"SYRBENCH{n:07d}", event_date=day.isoformat(), year=str(day.year),
-                   time_precision="1")  # fmt: skip
+        row.update(
+            event_id_cnty=f"SYRBENCH{n:07d}",
+            event_date=day.isoformat(),
+            year=str(day.year),
+            time_precision="1",
+        )
         writer.writerow(row)
     return out.getvalue().encode()
 
@@ -61,14 +66,20 @@ def main() -> None:
 
         started = time.perf_counter()
         with UnitOfWork(engine) as uow:
-            summary = import_dataset(uow=uow, fmt="acled", content=content, now=datetime.now(UTC),
-                                     max_bytes=len(content) + 1)  # fmt: skip
+            summary = import_dataset(
+                uow=uow,
+                who=OPERATIONS_CENTRE,
+                fmt="acled",
+                content=content,
+                now=datetime.now(UTC),
+                max_bytes=len(content) + 1,
+            )
         import_s = time.perf_counter() - started
         assert summary.imported == args.rows
 
         started = time.perf_counter()
         with UnitOfWork(engine) as uow:
-            written = export_reports(uow=uow, fmt="acled")
+            written = export_reports(uow=uow, who=OPERATIONS_CENTRE, fmt="acled")
         export_s = time.perf_counter() - started
         assert written.rows == args.rows and not written.losses
 

@@ -158,10 +158,43 @@ def skeleton(key: str) -> str:
 
 
 _ABBREVIATIONS = {
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "st", "no", "vs",
-    "approx", "est", "u.s", "u.n", "e.g", "i.e", "a.m", "p.m", "inc", "co", "brig",
-}  # fmt: skip
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "gen",
+    "lt",
+    "col",
+    "maj",
+    "sgt",
+    "capt",
+    "st",
+    "no",
+    "vs",
+    "approx",
+    "est",
+    "u.s",
+    "u.n",
+    "e.g",
+    "i.e",
+    "a.m",
+    "p.m",
+    "inc",
+    "co",
+    "brig",
+}
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*\s+|\n+")
 
 

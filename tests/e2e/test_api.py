@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import socket
 import subprocess
@@ -9,25 +11,14 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from truce.api.app import create_app
-from truce.config import Settings
-from truce.domain.access import Principal, Role
-from truce.services import cases as flow
-from truce.services.demo import accounts, load_sample
-from truce.services.tokens import issue_token
-from truce.store.database import make_engine, migrate
-from truce.store.keyring import Keyring
-from truce.store.uow import UnitOfWork
-
-NOW = datetime(2017, 3, 1, 9, tzinfo=UTC)
-CONSOLE = Principal("console", "un", Role.ADMINISTRATOR)
+from tests.conftest import NewStore, Serve, Store
 
 
 @dataclass
@@ -41,23 +32,13 @@ class Api:
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    tmp = tmp_path_factory.mktemp("api")
-    url = f"sqlite:///{tmp / 'truce.db'}"
-    engine = make_engine(url)
-    migrate(engine)
-    keyring = Keyring(tmp / "keys")
-    with UnitOfWork(engine, keyring) as uow:
-        load_sample(uow, NOW)
-        users = accounts(uow, NOW)
-        flow.open_cases(uow=uow, who=users["analyst"], agreement_id="astana-2016", now=NOW)
-        tokens = {u: issue_token(uow=uow, who=CONSOLE, user=u, now=NOW) for u in users}
-    app = create_app(
-        Settings(database_url=url, max_document_bytes=1 << 20), engine=engine, keyring=keyring
-    )
-    with TestClient(app) as client:
-        yield Api(client, tokens, url)
-    engine.dispose()
+def api(new_store: NewStore, demo_store: Store, serve: Serve) -> Iterator[Api]:
+    """The app over a copy of the demo store, for this module's tests to change."""
+    with (
+        new_store("api", copy_of=demo_store) as store,
+        serve(store, max_document_bytes=1 << 20) as served,
+    ):
+        yield Api(served.client, store.tokens, store.url)
 
 
 def test_the_incident_list_filters_and_pages_without_gaps_or_repeats(api: Api) -> None:
@@ -95,8 +76,11 @@ def test_the_incident_list_filters_and_pages_without_gaps_or_repeats(api: Api) -
 
 
 def test_an_incident_shows_its_provenance_and_protects_the_witness(api: Api) -> None:
-    items = api.client.get("/api/incidents", params={"start": "2017-01-10", "end": "2017-01-10", "limit": 500},
-                           headers=api.as_("analyst")).json()["items"]  # fmt: skip
+    items = api.client.get(
+        "/api/incidents",
+        params={"start": "2017-01-10", "end": "2017-01-10", "limit": 500},
+        headers=api.as_("analyst"),
+    ).json()["items"]
     witness = [i for i in items if i["location_name"] == "Ain al-Fijah"]
     assert witness, items
     incident_id = witness[0]["id"]
@@ -118,16 +102,25 @@ def test_a_guarantor_replies_and_an_observer_cannot(api: Api) -> None:
     ).json()["items"]
     assert inbox and all("russia" in c["answerable"] for c in inbox)
     case_id = inbox[0]["id"]
-    refused = api.client.post(f"/api/cases/{case_id}/reply", json={"kind": "acknowledged", "text": "noted"},
-                              headers=api.as_("us-observer"))  # fmt: skip
+    refused = api.client.post(
+        f"/api/cases/{case_id}/reply",
+        json={"kind": "acknowledged", "text": "noted"},
+        headers=api.as_("us-observer"),
+    )
     assert refused.status_code == 403
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert refused.json()["status"] == 403 and "observer of usa" in refused.json()["detail"]
-    done = api.client.post(f"/api/cases/{case_id}/reply", json={"kind": "information_requested",
-                           "text": "Send the coordinates."}, headers=api.as_("ru-officer"))  # fmt: skip
+    done = api.client.post(
+        f"/api/cases/{case_id}/reply",
+        json={"kind": "information_requested", "text": "Send the coordinates."},
+        headers=api.as_("ru-officer"),
+    )
     assert done.status_code == 200, done.text
-    again = api.client.post(f"/api/cases/{case_id}/reply", json={"kind": "acknowledged", "text": "x"},
-                            headers=api.as_("ru-officer"))  # fmt: skip
+    again = api.client.post(
+        f"/api/cases/{case_id}/reply",
+        json={"kind": "acknowledged", "text": "x"},
+        headers=api.as_("ru-officer"),
+    )
     assert again.status_code == 409 and "already replied" in again.json()["detail"]
     timeline = api.client.get(f"/api/cases/{case_id}").json()["timeline"]
     assert [e["action"] for e in timeline][-1] == "reply"
@@ -136,15 +129,27 @@ def test_a_guarantor_replies_and_an_observer_cannot(api: Api) -> None:
 def test_an_analyst_corrects_a_field_and_the_incident_follows(api: Api) -> None:
     queue = api.client.get("/api/review-queue", headers=api.as_("analyst")).json()["items"]
     report = next(r for r in queue if r["fatalities_best"] is not None)
-    corrected = api.client.post(f"/api/reports/{report['id']}/review", headers=api.as_("analyst"),
-                                json={"action": "correct", "field": "fatalities_best",
-                                      "value": report["fatalities_best"] + 10, "reason": "hospital list"})  # fmt: skip
+    corrected = api.client.post(
+        f"/api/reports/{report['id']}/review",
+        headers=api.as_("analyst"),
+        json={
+            "action": "correct",
+            "field": "fatalities_best",
+            "value": report["fatalities_best"] + 10,
+            "reason": "hospital list",
+        },
+    )
     assert corrected.status_code == 200, corrected.text
     assert corrected.json()["status"] == "corrected"
     found = api.client.get("/api/incidents", params={"limit": 500}).json()["items"]
-    incident = next(i for i in found if i["date_start"] == report["date_start"]
-                    and api.client.get(f"/api/incidents/{i['id']}", headers=api.as_("analyst")).json()
-                    ["incident"]["report_ids"].count(report["id"]))  # fmt: skip
+    incident = next(
+        i
+        for i in found
+        if i["date_start"] == report["date_start"]
+        and api.client.get(f"/api/incidents/{i['id']}", headers=api.as_("analyst"))
+        .json()["incident"]["report_ids"]
+        .count(report["id"])
+    )
     detail = api.client.get(f"/api/incidents/{incident['id']}", headers=api.as_("analyst")).json()
     values = {c["value"] for c in detail["incident"]["claims"]["fatalities"]}
     assert report["fatalities_best"] + 10 in values
@@ -157,10 +162,15 @@ def test_an_analyst_corrects_a_field_and_the_incident_follows(api: Api) -> None:
 
 
 def test_submitting_text_as_a_liaison_and_errors_as_problem_details(api: Api) -> None:
-    text = ("Daraa, 20 February 2017 (Orient News) - Regime helicopters dropped two barrel bombs on "
-            "the Daraa al-Balad district today, killing three civilians, activists said.")  # fmt: skip
-    made = api.client.post("/api/reports/text", json={"text": text, "source": "Orient News"},
-                           headers=api.as_("opp-liaison"))  # fmt: skip
+    text = (
+        "Daraa, 20 February 2017 (Orient News) - Regime helicopters dropped two barrel bombs on "
+        "the Daraa al-Balad district today, killing three civilians, activists said."
+    )
+    made = api.client.post(
+        "/api/reports/text",
+        json={"text": text, "source": "Orient News"},
+        headers=api.as_("opp-liaison"),
+    )
     assert made.status_code == 201, made.text
     assert made.json()["reports"]
     public = api.client.post("/api/reports/text", json={"text": text})
@@ -190,8 +200,11 @@ def test_ledger_zones_members_and_the_schema(api: Api) -> None:
     )  # the public does not read the ledger
     zones = api.client.get("/api/agreements/astana-2016/zones").json()
     assert zones["type"] == "FeatureCollection"
-    assert {f["properties"]["valid_from"] for f in zones["features"] if f["properties"]["kind"] == "de_escalation"} == {
-        "2017-05-06"}  # fmt: skip
+    assert {
+        f["properties"]["valid_from"]
+        for f in zones["features"]
+        if f["properties"]["kind"] == "de_escalation"
+    } == {"2017-05-06"}
     members = api.client.get("/api/members").json()["items"]
     assert {m["id"] for m in members} >= {"russia", "iran", "turkey", "un"}
     assert api.client.get("/api/openapi.json").json()["openapi"].startswith("3.1")
@@ -203,12 +216,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.slow  # starts `truce serve` as a process
 def test_truce_serve_answers_over_http(api: Api, tmp_path: Path) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRUCE_")}
     env |= {"TRUCE_DATABASE_URL": api.url, "TRUCE_KEYS_DIR": str(tmp_path / "keys")}
-    server = subprocess.Popen([sys.executable, "-m", "truce", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "truce", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         for _ in range(100):
             try:
@@ -227,11 +245,21 @@ def test_truce_serve_answers_over_http(api: Api, tmp_path: Path) -> None:
 
 
 def test_a_structured_report_is_kept_validated_and_fused(api: Api) -> None:
-    fields = {"date_start": "2017-02-20", "location_name": "Daraa al-Balad", "admin1": "Dar'a", "lat": 32.615,
-              "lon": 36.104, "location_precision": 1, "event_type": "Explosions/Remote violence",
-              "sub_event_type": "Air/drone strike", "perpetrator": "Syrian Arab Air Force",
-              "target": "Civilians (Syria)", "fatalities_best": 3, "source": "Syria Civil Defence",
-              "notes": "Barrel bombs hit a market in Daraa al-Balad."}  # fmt: skip
+    fields = {
+        "date_start": "2017-02-20",
+        "location_name": "Daraa al-Balad",
+        "admin1": "Dar'a",
+        "lat": 32.615,
+        "lon": 36.104,
+        "location_precision": 1,
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Air/drone strike",
+        "perpetrator": "Syrian Arab Air Force",
+        "target": "Civilians (Syria)",
+        "fatalities_best": 3,
+        "source": "Syria Civil Defence",
+        "notes": "Barrel bombs hit a market in Daraa al-Balad.",
+    }
     made = api.client.post("/api/reports", json=fields, headers=api.as_("gov-liaison"))
     assert made.status_code == 201, made.text
     report = made.json()
@@ -239,11 +267,18 @@ def test_a_structured_report_is_kept_validated_and_fused(api: Api) -> None:
     near = api.client.get(
         "/api/incidents", params={"start": "2017-02-13", "end": "2017-02-27", "limit": 500}
     )
-    holders = [i for i in near.json()["items"]
-               if report["id"] in api.client.get(f"/api/incidents/{i['id']}").json()["incident"]["report_ids"]]  # fmt: skip
+    holders = [
+        i
+        for i in near.json()["items"]
+        if report["id"]
+        in api.client.get(f"/api/incidents/{i['id']}").json()["incident"]["report_ids"]
+    ]
     assert len(holders) == 1  # fused into an incident on arrival
-    wrong = api.client.post("/api/reports", json=fields | {"sub_event_type": "Armed clash"},
-                            headers=api.as_("gov-liaison"))  # fmt: skip
+    wrong = api.client.post(
+        "/api/reports",
+        json=fields | {"sub_event_type": "Armed clash"},
+        headers=api.as_("gov-liaison"),
+    )
     assert wrong.status_code == 422
     assert wrong.json()["errors"][0]["field"] == "sub_event_type"
     missing = api.client.post(
@@ -291,3 +326,32 @@ def test_the_zone_filter_keeps_incidents_inside_the_zone(api: Api) -> None:
     assert inside and {i["id"] for i in inside} == expected
     unknown = api.client.get("/api/incidents", params={"zone": "atlantis"})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "zone"
+
+
+def test_the_export_keeps_to_its_dates_and_governorate(api: Api) -> None:
+    def features(**params: str) -> list[dict[str, Any]]:
+        answer = api.client.get("/api/exports/geojson", params=params, headers=api.as_("analyst"))
+        assert answer.status_code == 200, answer.text
+        found: list[dict[str, Any]] = answer.json()["features"]
+        return [f["properties"] for f in found]
+
+    everything = features()
+    january = features(start="2017-01-01", end="2017-01-31")
+    assert january and len(january) < len(everything)
+    assert all(r["date_start"] <= "2017-01-31" and r["date_end"] >= "2017-01-01" for r in january)
+    idlib = features(governorate="idleb")
+    assert idlib and len(idlib) < len(everything)
+    assert all(r["admin1"] == "Idleb" for r in idlib)
+    both = features(start="2017-01-01", end="2017-01-31", governorate="Idleb")
+    assert {r["id"] for r in both} == {r["id"] for r in january} & {r["id"] for r in idlib}
+    acled = api.client.get("/api/exports/acled", params={"governorate": "Idleb"})
+    rows = list(csv.DictReader(io.StringIO(acled.text)))
+    assert len(rows) == len(idlib) and {r["admin1"] for r in rows} == {"Idleb"}
+
+
+def test_the_agreement_is_the_servers_unless_the_request_names_one(api: Api) -> None:
+    counts = api.client.get("/api/stats/counts").json()
+    assert counts["agreement"] == "astana-2016" and counts["total"] > 0
+    assert counts["counts"].startswith("incidents judged a violation")
+    other = api.client.get("/api/stats/counts", params={"agreement": "no-such-agreement"}).json()
+    assert other["agreement"] == "no-such-agreement" and other["total"] == 0

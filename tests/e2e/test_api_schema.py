@@ -8,33 +8,22 @@ import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
-from sqlalchemy import Engine
 
-from truce.api.app import create_app
+from tests.conftest import AGREEMENT, MAX_BYTES, NewStore, Serve, Store
+from truce.app import create_app
 from truce.config import Settings
-from truce.domain.access import Principal, Role
-from truce.services import cases as flow
-from truce.services.assessment import assess_incidents
-from truce.services.demo import accounts, load_sample
-from truce.services.incidents import fuse
-from truce.services.tokens import issue_token
-from truce.store.database import make_engine, migrate
-from truce.store.keyring import Keyring
-from truce.store.uow import UnitOfWork
+from truce.domain.cases import CaseState
+from truce.store.database import make_engine
 
 with warnings.catch_warnings():  # starlette.testclient warns on import that httpx is deprecated
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-AGREEMENT = "astana-2016"
-CONSOLE = Principal("console", "un", Role.ADMINISTRATOR)
-MAX_BYTES = 1 << 24
 SETTINGS = settings(
     max_examples=12,
     deadline=None,
@@ -42,44 +31,40 @@ SETTINGS = settings(
     derandomize=True,  # the same examples every run: a failure here is reproducible
     suppress_health_check=list(HealthCheck),
 )
+pytestmark = pytest.mark.slow  # Schemathesis makes a few hundred requests
 
 
 @dataclass(frozen=True)
 class Demo:
     app: FastAPI
+    client: TestClient
     tokens: dict[str, str]  # user -> API token
     ids: dict[str, str]  # path parameter -> an ID that exists in the store
 
 
-def _set_up(engine: Engine, keyring: Keyring) -> tuple[dict[str, str], dict[str, str]]:
-    """The demo's store: scenario, sample data set and texts, fused, assessed, accounts and open
-    cases. Returns an API token per demo user, and real IDs for the path parameters."""
-    now = datetime.now(UTC)
-    with UnitOfWork(engine, keyring) as uow:
-        load_sample(uow, now, max_bytes=MAX_BYTES)
-        fuse(uow=uow, now=now, rebuild=True)
-        assess_incidents(uow=uow, agreement_id=AGREEMENT, now=now)
-        users = accounts(uow, now)
-        (case, *_) = flow.open_cases(uow=uow, who=users["analyst"], agreement_id=AGREEMENT, now=now)
-        tokens = {u: issue_token(uow=uow, who=CONSOLE, user=u, now=now) for u in users}
-        ids = {"report_id": next(uow.reports.iter_current()).id, "incident_id": case.incident_id,
-               "case_id": case.id, "agreement_id": AGREEMENT, "seq": "0", "fmt": "acled"}  # fmt: skip
-        return tokens, ids
+def _ids(store: Store) -> dict[str, str]:
+    """Real IDs for the path parameters: a report, an open case and its incident."""
+    with store.uow() as uow:
+        case = uow.cases.all(state=CaseState.AWAITING_REPLY.value)[0]
+        return {
+            "report_id": next(uow.reports.iter_current()).id,
+            "incident_id": case.incident_id,
+            "case_id": case.id,
+            "agreement_id": AGREEMENT,
+            "seq": "0",
+            "fmt": "acled",
+        }
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    tmp = tmp_path_factory.mktemp("api-schema")
-    url = f"sqlite:///{tmp / 'truce.db'}"
-    engine = make_engine(url)
-    migrate(engine)
-    keyring = Keyring(tmp / "keys")
-    tokens, ids = _set_up(engine, keyring)
-    app = create_app(
-        Settings(database_url=url, max_document_bytes=MAX_BYTES), engine=engine, keyring=keyring
-    )
-    yield Demo(app, tokens, ids)
-    engine.dispose()
+def demo(new_store: NewStore, demo_store: Store, serve: Serve) -> Iterator[Demo]:
+    """The app over a copy of the demo store (no request here should change it; if one did,
+    the other modules' store stays as it was)."""
+    with (
+        new_store("api-schema", copy_of=demo_store) as store,
+        serve(store, max_document_bytes=MAX_BYTES) as served,
+    ):
+        yield Demo(served.app, served.client, store.tokens, _ids(store))
 
 
 def _schema_only_app() -> FastAPI:
@@ -94,13 +79,14 @@ schema = schemathesis.openapi.from_asgi("/api/openapi.json", _schema_only_app())
 
 
 def _described(case: schemathesis.Case, response: schemathesis.Response) -> str:
-    return (f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:500]}\n"
-            f"reproduce with: {case.as_curl_command()}")  # fmt: skip
+    return (
+        f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:500]}\n"
+        f"reproduce with: {case.as_curl_command()}"
+    )
 
 
 def test_the_document_is_openapi_3_1_and_the_one_tested(demo: Demo) -> None:
-    with TestClient(demo.app) as client:
-        response = client.get("/api/openapi.json")
+    response = demo.client.get("/api/openapi.json")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
     document = response.json()

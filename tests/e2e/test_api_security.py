@@ -7,44 +7,36 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
+import re
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+import jsonschema_rs
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine, update
 
-from truce.api.app import create_app
-from truce.config import Settings
-from truce.domain.access import POLICY, Principal, Role, UseCase
+from tests.conftest import AGREEMENT, CONSOLE, MAX_BYTES, NewStore, Serve, Served, Store
+from truce.domain.access import POLICY, Role, UseCase
 from truce.domain.cases import CaseState, ReplyKind, Vote
 from truce.domain.incidents import Incident
 from truce.services import cases as flow
-from truce.services.assessment import assess_incidents
-from truce.services.demo import DEMO_USERS, accounts, load_sample
-from truce.services.incidents import fuse
+from truce.services.demo import DEMO_USERS
 from truce.services.tokens import issue_token, revoke_token
 from truce.store import tables
-from truce.store.database import make_engine, migrate
-from truce.store.keyring import Keyring
 from truce.store.uow import UnitOfWork
 
 with warnings.catch_warnings():  # starlette.testclient warns on import that httpx is deprecated
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-AGREEMENT = "astana-2016"
-CONSOLE = Principal("console", "un", Role.ADMINISTRATOR)
-MAX_BYTES = 1 << 24
 PROBLEM = "application/problem+json"
 # An event the extractor reads as one report (Maarat al-Numan, Idleb, 9 January 2017).
 EVENT = (
@@ -62,80 +54,73 @@ def event_on(day: date) -> str:
 
 # One demo user per role, and a caller with no token at all (the public).
 ROLE_OF: dict[str | None, Role] = {user: role for user, _, role, _ in DEMO_USERS}
-CALLERS: tuple[str | None, ...] = ("chair", "analyst", "ru-officer", "gov-liaison", "us-observer",
-                                   "visitor", None)  # fmt: skip
+CALLERS: tuple[str | None, ...] = (
+    "chair",
+    "analyst",
+    "ru-officer",
+    "gov-liaison",
+    "us-observer",
+    "visitor",
+    None,
+)
 ROLE_OF[None] = Role.PUBLIC
 assert {ROLE_OF[c] for c in CALLERS} == set(Role)
 
 
-# --- the store: built once per module, copied for tests that change it ----------------------
-
-
-@dataclass(frozen=True)
-class Template:
-    path: Path  # the demo store, as set up (never changed after)
-    keyring: Keyring
-    tokens: dict[str, str]  # user -> API token
-
-
-def _set_up(engine: Engine, keyring: Keyring) -> dict[str, str]:
-    """What `truce demo` does before the mechanism plays: scenario, sample data set and texts,
-    fused and assessed; then the demo accounts, cases opened, and an API token per user."""
-    now = datetime.now(UTC)
-    with UnitOfWork(engine, keyring) as uow:
-        load_sample(uow, now, max_bytes=MAX_BYTES)
-        fuse(uow=uow, now=now, rebuild=True)
-        assess_incidents(uow=uow, agreement_id=AGREEMENT, now=now)
-        users = accounts(uow, now)
-        opened = flow.open_cases(uow=uow, who=users["analyst"], agreement_id=AGREEMENT, now=now)
-        assert sum(c.accused_side == "government" for c in opened) >= 10
-        return {u: issue_token(uow=uow, who=CONSOLE, user=u, now=now) for u in users}
-
-
-def _copy(source: Path, target: Path) -> None:
-    """A consistent copy of a SQLite store (WAL included)."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
+# --- the store: the demo's, built once per run, copied for the tests here --------------------
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
-    tmp = tmp_path_factory.mktemp("api-security")
-    path = tmp / "template.db"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
-    keyring = Keyring(tmp / "keys")
-    tokens = _set_up(engine, keyring)
-    engine.dispose()
-    return Template(path, keyring, tokens)
+def template(demo_store: Store) -> Store:
+    """The demo store, as set up (never changed): enough government-side cases for the tests
+    that take one each."""
+    with demo_store.uow() as unit:
+        awaiting = unit.cases.all(state=CaseState.AWAITING_REPLY.value)
+    assert sum(c.accused_side == "government" for c in awaiting) >= 10
+    return demo_store
 
 
 @dataclass
 class Api:
     """A client on an app over one copy of the demo store, acting as any demo user."""
 
-    client: TestClient
-    app: FastAPI
-    engine: Engine
-    keyring: Keyring
-    tokens: dict[str, str]
+    served: Served
     used: set[str] = field(default_factory=set)  # cases already taken by a test
 
-    def auth(self, user: str | None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[user]}"} if user else {}
+    @property
+    def client(self) -> TestClient:
+        return self.served.client
 
-    def call(self, user: str | None, method: str, path: str, *, headers: dict[str, str] | None = None,
-             **kwargs: Any) -> httpx.Response:  # fmt: skip
+    @property
+    def app(self) -> FastAPI:
+        return self.served.app
+
+    @property
+    def engine(self) -> Engine:
+        return self.served.store.engine
+
+    @property
+    def tokens(self) -> dict[str, str]:
+        return self.served.store.tokens
+
+    def auth(self, user: str | None) -> dict[str, str]:
+        return self.served.auth(user)
+
+    def call(
+        self,
+        user: str | None,
+        method: str,
+        path: str,
+        *,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
         return self.client.request(
             method, path, headers=self.auth(user) | (headers or {}), **kwargs
         )
 
-    @contextmanager
-    def uow(self) -> Iterator[UnitOfWork]:
-        with UnitOfWork(self.engine, self.keyring) as unit:
-            yield unit
+    def uow(self) -> AbstractContextManager[UnitOfWork]:
+        return self.served.store.uow()
 
     def counts(self) -> tuple[int, int]:
         """Raw documents and ledger entries: what any accepted request leaves behind."""
@@ -147,8 +132,11 @@ class Api:
         (Russia and Iran answer for the government side)."""
         now = datetime.now(UTC)
         with self.uow() as unit:
-            case = next(c for c in unit.cases.all(state=CaseState.AWAITING_REPLY.value)
-                        if c.accused_side == "government" and not c.replies and c.id not in self.used)  # fmt: skip
+            case = next(
+                c
+                for c in unit.cases.all(state=CaseState.AWAITING_REPLY.value)
+                if c.accused_side == "government" and not c.replies and c.id not in self.used
+            )
             self.used.add(case.id)
             who = unit.users.principal
             if state is CaseState.CLOSED:
@@ -157,40 +145,59 @@ class Api:
                 )
             if state in (CaseState.UNDER_VERIFICATION, CaseState.JOINT_REVIEW, CaseState.DISPUTED):
                 for officer in ("ru-officer", "ir-officer"):
-                    flow.reply(uow=unit, who=who(officer), case_id=case.id, kind=ReplyKind.ACKNOWLEDGED,
-                               text="We are looking into it.", now=now)  # fmt: skip
+                    flow.reply(
+                        uow=unit,
+                        who=who(officer),
+                        case_id=case.id,
+                        kind=ReplyKind.ACKNOWLEDGED,
+                        text="We are looking into it.",
+                        now=now,
+                    )
             if state in (CaseState.JOINT_REVIEW, CaseState.DISPUTED):
                 flow.propose_finding(uow=unit, who=who("analyst"), case_id=case.id, now=now)
             if state is CaseState.DISPUTED:
-                flow.review(uow=unit, who=who("ru-officer"), case_id=case.id, vote=Vote.DISSENT,
-                            reason="Our forces were not there.", now=now)  # fmt: skip
+                flow.review(
+                    uow=unit,
+                    who=who("ru-officer"),
+                    case_id=case.id,
+                    vote=Vote.DISSENT,
+                    reason="Our forces were not there.",
+                    now=now,
+                )
             assert unit.cases.get(case.id).state is state
             return case.id
 
 
-@contextmanager
-def _api(template: Template, path: Path, settings: dict[str, Any] | None = None) -> Iterator[Api]:
-    _copy(template.path, path)
-    url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    options: dict[str, Any] = {"max_document_bytes": MAX_BYTES, **(settings or {})}
-    app = create_app(Settings(database_url=url, **options), engine=engine, keyring=template.keyring)
-    with TestClient(app) as client:
-        yield Api(client, app, engine, template.keyring, template.tokens)
-    engine.dispose()
+ApiOn = Callable[..., AbstractContextManager[Api]]
 
 
 @pytest.fixture(scope="module")
-def api(template: Template) -> Iterator[Api]:
+def api_on(new_store: NewStore, serve: Serve, template: Store) -> ApiOn:
+    """`with api_on(**settings) as api`: the app over a copy of the demo store of its own."""
+
+    @contextmanager
+    def make(**settings: Any) -> Iterator[Api]:
+        options: dict[str, Any] = {"max_document_bytes": MAX_BYTES, **settings}
+        with (
+            new_store("api-security", copy_of=template) as store,
+            serve(store, **options) as served,
+        ):
+            yield Api(served)
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def api(api_on: ApiOn) -> Iterator[Api]:
     """One copy of the store shared by the module's tests that do not need a pristine one."""
-    with _api(template, template.path.with_name("shared.db")) as shared:
+    with api_on() as shared:
         yield shared
 
 
 @pytest.fixture
-def fresh(template: Template, tmp_path: Path) -> Iterator[Api]:
+def fresh(api_on: ApiOn) -> Iterator[Api]:
     """A copy of the store for this test alone."""
-    with _api(template, tmp_path / "truce.db") as own:
+    with api_on() as own:
         yield own
 
 
@@ -238,72 +245,125 @@ def _incidents(api: Api) -> list[Incident]:
         return unit.incidents.all()
 
 
-def _case(state: CaseState, action: str, body: Any = None) -> Callable[[Api, str], Request]:
-    return lambda a, _: Request("POST", f"/api/cases/{a.case_in(state)}/{action}", body)
-
-
 def _merge(api: Api, tag: str) -> Request:
     first, second = _incidents(api)[:2]
-    return Request("POST", "/api/incidents/merge", {"incident_ids": [first.id, second.id],
-                                                     "reason": f"the same strike ({tag})"})  # fmt: skip
+    body = {"incident_ids": [first.id, second.id], "reason": f"the same strike ({tag})"}
+    return Request("POST", "/api/incidents/merge", body)
 
 
 def _split(api: Api, tag: str) -> Request:
     incident = next(i for i in _incidents(api) if len(i.report_ids) >= 2)
-    return Request("POST", f"/api/incidents/{incident.id}/split",
-                   {"report_ids": [incident.report_ids[0]], "reason": f"two strikes ({tag})"})  # fmt: skip
+    body = {"report_ids": [incident.report_ids[0]], "reason": f"two strikes ({tag})"}
+    return Request("POST", f"/api/incidents/{incident.id}/split", body)
 
 
-_AWAITING, _VERIFYING = CaseState.AWAITING_REPLY, CaseState.UNDER_VERIFICATION
-_U = UseCase
-ROUTES = (
-    Route("POST", "/api/reports/text", _U.SUBMIT_REPORT,
-          lambda a, tag: Request("POST", "/api/reports/text", {"text": f"A quiet day, nothing to report ({tag})."})),
-    Route("POST", "/api/reports/file", _U.SUBMIT_REPORT,
-          lambda a, tag: Request("POST", "/api/reports/file", files={"file": (f"note-{tag}.txt",
-                                 f"A quiet day, nothing to report ({tag}).".encode(), "text/plain")})),
-    Route("POST", "/api/reports", _U.SUBMIT_REPORT,
-          lambda a, tag: Request("POST", "/api/reports", {"date_start": "2017-02-01", "notes": f"A quiet day ({tag}).",
-                                                          "sub_event_type": "Armed clash", "event_type": "Battles"})),
-    Route("GET", "/api/exports/{fmt}", _U.VIEW, lambda a, _: Request("GET", "/api/exports/geojson")),
-    Route("GET", "/api/ledger/bundle", _U.READ_LEDGER, lambda a, _: Request("GET", "/api/ledger/bundle")),
-    Route("GET", "/api/reports/{report_id}", _U.VIEW, lambda a, _: Request("GET", f"/api/reports/{_report(a)}")),
-    Route("GET", "/api/review-queue", _U.REVIEW_REPORT, lambda a, _: Request("GET", "/api/review-queue")),
-    Route("POST", "/api/reports/{report_id}/review", _U.REVIEW_REPORT,
-          lambda a, _: Request("POST", f"/api/reports/{_report(a)}/review", {"action": "accept"})),
-    Route("GET", "/api/incidents", _U.VIEW, lambda a, _: Request("GET", "/api/incidents")),
-    Route("GET", "/api/stats/counts", _U.VIEW, lambda a, _: Request("GET", "/api/stats/counts")),
-    Route("GET", "/api/incidents/{incident_id}", _U.VIEW,
-          lambda a, _: Request("GET", f"/api/incidents/{_incidents(a)[0].id}")),
-    Route("POST", "/api/incidents/merge", _U.FUSE, _merge),
-    Route("POST", "/api/incidents/{incident_id}/split", _U.FUSE, _split),
-    Route("GET", "/api/cases", _U.VIEW, lambda a, _: Request("GET", "/api/cases")),
-    Route("GET", "/api/cases/{case_id}", _U.VIEW, lambda a, _: Request("GET", f"/api/cases/{a.case_in(_AWAITING)}")),
-    Route("POST", "/api/cases/open", _U.OPEN_CASE, lambda a, _: Request("POST", "/api/cases/open", {"agreement": AGREEMENT})),
-    Route("POST", "/api/cases/{case_id}/reply", _U.REPLY,
-          _case(_AWAITING, "reply", {"kind": "acknowledged", "text": "We are looking into it."})),
-    Route("POST", "/api/cases/{case_id}/review", _U.REVIEW_CASE, _case(CaseState.JOINT_REVIEW, "review", {"vote": "confirm"})),
-    Route("POST", "/api/cases/{case_id}/propose", _U.PROPOSE_FINDING, _case(_VERIFYING, "propose")),
-    Route("POST", "/api/cases/{case_id}/request", _U.REQUEST_CLARIFICATION,
-          _case(_AWAITING, "request", {"text": "Which market, and when?"})),
-    Route("POST", "/api/cases/{case_id}/publish", _U.PUBLISH, _case(CaseState.DISPUTED, "publish")),
-    Route("POST", "/api/cases/{case_id}/close", _U.CLOSE_CASE, _case(_AWAITING, "close", {"text": "not an incident"})),
-    Route("POST", "/api/cases/{case_id}/reopen", _U.REOPEN, _case(CaseState.CLOSED, "reopen", {"text": "a new video"})),
-    Route("POST", "/api/cases/escalate", _U.ESCALATE, lambda a, _: Request("POST", "/api/cases/escalate")),
-    Route("GET", "/api/ledger/checkpoints", _U.READ_LEDGER, lambda a, _: Request("GET", "/api/ledger/checkpoints")),
-    Route("POST", "/api/ledger/checkpoints", _U.CHECKPOINT, lambda a, _: Request("POST", "/api/ledger/checkpoints")),
-    Route("GET", "/api/ledger/proofs/{seq}", _U.READ_LEDGER, lambda a, _: Request("GET", "/api/ledger/proofs/0")),
-    Route("GET", "/api/agreements", _U.VIEW, lambda a, _: Request("GET", "/api/agreements")),
-    Route("GET", "/api/agreements/{agreement_id}/zones", _U.VIEW,
-          lambda a, _: Request("GET", f"/api/agreements/{AGREEMENT}/zones")),
-    Route("GET", "/api/members", _U.VIEW, lambda a, _: Request("GET", "/api/members")),
-)  # fmt: skip
+def _upload(api: Api, tag: str) -> Request:
+    text = f"A quiet day, nothing to report ({tag}).".encode()
+    return Request(
+        "POST", "/api/reports/file", files={"file": (f"note-{tag}.txt", text, "text/plain")}
+    )
+
+
+Make = Callable[[Api, str], Request]  # a valid request, on objects prepared for it
+Where = Callable[[Api], str]  # the ID for the path's `{...}`
+
+
+def _fill(path: str, api: Api, where: Where | None) -> str:
+    return re.sub(r"\{\w+\}", where(api) if where else "", path)
+
+
+def _get(where: Where | None = None) -> Callable[[str], Make]:
+    return lambda path: lambda a, _: Request("GET", _fill(path, a, where))
+
+
+def _post(body: Any = None, where: Where | None = None) -> Callable[[str], Make]:
+    """A POST of `body` (or of `body(tag)`, to make each request's content new)."""
+
+    def make(path: str) -> Make:
+        return lambda a, tag: Request(
+            "POST", _fill(path, a, where), body(tag) if callable(body) else body
+        )
+
+    return make
+
+
+def _in(state: CaseState) -> Where:
+    """A fresh case brought to `state`."""
+    return lambda a: a.case_in(state)
+
+
+def _text(tag: str) -> dict[str, str]:
+    return {"text": f"A quiet day, nothing to report ({tag})."}
+
+
+def _structured(tag: str) -> dict[str, str]:
+    return {
+        "date_start": "2017-02-01",
+        "notes": f"A quiet day ({tag}).",
+        "sub_event_type": "Armed clash",
+        "event_type": "Battles",
+    }
+
+
+_S, _U = CaseState, UseCase
+_AWAITING, _VERIFYING, _JOINT = (
+    _in(_S.AWAITING_REPLY),
+    _in(_S.UNDER_VERIFICATION),
+    _in(_S.JOINT_REVIEW),
+)
+_DISPUTED, _CLOSED = _in(_S.DISPUTED), _in(_S.CLOSED)
+_ACK = {"kind": "acknowledged", "text": "We are looking into it."}
+_QUESTION, _NOT_AN_INCIDENT = {"text": "Which market, and when?"}, {"text": "not an incident"}
+_ACCEPT, _CONFIRM, _NEW_VIDEO = {"action": "accept"}, {"vote": "confirm"}, {"text": "a new video"}
+ROUTES = tuple(
+    Route(method, path, use_case, make(path))
+    for method, path, use_case, make in [
+        ("POST", "/api/reports/text", _U.SUBMIT_REPORT, _post(_text)),
+        ("POST", "/api/reports/file", _U.SUBMIT_REPORT, lambda _: _upload),
+        ("POST", "/api/reports", _U.SUBMIT_REPORT, _post(_structured)),
+        ("GET", "/api/exports/{fmt}", _U.VIEW, _get(lambda a: "geojson")),
+        ("GET", "/api/ledger/bundle", _U.READ_LEDGER, _get()),
+        ("GET", "/api/reports/{report_id}", _U.VIEW, _get(_report)),
+        ("GET", "/api/review-queue", _U.REVIEW_REPORT, _get()),
+        ("POST", "/api/reports/{report_id}/review", _U.REVIEW_REPORT, _post(_ACCEPT, _report)),
+        ("GET", "/api/incidents", _U.VIEW, _get()),
+        ("GET", "/api/stats/counts", _U.VIEW, _get()),
+        ("GET", "/api/incidents/{incident_id}", _U.VIEW, _get(lambda a: _incidents(a)[0].id)),
+        ("POST", "/api/incidents/merge", _U.FUSE, lambda _: _merge),
+        ("POST", "/api/incidents/{incident_id}/split", _U.FUSE, lambda _: _split),
+        ("GET", "/api/cases", _U.VIEW, _get()),
+        ("GET", "/api/cases/{case_id}", _U.VIEW, _get(_AWAITING)),
+        ("POST", "/api/cases/open", _U.OPEN_CASE, _post({"agreement": AGREEMENT})),
+        ("POST", "/api/cases/{case_id}/reply", _U.REPLY, _post(_ACK, _AWAITING)),
+        ("POST", "/api/cases/{case_id}/review", _U.REVIEW_CASE, _post(_CONFIRM, _JOINT)),
+        ("POST", "/api/cases/{case_id}/propose", _U.PROPOSE_FINDING, _post(None, _VERIFYING)),
+        (
+            "POST",
+            "/api/cases/{case_id}/request",
+            _U.REQUEST_CLARIFICATION,
+            _post(_QUESTION, _AWAITING),
+        ),
+        ("POST", "/api/cases/{case_id}/publish", _U.PUBLISH, _post(None, _DISPUTED)),
+        ("POST", "/api/cases/{case_id}/close", _U.CLOSE_CASE, _post(_NOT_AN_INCIDENT, _AWAITING)),
+        ("POST", "/api/cases/{case_id}/reopen", _U.REOPEN, _post(_NEW_VIDEO, _CLOSED)),
+        ("POST", "/api/cases/escalate", _U.ESCALATE, _post()),
+        ("GET", "/api/ledger/checkpoints", _U.READ_LEDGER, _get()),
+        ("POST", "/api/ledger/checkpoints", _U.CHECKPOINT, _post()),
+        ("GET", "/api/ledger/proofs/{seq}", _U.READ_LEDGER, _get(lambda a: "0")),
+        ("GET", "/api/agreements", _U.VIEW, _get()),
+        ("GET", "/api/agreements/{agreement_id}/zones", _U.VIEW, _get(lambda a: AGREEMENT)),
+        ("GET", "/api/members", _U.VIEW, _get()),
+    ]
+)
+
+
 NOT_ROUTES = {"/api/openapi.json", "/api/docs"}
 
 
 def api_routes(app: FastAPI) -> set[tuple[str, str]]:
     """Every (method, path) the app serves under /api, but its OpenAPI document and docs page.
-    (FastAPI 0.165 keeps included routers nested in `app.routes`; `iter_route_contexts` walks them.)"""
+    (FastAPI 0.165 keeps included routers nested in `app.routes`; `iter_route_contexts` walks
+    them.)"""
     return {
         (method, route.path)
         for route in iter_route_contexts(app.routes)
@@ -317,9 +377,20 @@ def test_the_matrix_covers_every_api_route(api: Api) -> None:
     assert len(table) == len(set(table)), "a route is in the table twice"
     served = api_routes(api.app)
     assert served, "no /api routes found"
-    assert set(table) == served, (
-        f"not in the table: {sorted(served - set(table))}; not served: {sorted(set(table) - served)}"
-    )
+    missing, extra = sorted(served - set(table)), sorted(set(table) - served)
+    assert set(table) == served, f"not in the table: {missing}; not served: {extra}"
+
+
+def assert_fits_the_document(app: FastAPI, route: Route, response: httpx.Response) -> None:
+    """A JSON body is what the OpenAPI document says the operation answers with."""
+    document = app.openapi()
+    answers = document["paths"][route.path][route.method.lower()]["responses"]
+    media_type = response.headers["content-type"].split(";")[0]
+    schema = answers[str(response.status_code)]["content"][media_type]["schema"]
+    if media_type.endswith("json"):
+        validator = jsonschema_rs.validator_for(schema | {"components": document["components"]})
+        errors = [f"{e.instance_path}: {e.message}" for e in validator.iter_errors(response.json())]
+        assert not errors, errors[:5]
 
 
 @pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c or "anonymous")
@@ -345,6 +416,7 @@ def test_each_route_answers_each_role_as_the_policy_says(
         assert response.headers["content-type"].startswith(
             expected.get(route.path, "application/json")
         )
+        assert_fits_the_document(fresh.app, route, response)
     else:
         body = assert_problem(response, 403)
         assert route.use_case.value in body["detail"]
@@ -364,8 +436,12 @@ def test_only_a_guarantor_answerable_for_the_side_may_reply(
             if c.accused_side == side
         )
     before = fresh.counts()
-    response = fresh.call(officer, "POST", f"/api/cases/{case.id}/reply",
-                          json={"kind": "acknowledged", "text": "Noted."})  # fmt: skip
+    response = fresh.call(
+        officer,
+        "POST",
+        f"/api/cases/{case.id}/reply",
+        json={"kind": "acknowledged", "text": "Noted."},
+    )
     body = assert_problem(response, 403)
     assert "may not reply" in body["detail"]
     assert fresh.counts() == before
@@ -393,8 +469,14 @@ def test_a_malformed_authorization_header_gets_401(api: Api, header: str) -> Non
 
 def test_an_unknown_token_gets_401(api: Api) -> None:
     real = api.tokens["analyst"]
-    for token in ("trc_" + "A" * 43, "nonsense", real[:-1] + ("A" if real[-1] != "A" else "B"), real + "x",
-                  "trc_", real.upper()):  # fmt: skip
+    for token in (
+        "trc_" + "A" * 43,
+        "nonsense",
+        real[:-1] + ("A" if real[-1] != "A" else "B"),
+        real + "x",
+        "trc_",
+        real.upper(),
+    ):
         response = api.client.get("/api/incidents", headers={"Authorization": f"Bearer {token}"})
         body = assert_problem(response, 401)
         assert "token" in body["detail"]
@@ -540,8 +622,11 @@ def test_hostile_text_comes_back_only_as_json_strings(api: Api, payload: str) ->
             where = assert_json_only(shown, payload, carried=how != "text")
             assert how != "source" or "$.sources[0].name" in where
         with api.uow() as unit:
-            (incident,) = [i for i in unit.incidents.all(start=day - timedelta(days=30))
-                           if report_id in i.report_ids]  # fmt: skip
+            (incident,) = [
+                i
+                for i in unit.incidents.all(start=day - timedelta(days=30))
+                if report_id in i.report_ids
+            ]
         shown = api.call("analyst", "GET", f"/api/incidents/{incident.id}")
         assert shown.status_code == 200, shown.text
         assert_json_only(shown, payload, carried=how != "text")
@@ -561,20 +646,31 @@ def test_error_bodies_that_echo_input_are_problem_json(api: Api, payload: str) -
     assert_problem(zone, 422)
     assert_json_only(zone, payload, carried=True)
     report_id = _report(api)
-    correction = api.call("analyst", "POST", f"/api/reports/{report_id}/review",
-                          json={"action": "correct", "field": payload[:80], "value": payload})  # fmt: skip
+    correction = api.call(
+        "analyst",
+        "POST",
+        f"/api/reports/{report_id}/review",
+        json={"action": "correct", "field": payload[:80], "value": payload},
+    )
     assert correction.status_code in (400, 409, 422), correction.text
     assert_problem(correction, correction.status_code)
     assert_json_only(correction, payload[:80], carried=False)
-    for path in (f"/api/reports/{quote(payload, safe='')}", f"/api/cases/{quote(payload, safe='')}",
-                 f"/api/incidents/{quote(payload, safe='')}"):  # fmt: skip
+    for path in (
+        f"/api/reports/{quote(payload, safe='')}",
+        f"/api/cases/{quote(payload, safe='')}",
+        f"/api/incidents/{quote(payload, safe='')}",
+    ):
         missing = api.call("analyst", "GET", path)
         assert_problem(missing, 404)
         # Echoed as "no report <id>"; but a slash in the ID makes another path (not served),
         # and Starlette's TestClient decodes the path twice (so "%25" arrives as another "%").
         assert_json_only(missing, payload, carried="/" not in payload and "%" not in payload)
-    upload = api.call("analyst", "POST", "/api/reports/file",
-                      files={"file": (payload, b"A quiet day.", "text/plain")})  # fmt: skip
+    upload = api.call(
+        "analyst",
+        "POST",
+        "/api/reports/file",
+        files={"file": (payload, b"A quiet day.", "text/plain")},
+    )
     assert_problem(upload, 400)
     # Echoed as the repr of the name the client sent (httpx %-encodes a double quote).
     assert_json_only(upload, payload, carried=not any(c in payload for c in "\"'\\"))
@@ -582,9 +678,21 @@ def test_error_bodies_that_echo_input_are_problem_json(api: Api, payload: str) -
 
 # --- uploads ---------------------------------------------------------------------------------
 
-TRAVERSAL = ("../../etc/passwd", "..\\..\\win.ini", "/abs/path.txt", "a/../b.txt", "../x.txt", "..",
-             "./x.txt", "a\x00b.txt", "x.txt\x00.pdf", "a\nb.txt", "a\r\nb.txt",
-             "%2e%2e%2fetc%2fpasswd", ".hidden")  # fmt: skip
+TRAVERSAL = (
+    "../../etc/passwd",
+    "..\\..\\win.ini",
+    "/abs/path.txt",
+    "a/../b.txt",
+    "../x.txt",
+    "..",
+    "./x.txt",
+    "a\x00b.txt",
+    "x.txt\x00.pdf",
+    "a\nb.txt",
+    "a\r\nb.txt",
+    "%2e%2e%2fetc%2fpasswd",
+    ".hidden",
+)
 
 
 @pytest.mark.parametrize("name", TRAVERSAL, ids=repr)
@@ -592,8 +700,12 @@ def test_an_upload_with_a_path_for_a_name_is_refused_and_nothing_is_stored(
     api: Api, name: str
 ) -> None:
     before = api.counts()
-    response = api.call("analyst", "POST", "/api/reports/file",
-                        files={"file": (name, b"Shelling was heard near Idleb today.", "text/plain")})  # fmt: skip
+    response = api.call(
+        "analyst",
+        "POST",
+        "/api/reports/file",
+        files={"file": (name, b"Shelling was heard near Idleb today.", "text/plain")},
+    )
     assert_problem(response, 400)
     assert api.counts() == before
 
@@ -603,8 +715,12 @@ def test_a_windows_full_path_is_refused_or_cut_to_its_base_name(api: Api, name: 
     # The multipart parser itself cuts a Windows full path to its base name (an old browser
     # habit), so the app may never see the path: either way no path is stored.
     before = api.counts()
-    response = api.call("analyst", "POST", "/api/reports/file",
-                        files={"file": (name, f"Shelling near Idleb ({name}).".encode(), "text/plain")})  # fmt: skip
+    response = api.call(
+        "analyst",
+        "POST",
+        "/api/reports/file",
+        files={"file": (name, f"Shelling near Idleb ({name}).".encode(), "text/plain")},
+    )
     if response.status_code == 400:
         assert_problem(response, 400)
         assert api.counts() == before
@@ -619,17 +735,24 @@ def _raw_upload(api: Api, filename: bytes) -> httpx.Response:
     """A multipart body written by hand: the file name goes as it is (httpx would %-encode NUL,
     CR, LF and the quote)."""
     boundary = b"truce-test-boundary"
-    body = (b"--" + boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="' + filename
-            + b'"\r\nContent-Type: text/plain\r\n\r\nShelling was heard near Idleb today.\r\n--'
-            + boundary + b"--\r\n")  # fmt: skip
+    body = (
+        b"--"
+        + boundary
+        + b'\r\nContent-Disposition: form-data; name="file"; filename="'
+        + filename
+        + b'"\r\nContent-Type: text/plain\r\n\r\nShelling was heard near Idleb today.\r\n--'
+        + boundary
+        + b"--\r\n"
+    )
     headers = api.auth("analyst") | {
         "Content-Type": f"multipart/form-data; boundary={boundary.decode()}"
     }
     return api.client.post("/api/reports/file", content=body, headers=headers)
 
 
-@pytest.mark.parametrize("name", [b"a\x00b.txt", b"../\x00/etc/passwd", b"a\nb.txt", b"..\\..\\win.ini"],
-                         ids=repr)  # fmt: skip
+@pytest.mark.parametrize(
+    "name", [b"a\x00b.txt", b"../\x00/etc/passwd", b"a\nb.txt", b"..\\..\\win.ini"], ids=repr
+)
 def test_a_raw_nul_or_newline_in_an_upload_name_is_refused(api: Api, name: bytes) -> None:
     before = api.counts()
     assert_problem(_raw_upload(api, name), 400)
@@ -648,8 +771,13 @@ def test_a_malformed_multipart_body_gets_problem_json(api: Api) -> None:
 
 
 def test_a_multipart_body_without_a_boundary_gets_problem_json(api: Api) -> None:
-    response = api.call("analyst", "POST", "/api/reports/file", content=b"x",
-                        headers={"Content-Type": "multipart/form-data"})  # fmt: skip
+    response = api.call(
+        "analyst",
+        "POST",
+        "/api/reports/file",
+        content=b"x",
+        headers={"Content-Type": "multipart/form-data"},
+    )
     assert_problem(response, 400)
 
 
@@ -662,13 +790,17 @@ def test_an_unknown_api_path_gets_problem_json(api: Api) -> None:
 
 
 def test_an_upload_over_the_limit_gets_413_and_nothing_is_stored(
-    template: Template, tmp_path: Path
+    api_on: ApiOn,
 ) -> None:
-    with _api(template, tmp_path / "truce.db", {"max_document_bytes": 1000}) as small:
+    with api_on(max_document_bytes=1000) as small:
         before = small.counts()
         for size in (1001, 5000, 2_000_000):
-            response = small.call("analyst", "POST", "/api/reports/file",
-                                  files={"file": ("big.txt", b"a" * size, "text/plain")})  # fmt: skip
+            response = small.call(
+                "analyst",
+                "POST",
+                "/api/reports/file",
+                files={"file": ("big.txt", b"a" * size, "text/plain")},
+            )
             body = assert_problem(response, 413)
             assert "1,000" in body["detail"]
             assert small.counts() == before
@@ -682,9 +814,9 @@ def test_an_upload_over_the_limit_gets_413_and_nothing_is_stored(
 
 
 def test_a_text_over_the_limit_is_refused_and_nothing_is_stored(
-    template: Template, tmp_path: Path
+    api_on: ApiOn,
 ) -> None:
-    with _api(template, tmp_path / "truce.db", {"max_document_bytes": 1000}) as small:
+    with api_on(max_document_bytes=1000) as small:
         before = small.counts()
         response = small.call(
             "analyst", "POST", "/api/reports/text", json={"text": "a quiet day " * 200}
@@ -719,8 +851,13 @@ def test_a_bad_body_gets_422_naming_the_field(api: Api) -> None:
         api.call("ru-officer", "POST", f"/api/cases/{case.id}/reply", json={}), 422
     )
     assert {e["field"] for e in empty["errors"]} == {"kind", "text"}
-    not_json = api.call("ru-officer", "POST", f"/api/cases/{case.id}/reply", content=b"{kind: maybe",
-                        headers={"Content-Type": "application/json"})  # fmt: skip
+    not_json = api.call(
+        "ru-officer",
+        "POST",
+        f"/api/cases/{case.id}/reply",
+        content=b"{kind: maybe",
+        headers={"Content-Type": "application/json"},
+    )
     assert_problem(not_json, 422)
     vote = assert_problem(
         api.call("ru-officer", "POST", f"/api/cases/{case.id}/review", json={"vote": "abstain"}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import subprocess
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow  # runs `truce` as a process
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 ROOT = Path(__file__).parents[2]
@@ -21,9 +24,13 @@ def truce(
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TRUCE_")}
     environment.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "truce", *args], cwd=cwd, env=environment,
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-m", "truce", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_demo_builds_a_new_sqlite_file_and_prints_the_summary(tmp_path: Path) -> None:
@@ -91,6 +98,26 @@ def test_import_export_round_trip_with_losses_listed(tmp_path: Path) -> None:
     geojson = truce("export", "geojson", cwd=tmp_path)
     assert '"FeatureCollection"' in geojson.stdout
     assert "9 rows written; 0 losses" in geojson.stderr
+    early = truce("export", "plover", "--to", "2017-01-01", cwd=tmp_path)
+    written = re.match(r"(\d+) rows written", early.stderr)
+    assert early.returncode == 0 and written is not None and 0 < int(written.group(1)) < 9
+
+    # The summary as JSON holds what the table shows, and says what it counts.
+    table = truce("summary", "--from", "2016-12-30", "--to", "2017-02-28", cwd=tmp_path).stdout
+    summary = json.loads(
+        truce(
+            "summary", "--from", "2016-12-30", "--to", "2017-02-28", "--json", cwd=tmp_path
+        ).stdout
+    )
+    assert summary["counts"].startswith("reports alleging an act the agreement prohibits")
+    total = re.search(r"^Total\s+(\d+(?:\s+\d+)*)$", table, re.MULTILINE)
+    assert total is not None
+    figures = [int(n) for n in total.group(1).split()]
+    totals = summary["totals"]
+    columns = [*totals["by_side"].values(), totals["total"], totals["deaths"]]
+    assert figures == [*columns, totals["vs_excluded"]]
+    for row in summary["rows"]:
+        assert re.search(rf"^{re.escape(row['governorate'])}\s+\d", table, re.MULTILINE)
 
 
 @pytest.mark.parametrize(

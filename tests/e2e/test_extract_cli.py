@@ -11,25 +11,52 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs `truce` as a process
+
 ROOT = Path(__file__).resolve().parents[2]
 INTAKE = ROOT / "tests" / "fixtures" / "intake"
 ARTICLE = ROOT.parent / "shared" / "inputs" / "astana-article.txt"
 SAMPLE_ACLED = ROOT / "src" / "truce" / "scenarios" / "astana_2016" / "sample_acled.csv"
 JSON_KEYS = {
-    "date_start", "date_end", "date_precision", "location_name", "admin1", "lat", "lon",
-    "location_precision", "actors", "event_type", "sub_event_type", "fatalities_low",
-    "fatalities_best", "fatalities_high", "injured", "source_quoted", "spans", "document",
-}  # fmt: skip
-EVAL_FIELDS = ("event detection", "sub-type", "place within 25 km", "exact date",
-               "exact fatalities", "actor side")  # fmt: skip
+    "date_start",
+    "date_end",
+    "date_precision",
+    "location_name",
+    "admin1",
+    "lat",
+    "lon",
+    "location_precision",
+    "actors",
+    "event_type",
+    "sub_event_type",
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+    "injured",
+    "source_quoted",
+    "spans",
+    "document",
+}
+EVAL_FIELDS = (
+    "event detection",
+    "sub-type",
+    "place within 25 km",
+    "exact date",
+    "exact fatalities",
+    "actor side",
+)
 
 
 def truce(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TRUCE_")}
     return subprocess.run(
-        [sys.executable, "-m", "truce", *args], cwd=cwd, env=environment,
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-m", "truce", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_extract_prints_the_astana_agreement_as_one_json_line(tmp_path: Path) -> None:
@@ -78,8 +105,9 @@ def test_ingest_lists_documents_and_queues_reports(tmp_path: Path) -> None:
         assert re.search(
             rf"^{re.escape(str(path))}: \d+ text\(s\), \d+ report\(s\)", result.stdout, re.M
         )
-    summary = re.search(r"^4 document\(s\) ingested, 0 failed; (\d+) report\(s\), (\d+) new$",
-                        result.stdout, re.M)  # fmt: skip
+    summary = re.search(
+        r"^4 document\(s\) ingested, 0 failed; (\d+) report\(s\), (\d+) new$", result.stdout, re.M
+    )
     assert summary is not None, result.stdout
     assert int(summary.group(1)) >= 1
 
@@ -96,6 +124,31 @@ def test_ingest_lists_documents_and_queues_reports(tmp_path: Path) -> None:
     queued = queue.stdout.strip().splitlines()
     assert len(queued) == min(int(summary.group(1)), 20)
     assert all(re.match(r"^rep_[0-9a-f]+  \d{4}-\d\d-\d\d  ", line) for line in queued)
+
+    # The same lists as JSON Lines, one object per line, with what the text shows.
+    held = [
+        json.loads(line) for line in truce("documents", "--json", cwd=tmp_path).stdout.splitlines()
+    ]
+    assert [(d["id"], d["status"], d["media_type"]) for d in held] == [
+        tuple(r.split()[:3]) for r in rows
+    ]
+    waiting = truce("review", "queue", "--json", cwd=tmp_path).stdout.splitlines()
+    first = json.loads(waiting[0])
+    assert len(waiting) == len(queued) and queued[0].startswith(
+        f"{first['id']}  {first['date_start']}  "
+    )
+
+    # A review is done by the user acting: without --as, the operations centre, named as such.
+    report_id = first["id"]
+    accepted = truce("review", "accept", report_id, "--reason", "checked", cwd=tmp_path)
+    assert accepted.returncode == 0 and accepted.stdout.strip() == f"{report_id}: accepted"
+    shown = json.loads(truce("review", "show", report_id, "--json", cwd=tmp_path).stdout)
+    assert shown["status"] == "accepted" and [r["reviewer"] for r in shown["reviews"]] == [
+        "ops-centre"
+    ]
+    assert shown["original"]["id"] == report_id
+    nobody = truce("review", "reject", report_id, "--reason", "x", "--as", "nobody", cwd=tmp_path)
+    assert nobody.returncode == 2 and "no active user nobody" in nobody.stderr
 
     # A second run finds everything already held.
     again = truce("ingest", *map(str, files), cwd=tmp_path)
@@ -135,19 +188,33 @@ def test_eval_extract_on_a_gold_directory_prints_a_table(tmp_path: Path) -> None
     gold = tmp_path / "gold"
     (gold / "more").mkdir(parents=True)
     _gold(
-        gold / "kafr-zita.json", id="kafr-zita", published="2017-01-10",
+        gold / "kafr-zita.json",
+        id="kafr-zita",
+        published="2017-01-10",
         text="On 9 January 2017, regime forces shelled Kafr Zita in northern Hama countryside, "
-             "killing 3 civilians and wounding 5.",
-        events=[{"sub_event_type": "Shelling/artillery/missile attack", "date": "2017-01-09",
-                 "lat": 35.3743, "lon": 36.6033, "fatalities": 3, "location": "Kafr Zita",
-                 "actors": [{"role": "perpetrator", "side": "government"},
-                            {"role": "target", "side": "civilians"}]}],
-    )  # fmt: skip
+        "killing 3 civilians and wounding 5.",
+        events=[
+            {
+                "sub_event_type": "Shelling/artillery/missile attack",
+                "date": "2017-01-09",
+                "lat": 35.3743,
+                "lon": 36.6033,
+                "fatalities": 3,
+                "location": "Kafr Zita",
+                "actors": [
+                    {"role": "perpetrator", "side": "government"},
+                    {"role": "target", "side": "civilians"},
+                ],
+            }
+        ],
+    )
     _gold(
-        gold / "more" / "denial.json", id="denial", published="2017-01-12",
+        gold / "more" / "denial.json",
+        id="denial",
+        published="2017-01-12",
         text="The Russian defence ministry denied that its aircraft struck Douma on Tuesday.",
         events=[],
-    )  # fmt: skip
+    )
     result = truce("eval", "extract", str(gold), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert f"gold set {gold}: 2 documents" in result.stdout

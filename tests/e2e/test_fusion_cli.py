@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # runs `truce` as a process
+
 
 def truce(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRUCE_")}
-    return subprocess.run([sys.executable, "-m", "truce", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=180)  # fmt: skip
+    command = [sys.executable, "-m", "truce", *args]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=180)
 
 
 def test_demo_fuses_assesses_and_tallies(tmp_path: Path) -> None:
@@ -50,9 +55,62 @@ def test_demo_fuses_assesses_and_tallies(tmp_path: Path) -> None:
     assert (
         tally.returncode == 0 and "one per episode" in tally.stdout and "russia" not in tally.stdout
     )
-    listing = truce("incidents", "list", "--from", "2017-01-09", "--to", "2017-01-09", cwd=tmp_path)
-    first_id = listing.stdout.split()[0]
+    tallied = json.loads(truce("tally", "--date", "2017-01-09", "--json", cwd=tmp_path).stdout)
+    assert tallied["day"] == "2017-01-09" and tallied["counting"] == "incident"
+    assert {t["guarantor"] for t in tallied["guarantors"]} == {"russia", "iran", "turkey"}
+    turkey = next(t for t in tallied["guarantors"] if t["guarantor"] == "turkey")
+    assert re.search(rf"turkey \(answers for the opposition side\): {turkey['total']} ", out)
+
+    day = ("--from", "2017-01-09", "--to", "2017-01-09")
+    listing = truce("incidents", "list", *day, cwd=tmp_path)
+    lines = listing.stdout.splitlines()
+    rows = [
+        json.loads(line)
+        for line in truce("incidents", "list", *day, "--json", cwd=tmp_path).stdout.splitlines()
+    ]
+    assert [line.split()[0] for line in lines] == [r["id"] for r in rows] and len(rows) >= 2
+    basimah = next(r for r in rows if r["location_name"] == "Basimah")
+    assert basimah["finding"] == "contested_exclusion" and len(basimah["report_ids"]) == 4
+    first_id = rows[0]["id"]
     shown = truce("incidents", "show", first_id, cwd=tmp_path)
     assert shown.returncode == 0 and "finding:" in shown.stdout and '"claims"' in shown.stdout
+    detail = json.loads(truce("incidents", "show", first_id, "--json", cwd=tmp_path).stdout)
+    assert detail["incident"]["id"] == first_id
+    assert detail["finding"]["category"] == rows[0]["finding"]
     missing = truce("incidents", "show", "inc_none", cwd=tmp_path)
     assert missing.returncode == 2 and "no incident inc_none" in missing.stderr
+
+    # Merges and splits are done, and kept in the history, as the user acting.
+    pair = [rows[0]["id"], rows[1]["id"]]
+    merged = truce("incidents", "merge", *pair, "--reason", "same strike", cwd=tmp_path)
+    assert merged.returncode == 0, merged.stderr
+    merged_id = re.search(r"merged into (inc_\w+)", merged.stdout)
+    assert merged_id is not None
+    history = truce("incidents", "show", pair[1], cwd=tmp_path).stdout
+    assert f"{pair[1]} is now {merged_id.group(1)}" in history
+    assert re.search(r"^history: .* merge by ops-centre: same strike$", history, re.MULTILINE)
+    moved = ",".join(rows[1]["report_ids"])
+    split = truce(
+        "incidents",
+        "split",
+        merged_id.group(1),
+        "--reports",
+        moved,
+        "--reason",
+        "two strikes after all",
+        "--as",
+        "nobody",
+        cwd=tmp_path,
+    )
+    assert split.returncode == 2 and "no active user nobody" in split.stderr
+    split = truce(
+        "incidents",
+        "split",
+        merged_id.group(1),
+        "--reports",
+        moved,
+        "--reason",
+        "two strikes after all",
+        cwd=tmp_path,
+    )
+    assert split.returncode == 0 and split.stdout.startswith("split into ")

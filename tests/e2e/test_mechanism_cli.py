@@ -10,6 +10,10 @@ import pytest
 
 from tests.e2e.test_cli import truce
 
+pytestmark = pytest.mark.slow  # runs `truce` as a process
+
+pytestmark = pytest.mark.slow  # runs `truce` as a process
+
 
 @pytest.fixture(scope="module")
 def played(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -31,23 +35,44 @@ def test_a_guarantor_sees_its_inbox_overdue_first_and_replies(played: Path) -> N
     lines = inbox.strip().splitlines()
     assert lines and all("answerable: turkey" in line for line in lines)
     assert "OVERDUE" in lines[0]
+    listed = [
+        json.loads(line)
+        for line in _ok(
+            "--as",
+            "tr-officer",
+            "cases",
+            "list",
+            "--inbox",
+            "--at",
+            "2030-01-01",
+            "--json",
+            cwd=played,
+        ).splitlines()
+    ]
+    assert [c["id"] for c in listed] == [line.split()[0] for line in lines]
+    assert listed[0]["overdue"] and all(c["answerable"] == ["turkey"] for c in listed)
     case_id = lines[0].split()[0]
-    out = _ok("cases", "reply", case_id, "--kind", "acknowledged", "--text", "We have asked the faction.",
-              "--as", "tr-officer", cwd=played)  # fmt: skip
+    # `--as` goes before the command or after it.
+    reply = ("cases", "reply", case_id, "--kind", "acknowledged", "--text", "We asked the faction.")
+    out = _ok("--as", "tr-officer", *reply, cwd=played)
     assert "under_verification" in out
     shown = _ok("cases", "show", case_id, cwd=played)
     assert re.search(r"reply\s+tr-officer \(turkey\)\s+awaiting_reply -> under_verification", shown)
+    timeline = json.loads(_ok("cases", "show", case_id, "--json", cwd=played))
+    assert timeline["case"]["state"] == "under_verification"
+    assert timeline["timeline"][-1]["user"] == "tr-officer"
+    twice = truce("--as", "tr-officer", *reply, "--as", "ru-officer", cwd=played)
+    assert twice.returncode == 2 and "given twice, as tr-officer and as ru-officer" in twice.stderr
 
 
 def test_an_observer_cannot_act_and_an_impossible_step_is_explained(played: Path) -> None:
     case_id = _ok("cases", "list", "--state", "awaiting_reply", cwd=played).split()[0]
-    refused = truce("cases", "reply", case_id, "--kind", "acknowledged", "--text", "x", "--as", "us-observer",
-                    cwd=played)  # fmt: skip
+    reply = ("cases", "reply", case_id, "--kind", "acknowledged", "--text", "x")
+    refused = truce(*reply, "--as", "us-observer", cwd=played)
     assert refused.returncode == 2
     assert "us-observer (observer of usa) may not reply to a case" in refused.stderr
     published = _ok("cases", "list", "--state", "published", cwd=played).split()[0]
-    impossible = truce("cases", "reply", published, "--kind", "acknowledged", "--text", "x", "--as", "ru-officer",
-                       cwd=played)  # fmt: skip
+    impossible = truce("--as", "ru-officer", "cases", "reply", published, *reply[3:], cwd=played)
     assert impossible.returncode == 2
     message = impossible.stderr
     assert (
@@ -89,8 +114,18 @@ def test_a_key_rotation_keeps_the_history_and_the_ledger_still_verifies(played: 
     assert re.search(rf"key {old.group(1)}: from [^,]+, retired ", after)
     # The new key signs from now on; the bundle checks both keys, each in its own time.
     case_id = _ok("cases", "list", "--inbox", "--as", "ru-officer", cwd=played).split()[0]
-    _ok("cases", "reply", case_id, "--kind", "information_requested", "--text", "Send the coordinates.",
-        "--as", "ru-officer", cwd=played)  # fmt: skip
+    _ok(
+        "cases",
+        "reply",
+        case_id,
+        "--kind",
+        "information_requested",
+        "--text",
+        "Send the place.",
+        "--as",
+        "ru-officer",
+        cwd=played,
+    )
     bundle = played / "bundle-rotated"
     _ok("ledger", "export", str(bundle), cwd=played)
     assert _ok("ledger", "verify", str(bundle), cwd=played).startswith("verified: ")
@@ -105,8 +140,10 @@ def test_escalation_is_driven_by_the_clock_given(played: Path) -> None:
 
 
 def test_members_and_users_are_managed_and_wrong_input_is_refused(played: Path) -> None:
-    assert "added new-analyst (analyst of un)" in _ok("members", "add-user", "new-analyst", "--member", "un",
-                                                      "--role", "analyst", cwd=played)  # fmt: skip
+    added = _ok(
+        "members", "add-user", "new-analyst", "--member", "un", "--role", "analyst", cwd=played
+    )
+    assert "added new-analyst (analyst of un)" in added
     again = truce(
         "members", "add-user", "new-analyst", "--member", "un", "--role", "analyst", cwd=played
     )
@@ -117,3 +154,34 @@ def test_members_and_users_are_managed_and_wrong_input_is_refused(played: Path) 
     assert nobody.returncode == 2 and "no member atlantis" in nobody.stderr
     unknown = truce("cases", "list", "--as", "ghost", cwd=played)
     assert unknown.returncode == 2 and "no active user ghost" in unknown.stderr
+    # Only an administrator manages users: an analyst named by --as may not.
+    refused = truce(
+        "--as",
+        "new-analyst",
+        "members",
+        "add-user",
+        "y",
+        "--member",
+        "un",
+        "--role",
+        "observer",
+        cwd=played,
+    )
+    assert refused.returncode == 2 and "may not manage users and keys" in refused.stderr
+    directory = json.loads(_ok("members", "list", "--json", cwd=played))
+    un = next(m for m in directory if m["id"] == "un")
+    assert {"user": "new-analyst", "member": "un", "role": "analyst", "name": "new-analyst"} in un[
+        "users"
+    ]
+    assert un["keys"] and all(k["member"] == "un" for k in un["keys"])
+
+
+def test_without_as_the_ledger_names_the_operations_centre(played: Path) -> None:
+    bundle = played / "bundle-acts"
+    _ok("scenario", "load", "astana-2016", cwd=played)
+    _ok("ledger", "export", str(bundle), cwd=played)
+    entries = [json.loads(line)["entry"] for line in (bundle / "entries.jsonl").open()]
+    loads = [e for e in entries if e["act"] == "scenario.load"]
+    assert len(loads) >= 2 and {(e["user"], e["member"]) for e in loads} == {("ops-centre", "un")}
+    checkpoints = [e for e in entries if e["act"] == "ledger.checkpoint"]
+    assert checkpoints and {e["user"] for e in checkpoints} <= {"chair", "console"}

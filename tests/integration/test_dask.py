@@ -1,9 +1,11 @@
-"""Extraction on a real local Dask cluster gives exactly what extraction in-process gives."""
+"""Extraction on a real local Dask cluster gives exactly what extraction in-process gives.
+Dask is the optional `cluster` extra; without it, asking for a cluster is a clear error."""
 
 from __future__ import annotations
 
 import re
 import signal
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -61,6 +63,7 @@ def _corpus() -> list[tuple[str, TextMeta]]:
     ]
 
 
+@pytest.mark.slow  # starts a cluster of two worker processes
 def test_the_cluster_gives_the_same_reports_in_the_same_order(cluster: Any) -> None:
     items = _corpus()
     assert len(items) > BATCH, "enough texts for more than one task"
@@ -74,6 +77,7 @@ def test_the_cluster_gives_the_same_reports_in_the_same_order(cluster: Any) -> N
     assert sum(map(len, on_cluster)) >= len(items) * 0.8
 
 
+@pytest.mark.slow
 def test_a_small_batch_and_an_empty_one(cluster: Any) -> None:
     items = _corpus()[:3]
     assert extract_on_cluster(items, cluster.scheduler_address) == extract_texts(
@@ -82,6 +86,7 @@ def test_a_small_batch_and_an_empty_one(cluster: Any) -> None:
     assert extract_on_cluster([], cluster.scheduler_address) == []
 
 
+@pytest.mark.slow  # waits out a connection timeout
 def test_an_unreachable_scheduler_is_a_configuration_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -103,3 +108,11 @@ def test_a_malformed_scheduler_address_is_a_configuration_error() -> None:
     --scheduler` shows a traceback"""
     with pytest.raises(ConfigurationError):
         extract_on_cluster([("Shelling hit Douma.", TextMeta())], "bogus://127.0.0.1:8786")
+
+
+def test_without_the_cluster_extra_a_scheduler_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` now fails
+    with pytest.raises(ConfigurationError, match=re.escape("pip install 'truce[cluster]'")):
+        extract_on_cluster([("Shelling hit Douma.", TextMeta())], "tcp://127.0.0.1:8786")

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from truce.domain.access import Principal, Role
+from truce.domain.access import OPERATIONS_CENTRE, Principal, Role
 from truce.domain.errors import ConfigurationError, Conflict, Forbidden, InputRejected, NotFound
 from truce.ledger import entries
 from truce.ledger.entries import Act
@@ -56,8 +56,13 @@ def user_ids(uow: UnitOfWork) -> set[str]:
 
 
 def report(i: int, member: str) -> Act:
-    return Act("report.add", member, f"{member}-analyst", objects=(f"report:{i}",),
-               hashes={"body": f"{i:064x}"})  # fmt: skip
+    return Act(
+        "report.add",
+        member,
+        f"{member}-analyst",
+        objects=(f"report:{i}",),
+        hashes={"body": f"{i:064x}"},
+    )
 
 
 # --- appending and verifying ---------------------------------------------------------------
@@ -76,10 +81,15 @@ def test_recorded_entries_verify_and_first_use_registers_the_key(
         assert uow.ledger.size() == 8
         logged = bodies(uow)
         assert [(b["act"], b["member"]) for b in logged] == [
-            ("key.register", "russia"), ("report.add", "russia"),
-            ("key.register", "iran"), ("report.add", "iran"), ("report.add", "russia"),
-            ("key.register", "un"), ("report.add", "un"), ("report.add", "iran"),
-        ]  # fmt: skip
+            ("key.register", "russia"),
+            ("report.add", "russia"),
+            ("key.register", "iran"),
+            ("report.add", "iran"),
+            ("report.add", "russia"),
+            ("key.register", "un"),
+            ("report.add", "un"),
+            ("report.add", "iran"),
+        ]
         for body in logged:
             signer = keyring.signer(body["member"])
             assert body["key"] == signer.id
@@ -162,7 +172,7 @@ class Crash(Exception):
 def _seed(engine: Engine, keyring: Keyring) -> int:
     """The scenario's members and a few entries; the ledger size."""
     with UnitOfWork(engine, keyring) as uow:
-        load_scenario(uow=uow, name="astana-2016")
+        load_scenario(uow=uow, who=OPERATIONS_CENTRE, name="astana-2016")
         uow.record(report(0, "un"), now())
         uow.commit()
         return uow.ledger.size()
@@ -181,7 +191,7 @@ def test_a_failure_before_commit_leaves_neither_the_change_nor_its_entry(
     before = _state(engine, keyring)
     with pytest.raises(Crash), UnitOfWork(engine, keyring) as uow:
         uow.users.add("alice", "russia", "Alice", Role.ANALYST, now())
-        seq = uow.record(Act("user.add", "russia", "admin-ru", objects=("alice", "russia")), now())  # fmt: skip
+        seq = uow.record(Act("user.add", "russia", "admin-ru", objects=("alice", "russia")), now())
         assert seq == before[0] + 1  # russia's key registration came first, in this transaction
         assert uow.ledger.size() == before[0] + 2
         raise Crash("the process dies before commit")
@@ -200,7 +210,10 @@ def test_a_failing_ledger_append_leaves_no_state_change(
     no_keys = Keyring(tmp_path / "no-keys", create=False)
 
     # Directly: the change is made, the entry cannot be signed, the error leaves the block.
-    with pytest.raises(ConfigurationError, match="no signing key"), UnitOfWork(engine, no_keys) as uow:  # fmt: skip
+    with (
+        pytest.raises(ConfigurationError, match="no signing key"),
+        UnitOfWork(engine, no_keys) as uow,
+    ):
         uow.users.add("bob", "iran", "Bob", Role.ANALYST, now())
         uow.record(Act("user.add", "un", "admin", objects=("bob", "iran")), now())
         uow.commit()  # never reached
@@ -208,8 +221,15 @@ def test_a_failing_ledger_append_leaves_no_state_change(
 
     # Through the use case: add_user raises, so its caller has nothing to commit.
     with pytest.raises(ConfigurationError), UnitOfWork(engine, no_keys) as uow:
-        add_user(uow=uow, who=ADMIN, user="carol", member="turkey", name="Carol",
-                 role=Role.GUARANTOR, now=now())  # fmt: skip
+        add_user(
+            uow=uow,
+            who=ADMIN,
+            user="carol",
+            member="turkey",
+            name="Carol",
+            role=Role.GUARANTOR,
+            now=now(),
+        )
     assert _state(engine, keyring) == before
 
 
@@ -243,13 +263,15 @@ def test_add_user_with_a_failing_append_leaves_no_user(
 
     monkeypatch.setattr(LedgerRepository, "append", broken)
     with pytest.raises(RuntimeError, match="disk full"), UnitOfWork(engine, keyring) as uow:
-        add_user(uow=uow, who=who, user="erin", member="iran", name="Erin", role=Role.ANALYST,
-                 now=now())  # fmt: skip
+        add_user(
+            uow=uow, who=who, user="erin", member="iran", name="Erin", role=Role.ANALYST, now=now()
+        )
     monkeypatch.undo()
     assert _state(engine, keyring) == before  # and a first-use key registration is undone too
     with UnitOfWork(engine, keyring) as uow:
-        added = add_user(uow=uow, who=who, user="erin", member="iran", name="Erin",
-                         role=Role.ANALYST, now=now())  # fmt: skip
+        added = add_user(
+            uow=uow, who=who, user="erin", member="iran", name="Erin", role=Role.ANALYST, now=now()
+        )
         assert added.user == "erin"
     with UnitOfWork(engine, keyring) as uow:
         assert user_ids(uow) == {"erin"}
@@ -397,7 +419,7 @@ def _cosigners(checkpoint: entries.Checkpoint) -> list[str]:
 def test_checkpoints_proofs_and_bundles(engine: Engine, keyring: Keyring, tmp_path: Path) -> None:
     bundle = tmp_path / "bundle"
     with UnitOfWork(engine, keyring) as uow:
-        load_scenario(uow=uow, name="astana-2016")
+        load_scenario(uow=uow, who=OPERATIONS_CENTRE, name="astana-2016")
         for i in range(8):
             uow.record(report(i, ["russia", "iran", "turkey", "un"][i % 4]), now())
         uow.commit()
@@ -465,7 +487,7 @@ def test_checkpoint_needs_entries_and_a_role_that_may_cosign(
     with UnitOfWork(engine, keyring) as uow:
         with pytest.raises(InputRejected, match="empty"):
             ledger_service.checkpoint(uow=uow, who=ADMIN, now=now())
-        load_scenario(uow=uow, name="astana-2016")
+        load_scenario(uow=uow, who=OPERATIONS_CENTRE, name="astana-2016")
         observer = Principal(user="obs", member="usa", role=Role.OBSERVER)
         with pytest.raises(Forbidden):
             ledger_service.checkpoint(uow=uow, who=observer, now=now())
@@ -476,7 +498,7 @@ def test_checkpoint_needs_entries_and_a_role_that_may_cosign(
 
 def _checkpoint_with_new_guarantors(engine: Engine, keyring: Keyring) -> list[dict[str, Any]]:
     with UnitOfWork(engine, keyring) as uow:
-        load_scenario(uow=uow, name="astana-2016")
+        load_scenario(uow=uow, who=OPERATIONS_CENTRE, name="astana-2016")
         made = ledger_service.checkpoint(uow=uow, who=ADMIN, now=now())
         assert made.size == 2  # un's key registration and the scenario load
         assert _cosigners(made) == GUARANTORS

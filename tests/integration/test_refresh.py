@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
+from truce.domain.access import OPERATIONS_CENTRE, Principal, Role
 from truce.domain.reviews import ReviewAction
 from truce.services import load_scenario
 from truce.services.assessment import findings_by_incident
@@ -16,6 +17,9 @@ from truce.services.reviews import review_report
 from truce.store.uow import UnitOfWork
 
 NOW = datetime(2017, 1, 12, 8, 0, tzinfo=UTC)
+ANALYST_1 = Principal(user="analyst-1", member="un", role=Role.ANALYST)
+ANALYST_2 = Principal(user="analyst-2", member="un", role=Role.ANALYST)
+LIAISON = Principal(user="liaison-gov", member="syria-gov", role=Role.LIAISON)
 HEADER = (
     "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
     "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,"
@@ -26,7 +30,8 @@ ROW = (
     "SYR90001,2017-01-09,2017,1,Political violence,Explosions/Remote violence,Air/drone strike,"
     "Military Forces of Syria (2000-),,8,Civilians (Syria),,7,Government and civilians,"
     "Civilians targeted,760,Middle East,Syria,Idleb,Maarrat An Nu'man,,Maarat al-Numan,35.6476,"
-    '36.6747,1,SOHR,National,"Warplanes struck a market in Maarat al-Numan, killing 6 civilians.",6,,1484000000'
+    '36.6747,1,SOHR,National,"Warplanes struck a market in Maarat al-Numan, killing 6 civilians.",'
+    "6,,1484000000"
 )
 CSV = (HEADER + "\n" + ROW + "\n").encode()
 SANA_TEXT = (
@@ -42,10 +47,17 @@ def _finding(uow: UnitOfWork) -> tuple[str, object]:
 
 def test_an_imported_report_is_fused_graded_and_judged_on_arrival(engine: Engine) -> None:
     with UnitOfWork(engine) as uow:
-        load_scenario(uow=uow, name="astana-2016")
+        load_scenario(uow=uow, who=OPERATIONS_CENTRE, name="astana-2016")
         uow.commit()
-        summary = import_dataset(uow=uow, fmt="acled", content=CSV, now=NOW, max_bytes=1 << 20,
-                                 filename="one.csv", submitter="analyst-1")  # fmt: skip
+        summary = import_dataset(
+            uow=uow,
+            fmt="acled",
+            content=CSV,
+            now=NOW,
+            max_bytes=1 << 20,
+            filename="one.csv",
+            who=ANALYST_1,
+        )
         assert summary.incidents is not None and "1 finding(s) changed" in summary.incidents
         (incident,) = uow.incidents.all()
         incident_id, finding = _finding(uow)
@@ -58,19 +70,32 @@ def test_an_imported_report_is_fused_graded_and_judged_on_arrival(engine: Engine
 
 def test_a_correction_in_review_regrades_and_keeps_who_when_and_why(engine: Engine) -> None:
     with UnitOfWork(engine) as uow:
-        load_scenario(uow=uow, name="astana-2016")
+        load_scenario(uow=uow, who=OPERATIONS_CENTRE, name="astana-2016")
         uow.commit()
         import_dataset(
-            uow=uow, fmt="acled", content=CSV, now=NOW, max_bytes=1 << 20, filename="one.csv"
+            uow=uow,
+            fmt="acled",
+            content=CSV,
+            now=NOW,
+            max_bytes=1 << 20,
+            filename="one.csv",
+            who=OPERATIONS_CENTRE,
         )
         (report,) = uow.reports.iter_current()
         incident_id, before = _finding(uow)
         assert before.category.value == "violation_serious"  # type: ignore[attr-defined]
 
         later = NOW + timedelta(hours=3)
-        review_report(uow=uow, report_id=report.id, action=ReviewAction.CORRECT, reviewer="analyst-2",
-                      now=later, field="sub_event_type", value="Shelling/artillery/missile attack",
-                      reason="craters show artillery, not an air strike")  # fmt: skip
+        review_report(
+            uow=uow,
+            report_id=report.id,
+            action=ReviewAction.CORRECT,
+            who=ANALYST_2,
+            now=later,
+            field="sub_event_type",
+            value="Shelling/artillery/missile attack",
+            reason="craters show artillery, not an air strike",
+        )
         (incident,) = uow.incidents.all()
         assert incident.id == incident_id
         assert (
@@ -89,15 +114,27 @@ def test_a_correction_in_review_regrades_and_keeps_who_when_and_why(engine: Engi
 
 def test_a_rejected_report_takes_its_incident_and_finding_with_it(engine: Engine) -> None:
     with UnitOfWork(engine) as uow:
-        load_scenario(uow=uow, name="astana-2016")
+        load_scenario(uow=uow, who=OPERATIONS_CENTRE, name="astana-2016")
         uow.commit()
         import_dataset(
-            uow=uow, fmt="acled", content=CSV, now=NOW, max_bytes=1 << 20, filename="one.csv"
+            uow=uow,
+            fmt="acled",
+            content=CSV,
+            now=NOW,
+            max_bytes=1 << 20,
+            filename="one.csv",
+            who=OPERATIONS_CENTRE,
         )
         (report,) = uow.reports.iter_current()
         incident_id, _ = _finding(uow)
-        review_report(uow=uow, report_id=report.id, action=ReviewAction.REJECT, reviewer="analyst-2",
-                      now=NOW, reason="duplicate of a report already counted")  # fmt: skip
+        review_report(
+            uow=uow,
+            report_id=report.id,
+            action=ReviewAction.REJECT,
+            who=ANALYST_2,
+            now=NOW,
+            reason="duplicate of a report already counted",
+        )
         assert uow.incidents.all() == []
         assert findings_by_incident(uow=uow, agreement_id="astana-2016") == {}
         # Nothing is deleted: the finding stays in history, no longer current.
@@ -106,21 +143,35 @@ def test_a_rejected_report_takes_its_incident_and_finding_with_it(engine: Engine
 
 def test_a_party_text_joins_the_incident_and_the_grade_changes(engine: Engine) -> None:
     with UnitOfWork(engine) as uow:
-        load_scenario(uow=uow, name="astana-2016")
+        load_scenario(uow=uow, who=OPERATIONS_CENTRE, name="astana-2016")
         uow.commit()
         import_dataset(
-            uow=uow, fmt="acled", content=CSV, now=NOW, max_bytes=1 << 20, filename="one.csv"
+            uow=uow,
+            fmt="acled",
+            content=CSV,
+            now=NOW,
+            max_bytes=1 << 20,
+            filename="one.csv",
+            who=OPERATIONS_CENTRE,
         )
         incident_id, before = _finding(uow)
-        submitted = submit_text(uow=uow, text=SANA_TEXT, now=NOW, max_bytes=1 << 20,
-                                resources=store_resources(uow), submitter="liaison-gov", source="SANA")  # fmt: skip
+        submitted = submit_text(
+            uow=uow,
+            text=SANA_TEXT,
+            now=NOW,
+            max_bytes=1 << 20,
+            resources=store_resources(uow),
+            who=LIAISON,
+            source="SANA",
+        )
         assert submitted.incidents is not None and "1 reports joined" in submitted.incidents
         (incident,) = uow.incidents.all()
         assert incident.id == incident_id and len(incident.report_ids) == 2
         _, after = _finding(uow)
         # A second, independent source raises the occurrence grade; SANA blaming "terrorists"
         # for what SOHR reports as a government air strike leaves the author undetermined.
-        assert (before.occurrence.value, after.occurrence.value) == ("C2", "C3")  # type: ignore[attr-defined]
+        grades = (before.occurrence.value, after.occurrence.value)  # type: ignore[attr-defined]
+        assert grades == ("C2", "C3")
         assert (before.category.value, after.category.value) == (
             "violation_serious",
             "undetermined",

@@ -28,11 +28,19 @@ NOW = datetime(2017, 1, 10, 9, 30, tzinfo=UTC)
 
 def _report(dataset_id: str = "SYR1", fatalities: int = 2, day: date = date(2017, 1, 9)) -> Report:
     return Report(
-        date_start=day, date_end=day, location_name="Ain al-Fijah", admin1="Rural Damascus",
-        lat=33.6133, lon=36.1742, location_precision=1, event_type="Battles",
-        sub_event_type="Armed clash", fatalities_low=fatalities, fatalities_best=fatalities,
+        date_start=day,
+        date_end=day,
+        location_name="Ain al-Fijah",
+        admin1="Rural Damascus",
+        lat=33.6133,
+        lon=36.1742,
+        location_precision=1,
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        fatalities_low=fatalities,
+        fatalities_best=fatalities,
         provenance=Provenance(dataset="ACLED", dataset_id=dataset_id),
-    ).with_content_id()  # fmt: skip
+    ).with_content_id()
 
 
 def test_migrations_build_exactly_the_declared_schema(engine: Engine) -> None:
@@ -73,13 +81,26 @@ def test_same_bytes_twice_make_one_document_and_two_intake_events(engine: Engine
     document = RawDocument(id=doc_id, media_type="text/csv", size=len(content))
     with UnitOfWork(engine) as uow:
         first = uow.documents.receive(
-            document, content, IntakeEvent(document_id=doc_id, channel=Channel.ACLED_CSV,
-                                           received_at=NOW, filename="a.csv", submitter="turkey")
-        )  # fmt: skip
+            document,
+            content,
+            IntakeEvent(
+                document_id=doc_id,
+                channel=Channel.ACLED_CSV,
+                received_at=NOW,
+                filename="a.csv",
+                submitter="turkey",
+            ),
+        )
         second = uow.documents.receive(
-            document, content, IntakeEvent(document_id=doc_id, channel=Channel.API,
-                                           received_at=NOW + timedelta(hours=1), filename="b.csv")
-        )  # fmt: skip
+            document,
+            content,
+            IntakeEvent(
+                document_id=doc_id,
+                channel=Channel.API,
+                received_at=NOW + timedelta(hours=1),
+                filename="b.csv",
+            ),
+        )
         uow.commit()
     assert (first, second) == (True, False)
     with UnitOfWork(engine) as uow:
@@ -97,9 +118,10 @@ def test_document_status_is_kept(engine: Engine) -> None:
     doc_id = document_id_for(content)
     with UnitOfWork(engine) as uow:
         uow.documents.receive(
-            RawDocument(id=doc_id, media_type="text/csv", size=4), content,
+            RawDocument(id=doc_id, media_type="text/csv", size=4),
+            content,
             IntakeEvent(document_id=doc_id, channel=Channel.FILE, received_at=NOW),
-        )  # fmt: skip
+        )
         uow.documents.set_status(doc_id, DocumentStatus.FAILED, "missing column event_date")
         uow.commit()
     with UnitOfWork(engine) as uow:

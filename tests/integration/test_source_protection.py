@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine
 
 from truce import scenarios
-from truce.domain.access import Principal, Role
+from truce.domain.access import OPERATIONS_CENTRE, Principal, Role
 from truce.domain.incidents import FieldClaim, Incident
 from truce.domain.redaction import (
     DISTRICT_PRECISION,
@@ -42,14 +42,29 @@ WITNESS = next(r for r in SAMPLES if r["source"] == "Witness WB-1")
 NAMES = ("Witness WB-1", "WB-1")  # the witness's name and its alias in sources.json
 PLACE = "Ain al-Fijah"
 
-MEMBER_OF = {Role.ADMINISTRATOR: "un", Role.ANALYST: "un", Role.GUARANTOR: "russia",
-             Role.LIAISON: "syria-gov", Role.OBSERVER: "usa", Role.PUBLIC: "un"}  # fmt: skip
+MEMBER_OF = {
+    Role.ADMINISTRATOR: "un",
+    Role.ANALYST: "un",
+    Role.GUARANTOR: "russia",
+    Role.LIAISON: "syria-gov",
+    Role.OBSERVER: "usa",
+    Role.PUBLIC: "un",
+}
 ANALYST = Principal("analyst", "un", Role.ANALYST)
 OTHERS = [Principal(f"{m}-{r.value}", m, r) for r, m in MEMBER_OF.items() if r is not Role.ANALYST]
 EVERYONE = [ANALYST, *OTHERS]
 # The fields redaction may change; all the others stay as they were.
-REDACTED = {"sources", "notes", "attribution", "location_name", "admin3", "lat", "lon", "location_precision",
-            "spans"}  # fmt: skip
+REDACTED = {
+    "sources",
+    "notes",
+    "attribution",
+    "location_name",
+    "admin3",
+    "lat",
+    "lon",
+    "location_precision",
+    "spans",
+}
 PLACE_SPANS = {"location_name", "admin3", "lat", "lon", "sources", "attribution"}
 
 
@@ -67,9 +82,17 @@ class Corpus:
 
 
 def _submit(uow: UnitOfWork, item: dict[str, Any], source: str | None = None) -> list[Report]:
-    submitted = submit_text(uow=uow, text=item["text"], title=item["title"], source=source or item["source"],
-                            published=date.fromisoformat(item["published"]), now=NOW, max_bytes=1 << 20,
-                            resources=store_resources(uow), submitter="truce demo", who=ANALYST)  # fmt: skip
+    submitted = submit_text(
+        uow=uow,
+        text=item["text"],
+        title=item["title"],
+        source=source or item["source"],
+        published=date.fromisoformat(item["published"]),
+        now=NOW,
+        max_bytes=1 << 20,
+        resources=store_resources(uow),
+        who=ANALYST,
+    )
     return submitted.reports
 
 
@@ -77,7 +100,7 @@ def _submit(uow: UnitOfWork, item: dict[str, Any], source: str | None = None) ->
 def corpus(engine: Engine, tmp_path: Path) -> Iterator[Corpus]:
     """The scenario and its sample texts, as the demo takes them in, fused."""
     with UnitOfWork(engine, Keyring(tmp_path / "keys")) as uow:
-        load_scenario(uow=uow, name=AGREEMENT)
+        load_scenario(uow=uow, who=ANALYST, name=AGREEMENT)
         witness = []
         for item in SAMPLES:
             reports = _submit(uow, item)
@@ -90,7 +113,7 @@ def corpus(engine: Engine, tmp_path: Path) -> Iterator[Corpus]:
 
 
 def test_the_witness_report_is_the_one_protected_report_of_the_corpus(corpus: Corpus) -> None:
-    book = source_book()
+    book = source_book(uow=corpus.uow)
     protected = [
         r.id for r in corpus.uow.reports.iter_current() if is_protected(r, book.confidential)
     ]
@@ -112,8 +135,9 @@ def test_an_analyst_sees_the_source_and_the_exact_place(corpus: Corpus) -> None:
     assert report == uow.reports.get(corpus.witness_report)
     assert [s.name for s in report.sources] == ["Witness WB-1"]
     assert (report.location_name, report.lat, report.lon) == (PLACE, 33.6153, 36.1829)
-    incident, reports, finding = incident_view(uow=uow, who=ANALYST, incident_id=corpus.witness_incident,
-                                               agreement_id=AGREEMENT)  # fmt: skip
+    incident, reports, finding = incident_view(
+        uow=uow, who=ANALYST, incident_id=corpus.witness_incident, agreement_id=AGREEMENT
+    )
     assert incident == uow.incidents.get(corpus.witness_incident)
     assert (incident.location_name, incident.lat, incident.lon) == (PLACE, 33.6153, 36.1829)
     assert [c.value for c in incident.claims["location_name"]] == [PLACE]
@@ -162,8 +186,9 @@ def test_everyone_else_sees_the_incident_coarsened_without_the_witness_place(
 def _sees_the_incident_coarsened(corpus: Corpus, who: Principal) -> None:
     uow = corpus.uow
     stored = uow.incidents.get(corpus.witness_incident)
-    incident, reports, finding = incident_view(uow=uow, who=who, incident_id=corpus.witness_incident,
-                                               agreement_id=AGREEMENT)  # fmt: skip
+    incident, reports, finding = incident_view(
+        uow=uow, who=who, incident_id=corpus.witness_incident, agreement_id=AGREEMENT
+    )
     assert incident.location_name == "Qudsiya"
     assert (incident.lat, incident.lon) == (33.6, 36.2)
     assert (
@@ -179,7 +204,10 @@ def _sees_the_incident_coarsened(corpus: Corpus, who: Principal) -> None:
     }
     assert {k: v for k, v in incident.claims.items() if k in kept} == kept
     assert (incident.date_start, incident.fatalities_best, incident.report_ids) == (
-        stored.date_start, stored.fatalities_best, stored.report_ids)  # fmt: skip
+        stored.date_start,
+        stored.fatalities_best,
+        stored.report_ids,
+    )
     assert [r.id for r in reports] == [corpus.witness_report]
     assert [s.name for s in reports[0].sources] == [PROTECTED]
     assert reports[0] == report_view(uow=uow, who=who, report_id=corpus.witness_report)
@@ -203,8 +231,9 @@ def test_reports_and_incidents_without_a_protected_source_are_the_same_for_every
         for report in open_reports:
             assert report_view(uow=uow, who=who, report_id=report.id) == report, who
         for incident in open_incidents:
-            seen, reports, finding = incident_view(uow=uow, who=who, incident_id=incident.id,
-                                                   agreement_id=AGREEMENT)  # fmt: skip
+            seen, reports, finding = incident_view(
+                uow=uow, who=who, incident_id=incident.id, agreement_id=AGREEMENT
+            )
             assert seen == incident, who
             assert reports == [uow.reports.get(r) for r in incident.report_ids], who
             assert finding == uow.findings.current(incident.id, AGREEMENT), who
@@ -215,8 +244,13 @@ def test_an_incident_mixing_the_witness_with_open_sources(corpus: Corpus) -> Non
     witness's place claims go, the open reports' claims and the open reports themselves stay."""
     uow = corpus.uow
     (basimah,) = [i for i in uow.incidents.all() if i.location_name == "Basimah"]
-    merged = merge_incidents(uow=uow, incident_ids=[basimah.id, corpus.witness_incident], actor="analyst",
-                             reason="one battle", now=NOW, who=ANALYST)  # fmt: skip
+    merged = merge_incidents(
+        uow=uow,
+        incident_ids=[basimah.id, corpus.witness_incident],
+        reason="one battle",
+        now=NOW,
+        who=ANALYST,
+    )
     stored = uow.incidents.get(merged.id)
     witness_claims = [
         c for c in stored.claims["location_name"] if corpus.witness_report in c.report_ids
@@ -280,16 +314,39 @@ def _at(word: str, confidence: float = 0.9) -> Span:
 
 def hand_made(**update: Any) -> Report:
     report = Report(
-        date_start=date(2017, 1, 10), date_end=date(2017, 1, 10), location_name=PLACE,
-        admin1="Rural Damascus", admin2="Qudsiya", admin3="Lower quarter", country="Syria",
-        lat=33.6153, lon=36.1829, location_precision=1, event_type="Explosions/Remote violence",
-        sub_event_type="Shelling/artillery/missile attack", fatalities_best=2, weapons=("artillery",),
-        sources=(SourceRef(name="Witness WB-1", headline="Statement taken from witness WB-1",
-                           published="2017-01-10"), SourceRef(name="SOHR", url="https://example.org/sohr")),
-        attribution="WB-1", notes=NOTES,
-        spans={"sources": _at("Witness WB-1"), "attribution": _at("wb-1"), "location_name": _at(PLACE),
-               "date": _at("at dawn"), "fatalities": _at("two people killed"), "weapons.0": _at("artillery")},
-    )  # fmt: skip
+        date_start=date(2017, 1, 10),
+        date_end=date(2017, 1, 10),
+        location_name=PLACE,
+        admin1="Rural Damascus",
+        admin2="Qudsiya",
+        admin3="Lower quarter",
+        country="Syria",
+        lat=33.6153,
+        lon=36.1829,
+        location_precision=1,
+        event_type="Explosions/Remote violence",
+        sub_event_type="Shelling/artillery/missile attack",
+        fatalities_best=2,
+        weapons=("artillery",),
+        sources=(
+            SourceRef(
+                name="Witness WB-1",
+                headline="Statement taken from witness WB-1",
+                published="2017-01-10",
+            ),
+            SourceRef(name="SOHR", url="https://example.org/sohr"),
+        ),
+        attribution="WB-1",
+        notes=NOTES,
+        spans={
+            "sources": _at("Witness WB-1"),
+            "attribution": _at("wb-1"),
+            "location_name": _at(PLACE),
+            "date": _at("at dawn"),
+            "fatalities": _at("two people killed"),
+            "weapons.0": _at("artillery"),
+        },
+    )
     return report.model_copy(update=update).with_content_id()
 
 
@@ -317,8 +374,9 @@ def test_a_protected_source_is_hidden_under_every_name_and_its_place_coarsened()
     )
     # Every name, in any case, longest first (no "Witness protected source"); the exact place
     # gives way to the district.
-    assert seen.notes == (f"{PROTECTED} said artillery shelled Qudsiya at dawn; {PROTECTED} saw two "
-                          "people killed.")  # fmt: skip
+    assert seen.notes == (
+        f"{PROTECTED} said artillery shelled Qudsiya at dawn; {PROTECTED} saw two people killed."
+    )
     assert seen.attribution == PROTECTED
     assert leaks(seen.to_plain()) == []
     assert (seen.location_name, seen.admin3, seen.lat, seen.lon) == ("Qudsiya", None, 33.6, 36.2)
@@ -328,8 +386,10 @@ def test_a_protected_source_is_hidden_under_every_name_and_its_place_coarsened()
     assert report.sources[0].name == "Witness WB-1"  # the original is untouched
 
 
-def test_the_real_source_book_knows_the_witness_by_every_name() -> None:
-    book = source_book()
+def test_the_real_source_book_knows_the_witness_by_every_name(engine: Engine) -> None:
+    with UnitOfWork(engine) as uow:
+        load_scenario(uow=uow, who=OPERATIONS_CENTRE, name=AGREEMENT)
+        book = source_book(uow=uow)
     assert all(book.confidential(n) for n in ("Witness WB-1", "WB-1", "witness wb-1"))
     assert not any(
         book.confidential(n) for n in ("SOHR", "SANA", "Joint mechanism monitoring team", "nobody")
@@ -374,15 +434,27 @@ def test_no_span_survives_to_point_into_the_scrubbed_notes() -> None:
 
 def _incident(protected: str, other: str) -> Incident:
     return Incident(
-        id="inc_test", report_ids=(protected, other), date_start=date(2017, 1, 10), date_end=date(2017, 1, 10),
-        date_precision=DatePrecision.DAY, location_name=PLACE, admin1="Rural Damascus", lat=33.6153,
-        lon=36.1829, location_precision=1, fatalities_best=2,
-        claims={"location_name": (FieldClaim(value=PLACE, report_ids=(protected,)),
-                                  FieldClaim(value="Basimah", report_ids=(other,))),
-                "lat": (FieldClaim(value=33.6153, report_ids=(protected, other)),),
-                "admin3": (FieldClaim(value="Lower quarter", report_ids=(protected,)),),
-                "fatalities": (FieldClaim(value=2, report_ids=(protected, other)),)},
-    )  # fmt: skip
+        id="inc_test",
+        report_ids=(protected, other),
+        date_start=date(2017, 1, 10),
+        date_end=date(2017, 1, 10),
+        date_precision=DatePrecision.DAY,
+        location_name=PLACE,
+        admin1="Rural Damascus",
+        lat=33.6153,
+        lon=36.1829,
+        location_precision=1,
+        fatalities_best=2,
+        claims={
+            "location_name": (
+                FieldClaim(value=PLACE, report_ids=(protected,)),
+                FieldClaim(value="Basimah", report_ids=(other,)),
+            ),
+            "lat": (FieldClaim(value=33.6153, report_ids=(protected, other)),),
+            "admin3": (FieldClaim(value="Lower quarter", report_ids=(protected,)),),
+            "fatalities": (FieldClaim(value=2, report_ids=(protected, other)),),
+        },
+    )
 
 
 def test_an_incident_without_protected_reports_is_returned_as_it_is() -> None:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from truce import scenarios
+from truce.domain.access import OPERATIONS_CENTRE, Principal, Role
 from truce.domain.documents import Channel, DocumentStatus
 from truce.domain.errors import InputRejected, NotFound
 from truce.formats.acled import read_acled
@@ -26,14 +27,30 @@ FIXTURES = Path(__file__).parents[1] / "fixtures"
 NOW = datetime(2017, 3, 1, 12, 0, tzinfo=UTC)
 LIMIT = 10 * 1024 * 1024
 SAMPLE = scenarios.load("astana-2016").sample_acled
+WHO = OPERATIONS_CENTRE
+UN = Principal(user="un", member="un", role=Role.ANALYST)
 
 
 def test_import_stores_the_file_then_its_rows(engine: Engine) -> None:
     with UnitOfWork(engine) as uow:
-        first = import_dataset(uow=uow, fmt="acled", content=SAMPLE, now=NOW, max_bytes=LIMIT,
-                               filename="sample.csv", submitter="un")  # fmt: skip
-        again = import_dataset(uow=uow, fmt="acled", content=SAMPLE, now=NOW, max_bytes=LIMIT,
-                               filename="copy.csv")  # fmt: skip
+        first = import_dataset(
+            uow=uow,
+            fmt="acled",
+            content=SAMPLE,
+            now=NOW,
+            max_bytes=LIMIT,
+            filename="sample.csv",
+            who=UN,
+        )
+        again = import_dataset(
+            uow=uow,
+            fmt="acled",
+            content=SAMPLE,
+            now=NOW,
+            max_bytes=LIMIT,
+            filename="copy.csv",
+            who=WHO,
+        )
     rows = len(read_acled(SAMPLE.decode()).reports)
     assert (first.imported, first.new_document, first.rejected) == (rows, True, [])
     assert (again.imported, again.unchanged, again.new_document) == (0, rows, False)
@@ -41,7 +58,9 @@ def test_import_stores_the_file_then_its_rows(engine: Engine) -> None:
         assert uow.documents.content(first.document_id) == SAMPLE
         assert uow.documents.get(first.document_id).status is DocumentStatus.PROCESSED
         assert [e.filename for e in uow.documents.intake_events(first.document_id)] == [
-            "sample.csv", "copy.csv"]  # fmt: skip
+            "sample.csv",
+            "copy.csv",
+        ]
         assert uow.reports.count() == rows
         assert all(r.document_id == first.document_id for r in uow.reports.iter_current())
 
@@ -49,7 +68,9 @@ def test_import_stores_the_file_then_its_rows(engine: Engine) -> None:
 def test_bad_rows_are_refused_and_the_rest_kept(engine: Engine) -> None:
     content = (FIXTURES / "acled_bad_rows.csv").read_bytes()
     with UnitOfWork(engine) as uow:
-        result = import_dataset(uow=uow, fmt="acled", content=content, now=NOW, max_bytes=LIMIT)
+        result = import_dataset(
+            uow=uow, fmt="acled", content=content, now=NOW, max_bytes=LIMIT, who=WHO
+        )
     assert result.imported == 3
     assert [e.row_id for e in result.rejected] == ["SYRBD002", "SYRBD004", "SYRBD005"]
     with UnitOfWork(engine) as uow:
@@ -66,7 +87,13 @@ def test_a_file_that_cannot_be_parsed_is_kept_marked_failed_and_can_be_re_run(
     content = (FIXTURES / "ucdp_ged_sample.csv").read_bytes()
     with UnitOfWork(engine) as uow, pytest.raises(InputRejected, match="not an ACLED export"):
         import_dataset(
-            uow=uow, fmt="acled", content=content, now=NOW, max_bytes=LIMIT, filename="ged.csv"
+            uow=uow,
+            fmt="acled",
+            content=content,
+            now=NOW,
+            max_bytes=LIMIT,
+            filename="ged.csv",
+            who=WHO,
         )
     with UnitOfWork(engine) as uow:
         doc_id = next(iter([e.document_id for e in uow.documents.intake_events(_sha(content))]))
@@ -75,19 +102,21 @@ def test_a_file_that_cannot_be_parsed_is_kept_marked_failed_and_can_be_re_run(
         assert "missing column" in (stored.status_detail or "")
         assert uow.documents.content(doc_id) == content
         with pytest.raises(InputRejected, match="not an ACLED export"):
-            reprocess_document(uow=uow, document_id=doc_id, now=NOW)
+            reprocess_document(uow=uow, document_id=doc_id, now=NOW, who=WHO)
         assert uow.documents.get(doc_id).status is DocumentStatus.FAILED
 
 
 def test_reprocess_re_reads_stored_bytes(engine: Engine) -> None:
     content = (FIXTURES / "ucdp_ged_sample.csv").read_bytes()
     with UnitOfWork(engine) as uow:
-        first = import_dataset(uow=uow, fmt="ucdp", content=content, now=NOW, max_bytes=LIMIT)
-        rerun = reprocess_document(uow=uow, document_id=first.document_id, now=NOW)
+        first = import_dataset(
+            uow=uow, fmt="ucdp", content=content, now=NOW, max_bytes=LIMIT, who=WHO
+        )
+        rerun = reprocess_document(uow=uow, document_id=first.document_id, now=NOW, who=WHO)
         assert (first.imported, rerun.imported, rerun.unchanged) == (6, 0, 6)
         assert len(rerun.warnings) == len(first.warnings) >= 1
         with pytest.raises(NotFound):
-            reprocess_document(uow=uow, document_id="0" * 64, now=NOW)
+            reprocess_document(uow=uow, document_id="0" * 64, now=NOW, who=WHO)
 
 
 def _sha(content: bytes) -> str:
@@ -108,8 +137,16 @@ def test_empty_and_oversize_input_is_refused_before_storage(
 ) -> None:
     with UnitOfWork(engine) as uow:
         with pytest.raises(InputRejected, match=message):
-            receive_document(uow=uow, content=content, media_type="text/csv", channel=Channel.FILE,
-                             now=NOW, filename="in.csv", max_bytes=1024)  # fmt: skip
+            receive_document(
+                uow=uow,
+                content=content,
+                media_type="text/csv",
+                channel=Channel.FILE,
+                now=NOW,
+                filename="in.csv",
+                max_bytes=1024,
+                who=WHO,
+            )
         assert uow.documents.count() == 0
 
 
@@ -124,20 +161,23 @@ def test_binary_and_non_utf8_input_is_stored_but_refused_with_the_reason(engine:
                 now=NOW,
                 max_bytes=LIMIT,
                 filename="a.csv",
+                who=WHO,
             )
         with pytest.raises(InputRejected, match="looks binary"):
-            import_dataset(uow=uow, fmt="acled", content=b"\x00\x01PK", now=NOW, max_bytes=LIMIT)
+            import_dataset(
+                uow=uow, fmt="acled", content=b"\x00\x01PK", now=NOW, max_bytes=LIMIT, who=WHO
+            )
         assert uow.documents.count() == 2  # received, kept, marked failed
 
 
 def test_export_round_trips_through_the_store(engine: Engine) -> None:
     with UnitOfWork(engine) as uow:
-        import_dataset(uow=uow, fmt="acled", content=SAMPLE, now=NOW, max_bytes=LIMIT)
-        written = export_reports(uow=uow, fmt="acled")
+        import_dataset(uow=uow, fmt="acled", content=SAMPLE, now=NOW, max_bytes=LIMIT, who=WHO)
+        written = export_reports(uow=uow, who=WHO, fmt="acled")
         with pytest.raises(InputRejected, match="only to ACLED"):
-            export_reports(uow=uow, fmt="ucdp", layout="old")
+            export_reports(uow=uow, who=WHO, fmt="ucdp", layout="old")
         with pytest.raises(InputRejected, match="unknown data-set format"):
-            export_reports(uow=uow, fmt="xlsx")
+            export_reports(uow=uow, who=WHO, fmt="xlsx")
     assert written.losses == []
     original = sorted(read_acled(SAMPLE.decode()).reports, key=lambda r: r.id)
     assert sorted(read_acled(written.text).reports, key=lambda r: r.id) == original
@@ -145,10 +185,12 @@ def test_export_round_trips_through_the_store(engine: Engine) -> None:
 
 def test_compliance_summary_for_the_truce_period(engine: Engine) -> None:
     with UnitOfWork(engine) as uow:
-        loaded = load_scenario(uow=uow, name="astana-2016")
-        assert load_scenario(uow=uow, name="astana-2016") == loaded  # idempotent
-        import_dataset(uow=uow, fmt="acled", content=SAMPLE, now=NOW, max_bytes=LIMIT)
-        result = compliance_summary(uow=uow, agreement_id="astana-2016", end=date(2017, 2, 28))
+        loaded = load_scenario(uow=uow, who=WHO, name="astana-2016")
+        assert load_scenario(uow=uow, who=WHO, name="astana-2016") == loaded  # idempotent
+        import_dataset(uow=uow, fmt="acled", content=SAMPLE, now=NOW, max_bytes=LIMIT, who=WHO)
+        result = compliance_summary(
+            uow=uow, who=WHO, agreement_id="astana-2016", end=date(2017, 2, 28)
+        )
     assert result.start == date(2016, 12, 30)
     assert result.outside_period >= 2
     assert result.totals().total >= 40

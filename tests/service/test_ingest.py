@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 import truce.extract.stages_entities
+from truce.domain.access import Principal, Role
 from truce.domain.documents import Channel, DocumentStatus, document_id_for
 from truce.domain.errors import Conflict, InputRejected, NotFound, ValidationFailed
 from truce.domain.reports import Report
@@ -23,15 +24,30 @@ INTAKE = Path(__file__).parents[1] / "fixtures" / "intake"
 NOW = datetime(2017, 1, 26, 9, 0, tzinfo=UTC)
 LIMIT = 10 * 1024 * 1024
 RESOURCES = resources_for()
+ANALYST_1 = Principal(user="analyst-1", member="un", role=Role.ANALYST)
+ANALYST_2 = Principal(user="analyst-2", member="un", role=Role.ANALYST)
+IDLIB_TEAM = Principal(user="idlib-team", member="un", role=Role.ANALYST)
+UN_DESK = Principal(user="un-desk", member="un", role=Role.ANALYST)
+OPPOSITION = Principal(user="syria-opp", member="syria-opp", role=Role.LIAISON)
 NOTE = (
     b"On 9 January 2017, regime forces and Hezbollah shelled Kafr Zita in northern Hama "
     b"countryside, killing 3 civilians and wounding 5."
 )
 
 
-def _ingest(uow: UnitOfWork, content: bytes, filename: str | None = "note.txt", **kw):  # type: ignore[no-untyped-def]
-    return ingest_document(uow=uow, content=content, now=kw.pop("now", NOW), max_bytes=LIMIT,
-                           resources=RESOURCES, filename=filename, **kw)  # fmt: skip
+def _ingest(  # type: ignore[no-untyped-def]
+    uow: UnitOfWork, content: bytes, filename: str | None = "note.txt", **kw
+):
+    return ingest_document(
+        uow=uow,
+        content=content,
+        now=kw.pop("now", NOW),
+        max_bytes=LIMIT,
+        resources=RESOURCES,
+        filename=filename,
+        who=kw.pop("who", ANALYST_1),
+        **kw,
+    )
 
 
 def _one_report(engine: Engine) -> Report:
@@ -41,12 +57,12 @@ def _one_report(engine: Engine) -> Report:
     return report
 
 
-# --- ingest -----------------------------------------------------------------------------------------
+# --- ingest ----------------------------------------------------------------------------------------
 
 
 def test_ingest_stores_the_bytes_and_the_reports_with_their_document(engine: Engine) -> None:
     with UnitOfWork(engine) as uow:
-        summary = _ingest(uow, NOTE, published=date(2017, 1, 10), submitter="idlib-team")
+        summary = _ingest(uow, NOTE, published=date(2017, 1, 10), who=IDLIB_TEAM)
     assert summary.new_document and summary.kind == "text" and summary.texts == 1
     assert summary.document_id == document_id_for(NOTE)
     assert (summary.imported, summary.unchanged, summary.revised) == (1, 0, 0)
@@ -60,7 +76,11 @@ def test_ingest_stores_the_bytes_and_the_reports_with_their_document(engine: Eng
         assert stored.status is DocumentStatus.PROCESSED
         assert stored.media_type == "text/plain" and stored.size == len(NOTE)
         (event,) = uow.documents.intake_events(summary.document_id)
-        assert (event.channel, event.filename, event.submitter) == (Channel.FILE, "note.txt", "idlib-team")  # fmt: skip
+        assert (event.channel, event.filename, event.submitter) == (
+            Channel.FILE,
+            "note.txt",
+            "idlib-team",
+        )
         assert uow.reports.by_document(summary.document_id) == [report]
         assert uow.reports.get(report.id) == report
         assert uow.reports.review_status(report.id) == "pending"
@@ -68,9 +88,10 @@ def test_ingest_stores_the_bytes_and_the_reports_with_their_document(engine: Eng
 
 def test_the_same_bytes_twice_are_one_document_with_two_arrivals(engine: Engine) -> None:
     with UnitOfWork(engine) as uow:
-        first = _ingest(uow, NOTE, published=date(2017, 1, 10), submitter="idlib-team")
-        again = _ingest(uow, NOTE, published=date(2017, 1, 10), submitter="un-desk",
-                        now=NOW + timedelta(hours=1))  # fmt: skip
+        first = _ingest(uow, NOTE, published=date(2017, 1, 10), who=IDLIB_TEAM)
+        again = _ingest(
+            uow, NOTE, published=date(2017, 1, 10), who=UN_DESK, now=NOW + timedelta(hours=1)
+        )
     assert first.document_id == again.document_id
     assert (first.new_document, again.new_document) == (True, False)
     assert (again.imported, again.unchanged, again.revised) == (0, len(first.reports), 0)
@@ -79,8 +100,9 @@ def test_the_same_bytes_twice_are_one_document_with_two_arrivals(engine: Engine)
         assert uow.documents.count() == 1
         events = uow.documents.intake_events(first.document_id)
         assert [(e.submitter, e.received_at) for e in events] == [
-            ("idlib-team", NOW), ("un-desk", NOW + timedelta(hours=1)),
-        ]  # fmt: skip
+            ("idlib-team", NOW),
+            ("un-desk", NOW + timedelta(hours=1)),
+        ]
         assert uow.reports.count() == len(first.reports)
 
 
@@ -93,8 +115,9 @@ def test_the_same_bytes_under_another_name_leave_the_reports_unchanged(engine: E
         again = _ingest(uow, NOTE, filename="copy.txt", published=date(2017, 1, 10))
     with UnitOfWork(engine) as uow:
         assert [e.filename for e in uow.documents.intake_events(first.document_id)] == [
-            "note.txt", "copy.txt",
-        ]  # fmt: skip
+            "note.txt",
+            "copy.txt",
+        ]
     assert (again.imported, again.unchanged, again.revised) == (0, len(first.reports), 0)
     assert [r.id for r in again.reports] == [r.id for r in first.reports]
 
@@ -139,8 +162,14 @@ def test_a_document_failing_in_a_stage_is_kept_and_can_be_rerun(
 
     monkeypatch.undo()
     with UnitOfWork(engine) as uow:
-        summary = rerun_document(uow=uow, document_id=document_id, now=NOW,
-                                 resources=RESOURCES, published=date(2017, 1, 10))  # fmt: skip
+        summary = rerun_document(
+            uow=uow,
+            document_id=document_id,
+            now=NOW,
+            resources=RESOURCES,
+            published=date(2017, 1, 10),
+            who=ANALYST_1,
+        )
     assert not summary.new_document
     assert summary.imported == 1
     with UnitOfWork(engine) as uow:
@@ -150,7 +179,7 @@ def test_a_document_failing_in_a_stage_is_kept_and_can_be_rerun(
 
 def test_rerunning_an_unknown_document_is_not_found(engine: Engine) -> None:
     with UnitOfWork(engine) as uow, pytest.raises(NotFound):
-        rerun_document(uow=uow, document_id="0" * 64, now=NOW, resources=RESOURCES)
+        rerun_document(uow=uow, document_id="0" * 64, now=NOW, resources=RESOURCES, who=ANALYST_1)
 
 
 def test_a_feed_gives_one_text_per_entry(engine: Engine) -> None:
@@ -159,7 +188,8 @@ def test_a_feed_gives_one_text_per_entry(engine: Engine) -> None:
         summary = _ingest(uow, content, filename="feed.rss")
     assert summary.kind == "feed" and summary.texts == 4
     assert summary.reports, "the feed's entries tell of events"
-    parts = {r.provenance.dataset_id.split(":", 1)[1].split("#")[0] for r in summary.reports}  # type: ignore[union-attr]
+    ids = [r.provenance.dataset_id for r in summary.reports]  # type: ignore[union-attr]
+    parts = {i.split(":", 1)[1].split("#")[0] for i in ids}
     assert parts <= {"entry-1", "entry-2", "entry-3", "entry-4"}
     assert all(r.document_id == summary.document_id for r in summary.reports)
     # Each entry's own publication date is used: no report needed --published.
@@ -180,13 +210,16 @@ def test_a_json_submission_keeps_its_source(engine: Engine) -> None:
     assert {r.location_name for r in summary.reports} == {"Douma"}
 
 
-# --- review -----------------------------------------------------------------------------------------
+# --- review ----------------------------------------------------------------------------------------
 
 
-def _review(engine: Engine, report_id: str, action: ReviewAction, **kw):  # type: ignore[no-untyped-def]
+def _review(  # type: ignore[no-untyped-def]
+    engine: Engine, report_id: str, action: ReviewAction, **kw
+):
     with UnitOfWork(engine) as uow:
-        return review_report(uow=uow, report_id=report_id, action=action,
-                             reviewer=kw.pop("reviewer", "analyst-1"), now=NOW, **kw)  # fmt: skip
+        return review_report(
+            uow=uow, report_id=report_id, action=action, who=kw.pop("who", ANALYST_1), now=NOW, **kw
+        )
 
 
 def test_accepting_a_report(engine: Engine) -> None:
@@ -201,19 +234,32 @@ def test_accepting_a_report(engine: Engine) -> None:
 
 def test_correcting_a_field_keeps_the_original(engine: Engine) -> None:
     report = _one_report(engine)
-    reviewed, status = _review(engine, report.id, ReviewAction.CORRECT, field="fatalities_best",
-                               value=4, reason="hospital list names four")  # fmt: skip
+    reviewed, status = _review(
+        engine,
+        report.id,
+        ReviewAction.CORRECT,
+        field="fatalities_best",
+        value=4,
+        reason="hospital list names four",
+    )
     assert status is ReviewStatus.CORRECTED
     assert reviewed.fatalities_best == 4
     with UnitOfWork(engine) as uow:
-        original, current, status, history = reviewed_report(uow=uow, report_id=report.id)
+        original, current, status, history = reviewed_report(
+            uow=uow, who=ANALYST_1, report_id=report.id
+        )
         assert uow.reports.review_status(report.id) == "corrected"
     assert original == report and original.fatalities_best == 3
     assert current.fatalities_best == 4
     assert current.model_copy(update={"fatalities_best": 3}) == original
     assert status is ReviewStatus.CORRECTED
     (act,) = history
-    assert (act.action, act.field, act.value, act.previous) == (ReviewAction.CORRECT, "fatalities_best", 4, 3)  # fmt: skip
+    assert (act.action, act.field, act.value, act.previous) == (
+        ReviewAction.CORRECT,
+        "fatalities_best",
+        4,
+        3,
+    )
     assert (act.reviewer, act.reason) == ("analyst-1", "hospital list names four")
     assert act.at == NOW
 
@@ -222,9 +268,11 @@ def test_history_keeps_every_act_in_order(engine: Engine) -> None:
     report = _one_report(engine)
     _review(engine, report.id, ReviewAction.CORRECT, field="fatalities_best", value=4)
     _review(engine, report.id, ReviewAction.CORRECT, field="injured", value=6)
-    _review(engine, report.id, ReviewAction.ACCEPT, reviewer="analyst-2")
+    _review(engine, report.id, ReviewAction.ACCEPT, who=ANALYST_2)
     with UnitOfWork(engine) as uow:
-        original, current, status, history = reviewed_report(uow=uow, report_id=report.id)
+        original, current, status, history = reviewed_report(
+            uow=uow, who=ANALYST_1, report_id=report.id
+        )
     assert original == report
     assert (current.fatalities_best, current.injured) == (4, 6)
     assert status is ReviewStatus.CORRECTED  # accepted as corrected
@@ -251,7 +299,7 @@ def test_a_correction_that_breaks_the_report_is_refused_naming_the_field(engine:
     with pytest.raises(ValidationFailed):
         _review(engine, report.id, ReviewAction.CORRECT)  # no field named
     with UnitOfWork(engine) as uow:
-        _, current, status, history = reviewed_report(uow=uow, report_id=report.id)
+        _, current, status, history = reviewed_report(uow=uow, who=ANALYST_1, report_id=report.id)
     assert (current, status, history) == (report, ReviewStatus.PENDING, [])
 
 
@@ -267,10 +315,12 @@ def test_a_rejected_report_cannot_be_corrected_until_accepted_again(engine: Engi
         _review(engine, report.id, ReviewAction.REJECT, reason="again")
     _, status = _review(engine, report.id, ReviewAction.ACCEPT)
     assert status is ReviewStatus.ACCEPTED
-    reviewed, status = _review(engine, report.id, ReviewAction.CORRECT, field="fatalities_best", value=4)  # fmt: skip
+    reviewed, status = _review(
+        engine, report.id, ReviewAction.CORRECT, field="fatalities_best", value=4
+    )
     assert (reviewed.fatalities_best, status) == (4, ReviewStatus.CORRECTED)
     with UnitOfWork(engine) as uow:
-        *_, history = reviewed_report(uow=uow, report_id=report.id)
+        *_, history = reviewed_report(uow=uow, who=ANALYST_1, report_id=report.id)
     assert [h.action for h in history] == [
         ReviewAction.REJECT,
         ReviewAction.ACCEPT,
@@ -288,10 +338,17 @@ def test_a_submitted_text_is_stored_as_json_and_read(engine: Engine) -> None:
 
     with UnitOfWork(engine) as uow:
         result = submit_text(
-            uow=uow, text="On 9 January 2017, regime forces shelled Kafr Zita in northern Hama, killing 2 civilians.",
-            now=NOW, max_bytes=1_000_000, resources=RESOURCES, submitter="syria-opp",
-            title="Shelling of Kafr Zita", published=date(2017, 1, 9), source="Jaish al-Izza media office",
-        )  # fmt: skip
+            uow=uow,
+            text="On 9 January 2017, regime forces shelled Kafr Zita in northern Hama, "
+            "killing 2 civilians.",
+            now=NOW,
+            max_bytes=1_000_000,
+            resources=RESOURCES,
+            who=OPPOSITION,
+            title="Shelling of Kafr Zita",
+            published=date(2017, 1, 9),
+            source="Jaish al-Izza media office",
+        )
         assert result.kind == "json" and result.imported == 1
         report = result.reports[0]
         assert report.sub_event_type == "Shelling/artillery/missile attack"
@@ -302,5 +359,11 @@ def test_a_submitted_text_is_stored_as_json_and_read(engine: Engine) -> None:
             "syria-opp"
         ]
         with pytest.raises(InputRejected, match="non-empty text"):
-            submit_text(uow=uow, text="  ", now=NOW, max_bytes=1_000_000, resources=RESOURCES,
-                        submitter="syria-opp")  # fmt: skip
+            submit_text(
+                uow=uow,
+                text="  ",
+                now=NOW,
+                max_bytes=1_000_000,
+                resources=RESOURCES,
+                who=OPPOSITION,
+            )

@@ -1,77 +1,49 @@
-"""What every route needs: the unit of work, the acting principal from the bearer token, problem
-details, and the clock."""
+"""What only the API needs at the HTTP edge: the acting principal from the bearer token, the
+agreement a request may name, JSON written by orjson, and RFC 9457 problem details.
+(The unit of work, the clock, upload checks and error statuses are `truce.http.deps`,
+shared with the pages.)"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy import Engine
+import orjson
+from fastapi import Depends, Header, Query
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from truce.config import Settings
-from truce.domain.access import Principal, Role
-from truce.domain.errors import (
-    ConfigurationError,
-    Conflict,
-    Forbidden,
-    InputRejected,
-    NotFound,
-    TruceError,
-    ValidationFailed,
-)
+from truce.domain.access import Principal
+from truce.domain.errors import ValidationFailed
+from truce.http.deps import PUBLIC, Agreement, Unauthorized, Uow
 from truce.services.tokens import principal_for
-from truce.store.keyring import Keyring
-from truce.store.uow import UnitOfWork
 
-PUBLIC = Principal(user="anonymous", member="public", role=Role.PUBLIC)
 PROBLEM = "application/problem+json"
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, InputRejected: 400,
-          ConfigurationError: 500}  # fmt: skip
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,200}$")
 
 
-class Unauthorized(TruceError):
-    """A bearer token that is not (or no longer) valid."""
+class Json(Response):
+    """A JSON body written by orjson, for data already checked when its records were built:
+    nothing is validated a second time on the way out."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
 
-class TooLarge(TruceError):
-    """An upload over the size limit."""
-
-
-def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return Json(body, status_code=status, media_type=PROBLEM)
 
 
-class State:
-    def __init__(self, settings: Settings, engine: Engine, keyring: Keyring | None) -> None:
-        self.settings, self.engine, self.keyring = settings, engine, keyring
-
-
-def uow(request: Request) -> Iterator[UnitOfWork]:
-    state: State = request.app.state.truce
-    # Reads share an SQLite database; only requests that may write take its write lock.
-    with UnitOfWork(
-        state.engine, state.keyring, read_only=request.method in ("GET", "HEAD")
-    ) as unit:
-        yield unit
-
-
-Uow = Annotated[UnitOfWork, Depends(uow)]
-
-
-def principal(unit: Uow, authorization: Annotated[str | None, Header()] = None) -> Principal:
-    """The user behind the bearer token; without one, the public."""
+async def principal(unit: Uow, authorization: Annotated[str | None, Header()] = None) -> Principal:
+    """The user behind the bearer token; without one, the public. (A coroutine, so that the
+    public's requests cost no trip to a worker thread; a token is looked up in one.)"""
     if not authorization:
         return PUBLIC
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("use 'Authorization: Bearer <token>'")
-    found = principal_for(uow=unit, token=token.strip())
+    found = await run_in_threadpool(lambda: principal_for(uow=unit, token=token.strip()))
     if found is None:
         raise Unauthorized("unknown or revoked token")
     return found
@@ -80,8 +52,28 @@ def principal(unit: Uow, authorization: Annotated[str | None, Header()] = None) 
 Who = Annotated[Principal, Depends(principal)]
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+async def chosen_agreement(
+    default: Agreement,
+    agreement: Annotated[
+        str | None, Query(description="the agreement to judge against; default: the server's")
+    ] = None,
+) -> str:
+    return agreement or default
 
 
-AGREEMENT = "astana-2016"
+AgreementId = Annotated[str, Depends(chosen_agreement)]
+
+
+Bbox = Annotated[str | None, Query(description="west,south,east,north")]
+
+
+def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    if not text:
+        return None
+    try:
+        west, south, east, north = (float(x) for x in text.split(","))
+    except ValueError:
+        raise ValidationFailed(
+            "bbox is four numbers: west,south,east,north", field="bbox"
+        ) from None
+    return west, south, east, north

@@ -3,77 +3,97 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from truce.api.common import (
-    AGREEMENT,
-    Uow,
-    Who,
-    now,
-)
-from truce.domain.errors import (
-    ValidationFailed,
-)
-from truce.services import cases as case_service
+from truce.api import models
+from truce.api.common import AgreementId, Bbox, Json, Who, parse_bbox
+from truce.domain.incidents import Incident
+from truce.http.deps import Clock, Uow
+from truce.services.counts import violation_counts
+from truce.services.incident_page import incident_detail
 from truce.services.incidents import merge_incidents, split_incident
-from truce.services.listing import IncidentFilter, list_incidents, violation_counts
-from truce.services.views import incident_view
-
-# --- incidents -------------------------------------------------------------------------
+from truce.services.listing import IncidentFilter, list_incidents
 
 router = APIRouter(tags=["incidents"])
 
 
-def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    if not text:
-        return None
-    try:
-        west, south, east, north = (float(x) for x in text.split(","))
-    except ValueError:
-        raise ValidationFailed(
-            "bbox is four numbers: west,south,east,north", field="bbox"
-        ) from None
-    return west, south, east, north
-
-
-@router.get("/incidents")
+@router.get("/incidents", response_model=models.IncidentPage)
 def get_incidents(
-    unit: Uow, who: Who, start: date | None = None, end: date | None = None, governorate: str | None = None,
-    side: str | None = None, sub_event_type: str | None = None, finding: str | None = None,
-    grade: str | None = None, case_state: str | None = None,
-    bbox: Annotated[str | None, Query(description="west,south,east,north")] = None, zone: str | None = None,
-    agreement: str = AGREEMENT, cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> dict[str, Any]:  # fmt: skip
+    unit: Uow,
+    who: Who,
+    agreement: AgreementId,
+    start: date | None = None,
+    end: date | None = None,
+    governorate: str | None = None,
+    side: str | None = None,
+    sub_event_type: str | None = None,
+    finding: str | None = None,
+    grade: str | None = None,
+    case_state: str | None = None,
+    bbox: Bbox = None,
+    zone: str | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Response:
     """Incidents, newest first, filtered; `next_cursor` fetches the next page."""
-    filters = IncidentFilter(start=start, end=end, governorate=governorate, side=side, sub_event_type=sub_event_type,
-                             finding=finding, grade=grade, case_state=case_state, bbox=_bbox(bbox), zone=zone)  # fmt: skip
+    filters = IncidentFilter(
+        start=start,
+        end=end,
+        governorate=governorate,
+        side=side,
+        sub_event_type=sub_event_type,
+        finding=finding,
+        grade=grade,
+        case_state=case_state,
+        bbox=parse_bbox(bbox),
+        zone=zone,
+    )
     page = list_incidents(
         uow=unit, who=who, agreement_id=agreement, filters=filters, cursor=cursor, limit=limit
     )
-    return {"items": [r.to_plain() for r in page.rows], "next_cursor": page.next_cursor}
+    # The rows' incidents were validated when read: written as they are, not checked again.
+    return Json({"items": [r.to_plain() for r in page.rows], "next_cursor": page.next_cursor})
 
 
 @router.get("/stats/counts")
-def get_counts(unit: Uow, who: Who, start: date | None = None, end: date | None = None,
-               agreement: str = AGREEMENT) -> dict[str, Any]:  # fmt: skip
-    """Violations by governorate and by side held responsible (the dashboard's counts)."""
-    return violation_counts(uow=unit, who=who, agreement_id=agreement, start=start, end=end)
+def get_counts(
+    unit: Uow,
+    who: Who,
+    agreement: AgreementId,
+    start: date | None = None,
+    end: date | None = None,
+    governorate: str | None = None,
+    side: str | None = None,
+    finding: str | None = None,
+) -> models.ViolationCounts:
+    """Judged violations by governorate and by side held responsible (the dashboard's counts);
+    `counts` says what is counted."""
+    counts = violation_counts(
+        uow=unit,
+        who=who,
+        agreement_id=agreement,
+        start=start,
+        end=end,
+        governorate=governorate,
+        side=side,
+        finding=finding,
+    )
+    return models.ViolationCounts.model_validate(counts.to_plain())
 
 
 @router.get("/incidents/{incident_id}")
 def get_incident(
-    incident_id: str, unit: Uow, who: Who, agreement: str = AGREEMENT
-) -> dict[str, Any]:
+    incident_id: str, unit: Uow, who: Who, agreement: AgreementId
+) -> models.IncidentDetail:
     """An incident with every field's provenance (claims), its reports, finding and case."""
-    incident, reports, found = incident_view(
-        uow=unit, who=who, incident_id=incident_id, agreement_id=agreement
+    detail = incident_detail(uow=unit, who=who, incident_id=incident_id, agreement_id=agreement)
+    return models.IncidentDetail(
+        incident=detail.incident, reports=detail.reports, finding=detail.finding, case=detail.case
     )
-    case = unit.cases.find(case_service.wf.case_id(incident.id, agreement))
-    return {"incident": incident.to_plain(), "reports": [r.to_plain() for r in reports],
-            "finding": found.to_plain() if found else None, "case": case.to_plain() if case else None}  # fmt: skip
 
 
 class MergeIn(BaseModel):
@@ -87,14 +107,24 @@ class SplitIn(BaseModel):
 
 
 @router.post("/incidents/merge")
-def post_merge(body: MergeIn, unit: Uow, who: Who) -> dict[str, Any]:
-    merged = merge_incidents(uow=unit, who=who, incident_ids=body.incident_ids, actor=who.user, reason=body.reason,
-                             now=now())  # fmt: skip
-    return merged.to_plain()
+def post_merge(body: MergeIn, unit: Uow, who: Who, now: Clock) -> Incident:
+    """Merge incidents that are one event into one."""
+    return merge_incidents(
+        uow=unit, who=who, incident_ids=body.incident_ids, reason=body.reason, now=now
+    )
 
 
 @router.post("/incidents/{incident_id}/split")
-def post_split(incident_id: str, body: SplitIn, unit: Uow, who: Who) -> dict[str, Any]:
-    parts = split_incident(uow=unit, who=who, incident_id=incident_id, report_ids=body.report_ids, actor=who.user,
-                           reason=body.reason, now=now())  # fmt: skip
-    return {"incidents": [p.to_plain() for p in parts]}
+def post_split(
+    incident_id: str, body: SplitIn, unit: Uow, who: Who, now: Clock
+) -> models.Incidents:
+    """Split reports out of an incident into an incident of their own."""
+    parts = split_incident(
+        uow=unit,
+        who=who,
+        incident_id=incident_id,
+        report_ids=body.report_ids,
+        reason=body.reason,
+        now=now,
+    )
+    return models.Incidents(incidents=list(parts))

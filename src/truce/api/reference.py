@@ -7,13 +7,11 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from truce.api.common import (
-    Uow,
-    Who,
-    now,
-)
-from truce.domain.access import UseCase, authorize
+from truce.api import models
+from truce.api.common import Who
+from truce.http.deps import Clock, Uow
 from truce.services import ledger as ledger_service
+from truce.services import reference
 
 # --- ledger ----------------------------------------------------------------------------
 
@@ -21,26 +19,42 @@ ledger_router = APIRouter(tags=["ledger"])
 
 
 @ledger_router.get("/ledger/checkpoints")
-def get_checkpoints(unit: Uow, who: Who) -> dict[str, Any]:
-    authorize(who, UseCase.READ_LEDGER)
-    return {"size": unit.ledger.size(), "items": [c.to_plain() for c in unit.ledger.checkpoints()]}
+def get_checkpoints(unit: Uow, who: Who) -> models.Checkpoints:
+    """The log's size and its co-signed checkpoints."""
+    size, checkpoints = reference.checkpoints(uow=unit, who=who)
+    items = [models.Checkpoint.model_validate(c.to_plain()) for c in checkpoints]
+    return models.Checkpoints(size=size, items=items)
 
 
 @ledger_router.post("/ledger/checkpoints", status_code=201)
-def post_checkpoint(unit: Uow, who: Who) -> dict[str, Any]:
-    return ledger_service.checkpoint(uow=unit, who=who, now=now()).to_plain()
+def post_checkpoint(unit: Uow, who: Who, now: Clock) -> models.Checkpoint:
+    """Co-sign a checkpoint of the whole log with every guarantor's key."""
+    made = ledger_service.checkpoint(uow=unit, who=who, now=now)
+    return models.Checkpoint.model_validate(made.to_plain())
 
 
-@ledger_router.get("/ledger/bundle")
+ZIP: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "a zip of the folder `truce-ledger/`",
+        "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@ledger_router.get("/ledger/bundle", response_class=Response, responses=ZIP)
 def get_bundle(unit: Uow, who: Who) -> Response:
     """The ledger bundle (entries, public keys, checkpoints) as a zip, for `truce ledger verify`."""
-    return Response(ledger_service.bundle_zip(uow=unit, who=who), media_type="application/zip",
-                    headers={"Content-Disposition": 'attachment; filename="truce-ledger.zip"'})  # fmt: skip
+    return Response(
+        ledger_service.bundle_zip(uow=unit, who=who),
+        media_type="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="truce-ledger.zip"'},
+    )
 
 
 @ledger_router.get("/ledger/proofs/{seq}")
-def get_proof(seq: int, unit: Uow, who: Who) -> dict[str, Any]:
-    return ledger_service.prove(uow=unit, who=who, seq=seq).to_plain()
+def get_proof(seq: int, unit: Uow, who: Who) -> models.Proof:
+    """An inclusion proof of ledger entry `seq`, to the first checkpoint that covers it."""
+    return models.Proof.model_validate(ledger_service.prove(uow=unit, who=who, seq=seq).to_plain())
 
 
 # --- agreements, zones, members --------------------------------------------------------
@@ -49,30 +63,25 @@ router = APIRouter(tags=["reference"])
 
 
 @router.get("/agreements")
-def get_agreements(unit: Uow, who: Who) -> dict[str, Any]:
-    authorize(who, UseCase.VIEW)
-    return {"items": [a.to_plain() | {"zones": len(a.zones)} for a in unit.agreements.all()]}
+def get_agreements(unit: Uow, who: Who) -> models.Agreements:
+    """Every agreement and amendment, with how many zones each defines."""
+    items = [
+        models.AgreementSummary(**{**dict(a), "zones": len(a.zones)})
+        for a in reference.agreements(uow=unit, who=who)
+    ]
+    return models.Agreements(items=items)
 
 
 @router.get("/agreements/{agreement_id}/zones")
-def get_zones(agreement_id: str, unit: Uow, who: Who) -> dict[str, Any]:
+def get_zones(agreement_id: str, unit: Uow, who: Who) -> models.Zones:
     """The agreement's zones (and its amendments'), as a GeoJSON FeatureCollection."""
-    authorize(who, UseCase.VIEW)
-    unit.agreements.get(agreement_id)
-    features = [
-        {"type": "Feature", "id": z.id, "geometry": z.geometry,
-         "properties": {"name": z.name, "kind": z.kind.value, "agreement": a.id,
-                        "valid_from": z.valid_from.isoformat() if z.valid_from else None,
-                        "valid_to": z.valid_to.isoformat() if z.valid_to else None}}
-        for a in unit.agreements.all() if a.id == agreement_id or a.amends == agreement_id
-        for z in a.zones
-    ]  # fmt: skip
-    return {"type": "FeatureCollection", "features": features}
+    return models.Zones.model_validate(
+        reference.zones(uow=unit, who=who, agreement_id=agreement_id)
+    )
 
 
 @router.get("/members")
-def get_members(unit: Uow, who: Who) -> dict[str, Any]:
-    authorize(who, UseCase.VIEW)
-    keys = unit.keys.all()
-    return {"items": [m.to_plain() | {"keys": [k.to_plain() for k in keys if k.member == m.id]}
-                      for m in unit.members.all()]}  # fmt: skip
+def get_members(unit: Uow, who: Who) -> models.Members:
+    """The mechanism's members, each with its public keys (current and retired)."""
+    items = [models.MemberView.model_validate(m) for m in reference.members(uow=unit, who=who)]
+    return models.Members(items=items)

@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from truce.api.common import (
-    SAFE_NAME,
-    State,
-    TooLarge,
-    Uow,
-    Who,
-    now,
-)
-from truce.domain.errors import (
-    InputRejected,
-)
+from truce.api.common import Who
+from truce.api.models import Ingested, Reports, Reviewed
+from truce.domain.reports import Report
 from truce.domain.reviews import ReviewAction
+from truce.http.deps import Clock, Config, Uow, check_text_size, read_upload
 from truce.services.datasets import export_reports
-from truce.services.extraction import ingest_document, store_resources, submit_text
+from truce.services.extraction import IngestSummary, ingest_document, store_resources, submit_text
 from truce.services.reviews import review_report
 from truce.services.structured import submit_structured
-from truce.services.views import report_view, shown
-from truce.services.views import review_queue as review_queue_of
-
-# --- reports and review ----------------------------------------------------------------
+from truce.services.views import report_view, review_queue, shown
 
 router = APIRouter(tags=["reports"])
 
@@ -43,39 +32,57 @@ class TextIn(BaseModel):
     url: str | None = Field(default=None, max_length=2000)
 
 
-def _ingested(summary: Any) -> dict[str, Any]:
-    return {"document_id": summary.document_id, "new_document": summary.new_document,
-            "reports": [r.id for r in summary.reports], "imported": summary.imported,
-            "incidents": summary.incidents}  # fmt: skip
+def _ingested(summary: IngestSummary) -> Ingested:
+    return Ingested(
+        document_id=summary.document_id,
+        new_document=summary.new_document,
+        reports=[r.id for r in summary.reports],
+        imported=summary.imported,
+        incidents=summary.incidents,
+    )
 
 
 @router.post("/reports/text", status_code=201)
-def post_text(body: TextIn, unit: Uow, who: Who, request: Request) -> dict[str, Any]:
+def post_text(body: TextIn, unit: Uow, who: Who, config: Config, now: Clock) -> Ingested:
     """Submit a report as free text; it is stored, read, fused and judged."""
-    state: State = request.app.state.truce
-    summary = submit_text(uow=unit, who=who, text=body.text, title=body.title, source=body.source,
-                          published=body.published, language=body.language, url=body.url, now=now(),
-                          max_bytes=state.settings.max_document_bytes, resources=store_resources(unit),
-                          submitter=who.user)  # fmt: skip
+    check_text_size(body.text, config.max_document_bytes)
+    summary = submit_text(
+        uow=unit,
+        who=who,
+        now=now,
+        text=body.text,
+        title=body.title,
+        source=body.source,
+        published=body.published,
+        language=body.language,
+        url=body.url,
+        max_bytes=config.max_document_bytes,
+        resources=store_resources(unit),
+    )
     return _ingested(summary)
 
 
 @router.post("/reports/file", status_code=201)
-async def post_file(request: Request, unit: Uow, who: Who, file: Annotated[UploadFile, File()],
-                    published: Annotated[date | None, Form()] = None) -> dict[str, Any]:  # fmt: skip
+async def post_file(
+    unit: Uow,
+    who: Who,
+    config: Config,
+    now: Clock,
+    file: Annotated[UploadFile, File()],
+    published: Annotated[date | None, Form()] = None,
+) -> Ingested:
     """Submit a document (text, HTML, PDF-less formats the reader knows)."""
-    state: State = request.app.state.truce
-    name = Path(file.filename or "upload").name
-    if file.filename and (name != file.filename or not SAFE_NAME.match(name) or ".." in name):
-        raise InputRejected(
-            f"refusing the file name {file.filename!r}: a plain name without a path, please"
-        )
-    limit = state.settings.max_document_bytes
-    content = await file.read(limit + 1)
-    if len(content) > limit:
-        raise TooLarge(f"{name} is over the limit of {limit:,} bytes")
-    summary = ingest_document(uow=unit, who=who, content=content, filename=name, published=published, now=now(),
-                              max_bytes=limit, resources=store_resources(unit), submitter=who.user)  # fmt: skip
+    name, content = await read_upload(file, config.max_document_bytes)
+    summary = ingest_document(
+        uow=unit,
+        who=who,
+        content=content,
+        filename=name,
+        published=published,
+        now=now,
+        max_bytes=config.max_document_bytes,
+        resources=store_resources(unit),
+    )
     return _ingested(summary)
 
 
@@ -97,48 +104,83 @@ class StructuredIn(BaseModel):
     notes: str | None = Field(default=None, max_length=20000)
     source: str | None = Field(default=None, max_length=200)
 
+    def fields(self) -> dict[str, Any]:
+        """The report's fields, the perpetrator and target as its actors."""
+        plain = self.model_dump(
+            exclude_none=True, exclude={"perpetrator", "target", "source"}, mode="json"
+        )
+        named = [(self.perpetrator, "perpetrator"), (self.target, "target")]
+        actors = [{"name": name, "role": role} for name, role in named if name]
+        return plain | ({"actors": actors} if actors else {})
+
 
 @router.post("/reports", status_code=201)
-def post_structured(body: StructuredIn, unit: Uow, who: Who, request: Request) -> dict[str, Any]:
+def post_structured(body: StructuredIn, unit: Uow, who: Who, config: Config, now: Clock) -> Report:
     """Submit a structured report: it is kept as received, validated, fused and judged."""
-    state: State = request.app.state.truce
-    fields = body.model_dump(
-        exclude_none=True, exclude={"perpetrator", "target", "source"}, mode="json"
+    report = submit_structured(
+        uow=unit,
+        who=who,
+        fields=body.fields(),
+        source=body.source,
+        now=now,
+        max_bytes=config.max_document_bytes,
     )
-    actors = [{"name": body.perpetrator, "role": "perpetrator"}] if body.perpetrator else []
-    actors += [{"name": body.target, "role": "target"}] if body.target else []
-    if actors:
-        fields["actors"] = actors
-    report = submit_structured(uow=unit, who=who, fields=fields, source=body.source, now=now(), submitter=who.user,
-                               max_bytes=state.settings.max_document_bytes)  # fmt: skip
-    return shown(report, who).to_plain()
+    return shown(uow=unit, who=who, report=report)
 
 
-@router.get("/exports/{fmt}")
-def get_export(fmt: str, unit: Uow, who: Who) -> Response:
-    """Every current report in a data-set format (acled, ucdp, geojson, plover), as this user may
-    see them; the rows' losses in the X-Truce-Losses header (a count)."""
-    result = export_reports(uow=unit, who=who, fmt=fmt)
-    media = {"geojson": "application/geo+json", "plover": "application/x-ndjson"}.get(
-        fmt, "text/csv"
+EXPORT_TYPES = {
+    "acled": "text/csv",
+    "ucdp": "text/csv",
+    "geojson": "application/geo+json",
+    "plover": "application/x-ndjson",
+}
+_TEXT = {"schema": {"type": "string"}}
+EXPORTED: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The reports in the format; `X-Truce-Losses`: how many rows lost a field",
+        "content": {
+            "text/csv": _TEXT,
+            "application/geo+json": {"schema": {"type": "object"}},
+            "application/x-ndjson": _TEXT,
+        },
+    }
+}
+
+
+@router.get("/exports/{fmt}", response_class=Response, responses=EXPORTED)
+def get_export(
+    fmt: str,
+    unit: Uow,
+    who: Who,
+    start: date | None = None,
+    end: date | None = None,
+    governorate: str | None = None,
+    layout: Annotated[str | None, Query(description="an ACLED layout, for `acled`")] = None,
+) -> Response:
+    """Current reports in a data-set format (acled, ucdp, geojson, plover), as this user may
+    see them, kept to the days `start` to `end` and the `governorate` if given; the rows'
+    losses in the X-Truce-Losses header (a count)."""
+    result = export_reports(
+        uow=unit, who=who, fmt=fmt, layout=layout, start=start, end=end, governorate=governorate
     )
+    media = EXPORT_TYPES.get(fmt, "text/plain")
     return Response(
         result.text, media_type=media, headers={"X-Truce-Losses": str(len(result.losses))}
     )
 
 
 @router.get("/reports/{report_id}")
-def get_report(report_id: str, unit: Uow, who: Who) -> dict[str, Any]:
+def get_report(report_id: str, unit: Uow, who: Who) -> Report:
     """A report as this user may see it (protected sources redacted)."""
-    return report_view(uow=unit, who=who, report_id=report_id).to_plain()
+    return report_view(uow=unit, who=who, report_id=report_id)
 
 
 @router.get("/review-queue")
-def review_queue(
+def get_review_queue(
     unit: Uow, who: Who, limit: Annotated[int, Query(ge=1, le=500)] = 50
-) -> dict[str, Any]:
+) -> Reports:
     """Reports awaiting review, oldest event first (analysts act on them)."""
-    return {"items": [r.to_plain() for r in review_queue_of(uow=unit, who=who, limit=limit)]}
+    return Reports(items=review_queue(uow=unit, who=who, limit=limit))
 
 
 class ReviewIn(BaseModel):
@@ -149,8 +191,16 @@ class ReviewIn(BaseModel):
 
 
 @router.post("/reports/{report_id}/review")
-def post_review(report_id: str, body: ReviewIn, unit: Uow, who: Who) -> dict[str, Any]:
+def post_review(report_id: str, body: ReviewIn, unit: Uow, who: Who, now: Clock) -> Reviewed:
     """Accept, correct one field, or reject a report; its incident is judged again."""
-    reviewed, status = review_report(uow=unit, who=who, report_id=report_id, action=body.action, reviewer=who.user,
-                                     now=now(), field=body.field, value=body.value, reason=body.reason)  # fmt: skip
-    return {"status": status.value, "report": shown(reviewed, who).to_plain()}
+    reviewed, status = review_report(
+        uow=unit,
+        who=who,
+        report_id=report_id,
+        action=body.action,
+        now=now,
+        field=body.field,
+        value=body.value,
+        reason=body.reason,
+    )
+    return Reviewed(status=status, report=shown(uow=unit, who=who, report=reviewed))

@@ -104,63 +104,70 @@ def grade(reports: Sequence[Report], book: SourceBook, *, discounted: bool = Fal
     copies = len(reports) - len(groups)
     if copies:
         reasons.append(
-            f"{copies} report(s) repeat a story already counted (same outlet or near-identical text)"
+            f"{copies} report(s) repeat a story already counted "
+            "(same outlet or near-identical text)"
         )
+    voices = _voices(groups, book)
+    admitted = _admission(reports, book)
+    occurrence, why = _occurrence(reports, book, groups, voices, admitted, discounted)
+    reasons.append(why)
+    attribution, responsible, why_attributed = _attribution(reports, book, groups, admitted)
+    if why_attributed:
+        reasons.append(why_attributed)
+    return Grades(occurrence, attribution, responsible, tuple(reasons), voices)
+
+
+def _voices(groups: list[list[Report]], book: SourceBook) -> int:
+    """Independent voices. Sources of one side count once: many government outlets are one
+    voice, not many."""
     affiliations = [_affiliation(g, book) for g in groups]
-    # Sources of one side count once: many government outlets are one voice, not many.
-    voices = len({a for a in affiliations if a is not None}) + sum(
+    return len({a for a in affiliations if a is not None}) + sum(
         1 for a in affiliations if a is None
     )
-    sides = _claimed_sides(reports)
+
+
+def _occurrence(
+    reports: Sequence[Report],
+    book: SourceBook,
+    groups: list[list[Report]],
+    voices: int,
+    admitted: str | None,
+    discounted: bool,
+) -> tuple[OccurrenceGrade, str]:
     observed = any(_observed(book.find(_publisher(r))) for r in reports)
-    admitted = _admission(reports, book)
-
     if discounted:
-        occurrence = OccurrenceGrade.DISCOUNTED
-        reasons.append("every report was rejected in review")
-    elif any(r.provenance.extras.get("claim") == "denial" for r in reports):
-        occurrence = OccurrenceGrade.CONTESTED
-        reasons.append("a source denies that the event happened")
-    elif observed or admitted:
-        occurrence = OccurrenceGrade.CONFIRMED
-        reasons.append(
-            "seen by a mechanism team"
-            if observed
-            else f"admitted by the {admitted} side's own source"
-        )
-    elif voices >= 2:
-        occurrence = OccurrenceGrade.CORROBORATED
-        reasons.append(f"{voices} independent sources report it")
-    else:
-        occurrence = OccurrenceGrade.SINGLE_SOURCE
-        reasons.append(
-            "one independent source only"
-            + (" (several outlets of one side count once)" if len(groups) > 1 else "")
-        )
+        return OccurrenceGrade.DISCOUNTED, "every report was rejected in review"
+    if any(r.provenance.extras.get("claim") == "denial" for r in reports):
+        return OccurrenceGrade.CONTESTED, "a source denies that the event happened"
+    if observed:
+        return OccurrenceGrade.CONFIRMED, "seen by a mechanism team"
+    if admitted:
+        return OccurrenceGrade.CONFIRMED, f"admitted by the {admitted} side's own source"
+    if voices >= 2:
+        return OccurrenceGrade.CORROBORATED, f"{voices} independent sources report it"
+    several = " (several outlets of one side count once)" if len(groups) > 1 else ""
+    return OccurrenceGrade.SINGLE_SOURCE, f"one independent source only{several}"
 
+
+def _attribution(
+    reports: Sequence[Report], book: SourceBook, groups: list[list[Report]], admitted: str | None
+) -> tuple[AttributionGrade, str | None, str | None]:
+    """The grade, the side responsible if one is named, and why (nothing to add when the
+    side admits it: the occurrence says so)."""
+    sides = _claimed_sides(reports)
     if not sides:
-        attribution, responsible = AttributionGrade.UNDETERMINED, None
-        reasons.append("no source names who did it")
-    elif len(sides) > 1:
-        attribution, responsible = AttributionGrade.CONTESTED, None
-        reasons.append(
-            f"sources disagree on who did it: {', '.join(sorted(s or 'unknown' for s in sides))}"
-        )
-    else:
-        responsible = next(iter(sides))
-        naming = [g for g in groups if any(_names_side(r) for r in g)]
-        naming_voices = len(
-            {a for a in (_affiliation(g, book) for g in naming) if a is not None}
-        ) + sum(1 for g in naming if _affiliation(g, book) is None)
-        if admitted:
-            attribution = AttributionGrade.ACKNOWLEDGED
-        elif naming_voices >= 2:
-            attribution = AttributionGrade.LIKELY
-            reasons.append(f"{naming_voices} independent sources name the {responsible} side")
-        else:
-            attribution = AttributionGrade.SUSPECTED
-            reasons.append(f"one source names the {responsible} side")
-    return Grades(occurrence, attribution, responsible, tuple(reasons), voices)
+        return AttributionGrade.UNDETERMINED, None, "no source names who did it"
+    if len(sides) > 1:
+        named = ", ".join(sorted(s or "unknown" for s in sides))
+        return AttributionGrade.CONTESTED, None, f"sources disagree on who did it: {named}"
+    responsible = next(iter(sides))
+    if admitted:
+        return AttributionGrade.ACKNOWLEDGED, responsible, None
+    naming = _voices([g for g in groups if any(_names_side(r) for r in g)], book)
+    if naming >= 2:
+        why = f"{naming} independent sources name the {responsible} side"
+        return AttributionGrade.LIKELY, responsible, why
+    return AttributionGrade.SUSPECTED, responsible, f"one source names the {responsible} side"
 
 
 def _observed(source: Source | None) -> bool:

@@ -20,8 +20,12 @@ from truce.domain.agreements import Agreement
 from truce.domain.incidents import Finding, FindingCategory, Incident
 from truce.domain.reports import Report
 
-COUNTED = {FindingCategory.VIOLATION_MINOR, FindingCategory.VIOLATION_SERIOUS, FindingCategory.CONTESTED_EXCLUSION,
-           FindingCategory.UNDETERMINED}  # fmt: skip
+COUNTED = {
+    FindingCategory.VIOLATION_MINOR,
+    FindingCategory.VIOLATION_SERIOUS,
+    FindingCategory.CONTESTED_EXCLUSION,
+    FindingCategory.UNDETERMINED,
+}
 
 
 class Counting(StrEnum):

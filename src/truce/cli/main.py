@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import dataclasses
+import os
 import sys
 from datetime import UTC, datetime
 from typing import Any
 
 import click
-from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from truce import __version__
-from truce.config import Settings
+from truce.config import DEFAULT_AGREEMENT, Settings
+from truce.domain.access import OPERATIONS_CENTRE, Principal
 from truce.domain.errors import TruceError
-from truce.store.database import make_engine, migrate
-from truce.store.uow import UnitOfWork
+from truce.services.principals import principal_of
+from truce.services.session import Engine, Keyring, UnitOfWork, keyring_for, open_store
+from truce.services.session import unit_of_work as open_unit_of_work
 
 EXIT_ERROR = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 
 
 class TruceGroup(click.Group):
@@ -26,6 +28,8 @@ class TruceGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            _reader_gone()
         except TruceError as exc:
             _fail(ctx, str(exc))
         except OperationalError as exc:
@@ -34,27 +38,49 @@ class TruceGroup(click.Group):
             _fail(ctx, f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
 
 
+def _reader_gone() -> None:
+    """The reader of our output stopped (`truce incidents list --json | head`): stop quietly,
+    as a shell pipeline expects, without a second error when Python flushes stdout at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(EXIT_BROKEN_PIPE)
+
+
 def _fail(ctx: click.Context, message: str) -> None:
     click.echo(f"truce: error: {message}", err=True)
     ctx.exit(EXIT_ERROR)
 
 
 class App:
-    """What every command needs: the settings, read once, and an engine made on demand."""
+    """What every command needs: the settings, read once; the user named by `--as`; and an
+    engine and keyring made on demand."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, user: str | None = None) -> None:
         self.settings = settings
+        self.user = user
         self._engine: Engine | None = None
+        self._keyring: Keyring | None = None
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.settings.database_url)
-            migrate(self._engine)
+            self._engine = open_store(self.settings)
         return self._engine
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+    @property
+    def keyring(self) -> Keyring:
+        if self._keyring is None:
+            self._keyring = keyring_for(self.settings)
+        return self._keyring
+
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        return open_unit_of_work(self.engine, self.keyring, read_only=read_only)
+
+    def principal(self, uow: UnitOfWork, default: Principal = OPERATIONS_CENTRE) -> Principal:
+        """The user named by `--as`, else the local account the command acts as."""
+        return principal_of(uow=uow, user=self.user) if self.user else default
+
+    def agreement(self, given: str | None) -> str:
+        return given or self.settings.agreement
 
     @staticmethod
     def now() -> datetime:
@@ -64,6 +90,30 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
+def _act_as(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """`--as USER` after a command: the same as before it (given twice, it must agree)."""
+    app = ctx.find_object(App)
+    if value is None or app is None:
+        return
+    if app.user is not None and app.user != value:
+        raise click.BadParameter(f"given twice, as {app.user} and as {value}", ctx, param)
+    app.user = value
+
+
+AS_HELP = "Act as this user of the store: its member and role decide what it may do."
+acting = click.option(
+    "--as", "acting_user", metavar="USER", expose_value=False, callback=_act_as, help=AS_HELP
+)
+as_json = click.option("--json", "as_json", is_flag=True, help="Print JSON (see `truce --help`).")
+agreement_option = click.option(
+    "--agreement",
+    metavar="ID",
+    default=None,
+    help=f"The agreement to judge against (default: $TRUCE_AGREEMENT, else {DEFAULT_AGREEMENT}).",
+)
+DATE = click.DateTime(["%Y-%m-%d"])
+
+
 @click.group(cls=TruceGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--database",
@@ -71,18 +121,31 @@ pass_app = click.make_pass_decorator(App)
     help="Database URL (default: $TRUCE_DATABASE_URL, else sqlite:///./truce.db). "
     "PostgreSQL: postgresql://user:password@host/dbname.",
 )
+@click.option("--as", "user", metavar="USER", help=AS_HELP + " Also accepted after a command.")
 @click.version_option(__version__, prog_name="truce")
 @click.pass_context
-def cli(ctx: click.Context, database: str | None) -> None:
+def cli(ctx: click.Context, database: str | None, user: str | None) -> None:
     """Truce: a joint mechanism to monitor compliance with a ceasefire.
 
     Takes in reports and coded data sets, keeps every document as received,
     and tallies alleged violations against an agreement's terms.
+
+    Who acts: `--as USER` names a user of the store, before or after the
+    command (`truce --as ru-officer cases reply ...`); its member and role
+    decide what it may do. Without --as, commands act as the local
+    operations-centre account 'ops-centre' (UN), recorded as such in the
+    ledger. Managing members, users, keys and tokens, and co-signing a ledger
+    checkpoint, act without --as as the local console administrator 'console'
+    (UN), which creates the first users.
+
+    Output: commands that list or show take --json. Lists (incidents list,
+    cases list, documents, review queue, scenario list) print JSON Lines, one
+    object per line; the others print one JSON document.
     """
     settings = Settings.from_env()
     if database:
-        settings = dataclasses.replace(settings, database_url=database)
-    ctx.obj = App(settings)
+        settings = settings.model_copy(update={"database_url": database})
+    ctx.obj = App(settings, user)
 
 
 def main() -> None:
@@ -102,4 +165,4 @@ def main() -> None:
 
 
 # Commands register themselves on `cli` when their modules are imported.
-from truce.cli import data, evaluate, incidents, mechanism, setup, text  # noqa: E402,F401
+from truce.cli import cases, data, evaluate, incidents, mechanism, setup, text  # noqa: E402,F401

@@ -1,30 +1,27 @@
-"""Commands that set Truce up: init, scenario, summary, demo."""
+"""Commands that set Truce up and show where it stands: init, scenario, summary, demo."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from truce import scenarios
-from truce.cli.incidents import render_guarantor_tallies
-from truce.cli.main import App, cli, pass_app
-from truce.cli.render import echo_import, render_tally
+from truce.cli.main import DATE, App, acting, agreement_option, as_json, cli, pass_app
+from truce.cli.render import echo_demo, echo_json, echo_json_lines, render_tally, tally_plain
 from truce.services import compliance_summary, load_scenario
-from truce.services.assessment import assess_incidents, findings_by_incident, tally_for_day
-from truce.services.demo import load_sample, play
-from truce.services.incidents import fuse
-from truce.store.database import current_revision
+from truce.services.demo import run_demo
+from truce.services.schema import schema_revision
 
-DEFAULT_AGREEMENT = "astana-2016"
+DEMO_BUNDLE = Path("demo-out") / "ledger"
 
 
 @cli.command()
 @pass_app
 def init(app: App) -> None:
     """Create the database, or bring its schema up to date."""
-    revision = current_revision(app.engine)
+    revision = schema_revision(app.engine)
     click.echo(f"database ready: {app.settings.database_url} (schema revision {revision})")
 
 
@@ -34,19 +31,24 @@ def scenario() -> None:
 
 
 @scenario.command("list")
-def scenario_list() -> None:
-    """List the scenarios shipped with Truce."""
+@as_json
+def scenario_list(as_json: bool) -> None:
+    """List the scenarios shipped with Truce (JSON Lines with --json)."""
+    if as_json:
+        echo_json_lines({"name": name} for name in scenarios.available())
+        return
     for name in scenarios.available():
         click.echo(name)
 
 
 @scenario.command("load")
 @click.argument("name")
+@acting
 @pass_app
 def scenario_load(app: App, name: str) -> None:
     """Load scenario NAME (e.g. astana-2016) into the database. Safe to repeat."""
     with app.uow() as uow:
-        loaded = load_scenario(uow=uow, name=name)
+        loaded = load_scenario(uow=uow, who=app.principal(uow), name=name)
     click.echo(
         f"loaded {loaded.scenario}: {loaded.agreements} agreements, {loaded.members} members, "
         f"{loaded.actors} actors, {loaded.zones} zones"
@@ -54,21 +56,28 @@ def scenario_load(app: App, name: str) -> None:
 
 
 @cli.command()
-@click.option("--agreement", default=DEFAULT_AGREEMENT, show_default=True, help="Agreement ID.")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day (YYYY-MM-DD).")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day (YYYY-MM-DD).")
+@agreement_option
+@click.option("--from", "start", type=DATE, help="First day (YYYY-MM-DD).")
+@click.option("--to", "end", type=DATE, help="Last day (YYYY-MM-DD).")
+@as_json
+@acting
 @pass_app
-def summary(app: App, agreement: str, start: object, end: object) -> None:
+def summary(
+    app: App, agreement: str | None, start: datetime | None, end: datetime | None, as_json: bool
+) -> None:
     """Print the compliance tally by governorate and side for an agreement's period."""
-    with app.uow() as uow:
+    with app.uow(read_only=True) as uow:
         result = compliance_summary(
-            uow=uow, agreement_id=agreement, start=_day(start), end=_day(end)
+            uow=uow,
+            who=app.principal(uow),
+            agreement_id=app.agreement(agreement),
+            start=start.date() if start else None,
+            end=end.date() if end else None,
         )
-    click.echo(render_tally(result))
-
-
-def _day(value: object) -> date | None:
-    return value.date() if hasattr(value, "date") else None
+    if as_json:
+        echo_json(tally_plain(result))
+    else:
+        click.echo(render_tally(result))
 
 
 @cli.command()
@@ -77,58 +86,21 @@ def demo(app: App) -> None:
     """Set everything up and run the main job on the Astana sample corpus.
 
     Creates the database, loads the astana-2016 scenario, imports the sample
-    ACLED-layout data set, takes in six party and monitor reports as texts,
+    ACLED-layout data set, takes in the party and monitor reports as texts,
     fuses reports into incidents, grades and judges them against the truce,
     and prints the compliance summary for the truce's first two months
     (30 December 2016 to 28 February 2017), each guarantor's tally for
-    9 January 2017, and the Wadi Barada findings with their reasons.
+    9 January 2017, and the Wadi Barada findings with their reasons. Then it
+    plays the joint mechanism over them and exports the ledger to
+    demo-out/ledger.
     """
     click.echo(f"1. database: {app.settings.database_url}")
     with app.uow() as uow:
-        loaded = load_scenario(uow=uow, name="astana-2016")
-        click.echo(
-            f"2. scenario astana-2016: {loaded.agreements} agreements, {loaded.members} members, "
-            f"{loaded.actors} actors, {loaded.zones} zones"
+        run = run_demo(
+            uow,
+            app.now(),
+            bundle=DEMO_BUNDLE,
+            max_bytes=app.settings.max_document_bytes,
+            who=app.principal(uow),
         )
-        scenario = scenarios.load("astana-2016")
-        sample = load_sample(uow, app.now(), max_bytes=app.settings.max_document_bytes)
-        click.echo("3. sample corpus (ACLED layout):")
-        echo_import(sample.imported, indent="   ")
-        extracted = sample.extracted
-        click.echo(
-            f"4. {len(scenario.sample_reports)} party and monitor texts read: {extracted} report(s) extracted"
-        )
-        # Incidents were kept current as the reports came in (incremental fusion); the
-        # batch re-clustering of the whole corpus gives the same kind of result in one pass.
-        fused = fuse(uow=uow, now=app.now(), rebuild=True)
-        click.echo(f"5. fusion, {fused.line()}")
-        counts = assess_incidents(uow=uow, agreement_id=DEFAULT_AGREEMENT, now=app.now())
-        counts.pop("changed", None)
-        click.echo("6. findings: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-        start, end = scenario.sample_period
-        tally = compliance_summary(uow=uow, agreement_id=DEFAULT_AGREEMENT, start=start, end=end)
-        tallies = tally_for_day(uow=uow, agreement_id=DEFAULT_AGREEMENT, day=DEMO_DAY)
-        findings = findings_by_incident(uow=uow, agreement_id=DEFAULT_AGREEMENT)
-        wadi_barada = [i for i in uow.incidents.all(start=start, end=end)
-                       if (i.location_name or "") in WADI_BARADA and findings.get(i.id)]  # fmt: skip
-        mechanism = play(uow, app.now(), Path("demo-out") / "ledger")
-    click.echo("7. compliance summary:\n")
-    click.echo(render_tally(tally))
-    click.echo("\n8. " + render_guarantor_tallies(tallies, DEMO_DAY.isoformat()))
-    click.echo("\n9. Wadi Barada findings:")
-    for incident in wadi_barada:
-        finding = findings[incident.id]
-        click.echo(f"   {incident.date_start} {incident.location_name}: {finding.category.value}, "
-                   f"{len(incident.report_ids)} report(s), {finding.occurrence.value}/{finding.attribution.value}")  # fmt: skip
-        click.echo(
-            f"     because {finding.reasons[0]}"
-            + (f"; {finding.reasons[1]}" if len(finding.reasons) > 1 else "")
-        )
-    click.echo("\n10. The joint mechanism:")
-    for line in mechanism:
-        click.echo(f"   {line}")
-
-
-DEMO_DAY = date(2017, 1, 9)
-WADI_BARADA = {"Wadi Barada", "Ain al-Fijah", "Basimah", "Deir Muqrin", "Kafr al-Zayt", "Souq Wadi Barada",
-               "Deir Qanun", "Kafr al-Awamid", "Husseiniyeh", "Burhaliya"}  # fmt: skip
+    echo_demo(run)

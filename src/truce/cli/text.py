@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from truce.cli.main import App, cli, pass_app
+from truce.cli.main import DATE, App, acting, as_json, cli, pass_app
+from truce.cli.render import echo_json, echo_json_lines
 from truce.domain.documents import TextMeta
 from truce.domain.errors import InputRejected, TruceError
+from truce.domain.reports import Report
 from truce.domain.reviews import ReviewAction
 from truce.intake.adapters import KINDS, detect_kind, read
+from truce.services.documents import STATUSES
+from truce.services.documents import documents as list_documents
 from truce.services.extraction import (
     extract_texts,
     ingest_document,
@@ -22,15 +27,41 @@ from truce.services.extraction import (
     store_resources,
 )
 from truce.services.reviews import review_report, reviewed_report
+from truce.services.views import review_queue
 
 PATHS = click.Path(exists=True, dir_okay=False, path_type=Path)
-DATE = click.DateTime(["%Y-%m-%d"])
 
 # The canonical fields `truce extract --json` prints, in SCHEMA.md's names.
-JSON_FIELDS = ("date_start", "date_end", "date_precision", "location_name", "admin1", "country", "lat", "lon",
-               "location_precision", "event_type", "sub_event_type", "plover_event", "plover_mode", "cameo_code",
-               "weapons", "fatalities_low", "fatalities_best", "fatalities_high", "injured", "source_quoted",
-               "actors", "spans", "notes")  # fmt: skip
+JSON_FIELDS = (
+    "date_start",
+    "date_end",
+    "date_precision",
+    "location_name",
+    "admin1",
+    "country",
+    "lat",
+    "lon",
+    "location_precision",
+    "event_type",
+    "sub_event_type",
+    "plover_event",
+    "plover_mode",
+    "cameo_code",
+    "weapons",
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+    "injured",
+    "source_quoted",
+    "actors",
+    "spans",
+    "notes",
+)
+KIND = click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    help="Force the reader (default: from the name and content).",
+)
 
 
 @cli.command()
@@ -38,35 +69,37 @@ JSON_FIELDS = ("date_start", "date_end", "date_precision", "location_name", "adm
 @click.option(
     "--published", type=DATE, help="Publication date (YYYY-MM-DD) for texts that do not carry one."
 )
-@click.option(
-    "--kind",
-    type=click.Choice(KINDS),
-    help="Force the reader (default: from the name and content).",
-)
-@click.option("--submitter", help="Who sent the documents (kept with each intake record).")
+@KIND
+@acting
 @pass_app
-def ingest(
-    app: App, paths: tuple[Path, ...], published: Any, kind: str | None, submitter: str | None
-) -> None:
+def ingest(app: App, paths: tuple[Path, ...], published: datetime | None, kind: str | None) -> None:
     """Store documents, extract their reports and store those.
 
     Reads plain text (any encoding, incl. windows-1256), HTML pages, RSS/Atom
     feeds (one text per entry), e-mails with attachments, and JSON submissions.
-    A document that fails is kept with the reason and can be re-run with
+    The user acting (--as) is recorded as each document's submitter. A document
+    that fails is kept with the reason and can be re-run with
     `truce documents rerun ID`.
     """
     failures = 0
     totals = {"documents": 0, "reports": 0, "new": 0}
     with app.uow() as uow:
+        who = app.principal(uow)
         resources = store_resources(uow)
         with click.progressbar(paths, label="ingesting", file=sys.stderr) as bar:
             for path in bar:
                 try:
                     result = ingest_document(
-                        uow=uow, content=path.read_bytes(), now=app.now(), filename=str(path),
-                        max_bytes=app.settings.max_document_bytes, resources=resources, kind=kind,
-                        published=published.date() if published else None, submitter=submitter,
-                    )  # fmt: skip
+                        uow=uow,
+                        who=who,
+                        content=path.read_bytes(),
+                        now=app.now(),
+                        filename=str(path),
+                        max_bytes=app.settings.max_document_bytes,
+                        resources=resources,
+                        kind=kind,
+                        published=published.date() if published else None,
+                    )
                 except TruceError as exc:
                     failures += 1
                     click.echo(f"\n{path}: failed: {exc}", err=True)
@@ -75,8 +108,10 @@ def ingest(
                 totals["reports"] += len(result.reports)
                 totals["new"] += result.imported
                 click.echo(f"{path}: {result.line()}")
-    click.echo(f"{totals['documents']} document(s) ingested, {failures} failed; "
-               f"{totals['reports']} report(s), {totals['new']} new")  # fmt: skip
+    click.echo(
+        f"{totals['documents']} document(s) ingested, {failures} failed; "
+        f"{totals['reports']} report(s), {totals['new']} new"
+    )
     if failures:
         raise InputRejected(f"{failures} document(s) failed; see `truce documents --status failed`")
 
@@ -90,13 +125,13 @@ def ingest(
 @click.option(
     "--scheduler", metavar="ADDRESS", help="Run on a Dask cluster (e.g. tcp://127.0.0.1:8786)."
 )
-@click.option(
-    "--kind",
-    type=click.Choice(KINDS),
-    help="Force the reader (default: from the name and content).",
-)
+@KIND
 def extract(
-    paths: tuple[Path, ...], published: Any, as_json: bool, scheduler: str | None, kind: str | None
+    paths: tuple[Path, ...],
+    published: datetime | None,
+    as_json: bool,
+    scheduler: str | None,
+    kind: str | None,
 ) -> None:
     """Run the extraction pipeline over files and print the reports. Stores nothing."""
     items: list[tuple[str, TextMeta, str]] = []
@@ -115,24 +150,30 @@ def extract(
     else:
         results = extract_texts(pairs, resources_for())
     for (_, _, label), reports in zip(items, results, strict=True):
+        if as_json:
+            echo_json_lines(report_json(report, label) for report in reports)
+            continue
         for report in reports:
-            if as_json:
-                click.echo(
-                    json.dumps(report_json(report, label), ensure_ascii=False, sort_keys=True)
-                )
-            else:
-                click.echo(f"{label}: {report.date_start} {report.event_type} / {report.sub_event_type} at "
-                           f"{report.location_name or '?'} ({report.admin1 or report.country or '?'}); "
-                           f"fatalities {report.fatalities_best}; actors "
-                           f"{', '.join(f'{a.name} [{a.role}, {a.side}]' for a in report.actors) or 'none'}")  # fmt: skip
+            click.echo(f"{label}: {_report_line(report)}")
 
 
-def report_json(report: Any, document: str) -> dict[str, Any]:
+def _report_line(report: Report) -> str:
+    actors = ", ".join(f"{a.name} [{a.role}, {a.side}]" for a in report.actors) or "none"
+    where = f"{report.location_name or '?'} ({report.admin1 or report.country or '?'})"
+    return (
+        f"{report.date_start} {report.event_type} / {report.sub_event_type} at {where}; "
+        f"fatalities {report.fatalities_best}; actors {actors}"
+    )
+
+
+def report_json(report: Report, document: str) -> dict[str, Any]:
     plain = report.to_plain()
     out = {name: plain.get(name) for name in JSON_FIELDS if name in plain}
     out["source_quoted"] = plain.get("attribution")
-    out["actors"] = [{"name": a["name"], "role": a["role"], "side": a["side"], "actor_id": a["actor_id"]}
-                     for a in plain["actors"]]  # fmt: skip
+    out["actors"] = [
+        {"name": a["name"], "role": a["role"], "side": a["side"], "actor_id": a["actor_id"]}
+        for a in plain["actors"]
+    ]
     out["publisher"] = plain["sources"][0]["name"] if plain["sources"] else None
     out["document"] = document
     out["id"] = report.id
@@ -140,23 +181,25 @@ def report_json(report: Any, document: str) -> dict[str, Any]:
 
 
 @cli.group(invoke_without_command=True)
-@click.option(
-    "--status", type=click.Choice(["received", "processed", "partly_processed", "failed"])
-)
+@click.option("--status", type=click.Choice(STATUSES))
+@click.option("--limit", default=100, show_default=True, help="At most this many, newest first.")
+@as_json
+@acting
 @click.pass_context
-def documents(ctx: click.Context, status: str | None) -> None:
-    """List stored documents with their processing status."""
+def documents(ctx: click.Context, status: str | None, limit: int, as_json: bool) -> None:
+    """List stored documents with their processing status (JSON Lines with --json)."""
     if ctx.invoked_subcommand is not None:
         return
     app = ctx.find_object(App)
     assert app is not None
-    with app.uow() as uow:
-        rows = uow.listing.list(status=status)
+    with app.uow(read_only=True) as uow:
+        rows = list_documents(uow=uow, who=app.principal(uow), status=status, limit=limit)
+    if as_json:
+        echo_json_lines(row.to_plain() for row in rows)
+        return
     for row in rows:
-        detail = (row["status_detail"] or "").replace("\n", " ")[:100]
-        click.echo(
-            f"{row['id']}  {row['status']:<16} {row['media_type']:<22} {row['size']:>9} B  {detail}"
-        )
+        detail = (row.status_detail or "").replace("\n", " ")[:100]
+        click.echo(f"{row.id}  {row.status:<16} {row.media_type:<22} {row.size:>9} B  {detail}")
     if not rows:
         click.echo("no documents")
 
@@ -164,12 +207,19 @@ def documents(ctx: click.Context, status: str | None) -> None:
 @documents.command("rerun")
 @click.argument("document_id")
 @click.option("--published", type=DATE, help="Publication date (YYYY-MM-DD) to use.")
+@acting
 @pass_app
-def documents_rerun(app: App, document_id: str, published: Any) -> None:
+def documents_rerun(app: App, document_id: str, published: datetime | None) -> None:
     """Run a stored text document through the current pipeline again."""
     with app.uow() as uow:
-        result = rerun_document(uow=uow, document_id=document_id, now=app.now(), resources=store_resources(uow),
-                                published=published.date() if published else None)  # fmt: skip
+        result = rerun_document(
+            uow=uow,
+            who=app.principal(uow),
+            document_id=document_id,
+            now=app.now(),
+            resources=store_resources(uow),
+            published=published.date() if published else None,
+        )
     click.echo(f"{document_id}: {result.line()}")
 
 
@@ -180,74 +230,92 @@ def review() -> None:
 
 @review.command("queue")
 @click.option("--limit", default=20, show_default=True)
+@as_json
+@acting
 @pass_app
-def review_queue(app: App, limit: int) -> None:
-    """Reports awaiting review."""
-    with app.uow() as uow:
-        for report in uow.reports.queue(limit=limit):
-            click.echo(
-                f"{report.id}  {report.date_start}  {report.sub_event_type}  {report.location_name}"
-            )
+def review_queue_command(app: App, limit: int, as_json: bool) -> None:
+    """Reports awaiting review (JSON Lines with --json: each report whole)."""
+    with app.uow(read_only=True) as uow:
+        reports = review_queue(uow=uow, who=app.principal(uow), limit=limit)
+    if as_json:
+        echo_json_lines(report.to_plain() for report in reports)
+        return
+    for r in reports:
+        click.echo(f"{r.id}  {r.date_start}  {r.sub_event_type}  {r.location_name}")
 
 
 @review.command("show")
 @click.argument("report_id")
+@as_json
+@acting
 @pass_app
-def review_show(app: App, report_id: str) -> None:
+def review_show(app: App, report_id: str, as_json: bool) -> None:
     """A report as extracted and as reviewed, with each review act."""
-    with app.uow() as uow:
-        original, reviewed, status, history = reviewed_report(uow=uow, report_id=report_id)
+    with app.uow(read_only=True) as uow:
+        original, reviewed, status, history = reviewed_report(
+            uow=uow, who=app.principal(uow), report_id=report_id
+        )
+    shown = {"original": original.to_plain(), "reviewed": reviewed.to_plain()}
+    if as_json:
+        acts = [act.to_plain() for act in history]
+        echo_json({"report_id": report_id, "status": status.value, "reviews": acts, **shown})
+        return
     click.echo(f"{report_id}: {status.value}")
     for act in history:
         what = f" {act.field}: {act.previous!r} -> {act.value!r}" if act.field else ""
-        click.echo(
-            f"  {act.at:%Y-%m-%d %H:%M} {act.reviewer} {act.action.value}{what} {act.reason or ''}"
-        )
-    click.echo(json.dumps({"original": original.to_plain(), "reviewed": reviewed.to_plain()}, ensure_ascii=False,
-                          indent=1))  # fmt: skip
+        when = f"{act.at:%Y-%m-%d %H:%M}"
+        click.echo(f"  {when} {act.reviewer} {act.action.value}{what} {act.reason or ''}")
+    echo_json(shown)
 
 
 @review.command("accept")
 @click.argument("report_id")
-@click.option("--reviewer", required=True)
 @click.option("--reason")
+@acting
 @pass_app
-def review_accept(app: App, report_id: str, reviewer: str, reason: str | None) -> None:
+def review_accept(app: App, report_id: str, reason: str | None) -> None:
     """Accept a report as extracted (or as corrected)."""
-    _review(app, report_id, ReviewAction.ACCEPT, reviewer, reason)
+    _review(app, report_id, ReviewAction.ACCEPT, reason)
 
 
 @review.command("reject")
 @click.argument("report_id")
-@click.option("--reviewer", required=True)
 @click.option("--reason", required=True)
+@acting
 @pass_app
-def review_reject(app: App, report_id: str, reviewer: str, reason: str) -> None:
+def review_reject(app: App, report_id: str, reason: str) -> None:
     """Reject a report (it stays stored, marked rejected)."""
-    _review(app, report_id, ReviewAction.REJECT, reviewer, reason)
+    _review(app, report_id, ReviewAction.REJECT, reason)
 
 
 @review.command("correct")
 @click.argument("report_id")
 @click.argument("field")
 @click.argument("value")
-@click.option("--reviewer", required=True)
 @click.option("--reason")
+@acting
 @pass_app
-def review_correct(
-    app: App, report_id: str, field: str, value: str, reviewer: str, reason: str | None
-) -> None:
+def review_correct(app: App, report_id: str, field: str, value: str, reason: str | None) -> None:
     """Correct FIELD to VALUE (JSON, or a plain string). The original is kept."""
     try:
         parsed: Any = json.loads(value)
     except json.JSONDecodeError:
         parsed = value
-    _review(app, report_id, ReviewAction.CORRECT, reviewer, reason, field=field, value=parsed)
+    _review(app, report_id, ReviewAction.CORRECT, reason, field=field, value=parsed)
 
 
-def _review(app: App, report_id: str, action: ReviewAction, reviewer: str, reason: str | None,
-            **correction: Any) -> None:  # fmt: skip
+def _review(
+    app: App, report_id: str, action: ReviewAction, reason: str | None, **correction: Any
+) -> None:
+    """One review act, recorded as done by the user acting (--as)."""
     with app.uow() as uow:
-        _, status = review_report(uow=uow, report_id=report_id, action=action, reviewer=reviewer, now=app.now(),
-                                  reason=reason, **correction)  # fmt: skip
+        _, status = review_report(
+            uow=uow,
+            who=app.principal(uow),
+            report_id=report_id,
+            action=action,
+            now=app.now(),
+            reason=reason,
+            **correction,
+        )
     click.echo(f"{report_id}: {status.value}")

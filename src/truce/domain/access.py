@@ -34,15 +34,11 @@ class Principal:
         return f"{self.user} ({self.role.value} of {self.member})"
 
 
-# The mechanism acting on its own (intake, automatic fusion and grading, escalation on a
-# clock) and commands run on the server without `--as USER`: the operations centre's
-# analyst. The UN chair runs that centre, so its key signs these acts.
-SYSTEM = Principal(user="system", member="un", role=Role.ANALYST)
-
-
-def name_for(who: Principal, fallback: str) -> str:
-    """The name to record for an act: the user, or (for the system) what the caller calls itself."""
-    return fallback if who == SYSTEM else who.user
+# The local operations-centre account: the one that runs `init`, `scenario load`, `demo`
+# and imports on the server before any other user exists, and every CLI command given no
+# `--as USER`. The UN chair runs that centre, so its key signs these acts. Services never
+# fall back to it: the CLI chooses it, at the edge, and the ledger names it.
+OPERATIONS_CENTRE = Principal(user="ops-centre", member="un", role=Role.ANALYST)
 
 
 class UseCase(StrEnum):
@@ -70,28 +66,30 @@ class UseCase(StrEnum):
 
 _R = Role
 _MEMBERS = frozenset({_R.ADMINISTRATOR, _R.ANALYST, _R.GUARANTOR, _R.LIAISON})
-POLICY: MappingProxyType[UseCase, frozenset[Role]] = MappingProxyType({
-    UseCase.SUBMIT_REPORT: _MEMBERS,
-    UseCase.IMPORT_DATA: frozenset({_R.ADMINISTRATOR, _R.ANALYST}),
-    UseCase.VIEW: frozenset(Role),
-    UseCase.VIEW_PROTECTED: frozenset({_R.ANALYST}),
-    UseCase.REVIEW_REPORT: frozenset({_R.ANALYST}),
-    UseCase.FUSE: frozenset({_R.ANALYST}),
-    UseCase.ASSESS: frozenset({_R.ANALYST}),
-    UseCase.OPEN_CASE: frozenset({_R.ANALYST}),
-    UseCase.REQUEST_CLARIFICATION: frozenset({_R.ANALYST}),
-    UseCase.REPLY: frozenset({_R.GUARANTOR}),
-    UseCase.PROPOSE_FINDING: frozenset({_R.ANALYST}),
-    UseCase.REVIEW_CASE: frozenset({_R.GUARANTOR}),
-    UseCase.RECORD_ACCESS_DENIED: frozenset({_R.ANALYST}),
-    UseCase.CLOSE_CASE: frozenset({_R.ANALYST}),
-    UseCase.PUBLISH: frozenset({_R.ADMINISTRATOR}),
-    UseCase.REOPEN: _MEMBERS,
-    UseCase.ESCALATE: frozenset({_R.ADMINISTRATOR, _R.ANALYST}),
-    UseCase.MANAGE_MEMBERS: frozenset({_R.ADMINISTRATOR}),
-    UseCase.CHECKPOINT: frozenset({_R.ADMINISTRATOR, _R.GUARANTOR}),
-    UseCase.READ_LEDGER: frozenset(Role) - {_R.PUBLIC},
-})  # fmt: skip
+POLICY: MappingProxyType[UseCase, frozenset[Role]] = MappingProxyType(
+    {
+        UseCase.SUBMIT_REPORT: _MEMBERS,
+        UseCase.IMPORT_DATA: frozenset({_R.ADMINISTRATOR, _R.ANALYST}),
+        UseCase.VIEW: frozenset(Role),
+        UseCase.VIEW_PROTECTED: frozenset({_R.ANALYST}),
+        UseCase.REVIEW_REPORT: frozenset({_R.ANALYST}),
+        UseCase.FUSE: frozenset({_R.ANALYST}),
+        UseCase.ASSESS: frozenset({_R.ANALYST}),
+        UseCase.OPEN_CASE: frozenset({_R.ANALYST}),
+        UseCase.REQUEST_CLARIFICATION: frozenset({_R.ANALYST}),
+        UseCase.REPLY: frozenset({_R.GUARANTOR}),
+        UseCase.PROPOSE_FINDING: frozenset({_R.ANALYST}),
+        UseCase.REVIEW_CASE: frozenset({_R.GUARANTOR}),
+        UseCase.RECORD_ACCESS_DENIED: frozenset({_R.ANALYST}),
+        UseCase.CLOSE_CASE: frozenset({_R.ANALYST}),
+        UseCase.PUBLISH: frozenset({_R.ADMINISTRATOR}),
+        UseCase.REOPEN: _MEMBERS,
+        UseCase.ESCALATE: frozenset({_R.ADMINISTRATOR, _R.ANALYST}),
+        UseCase.MANAGE_MEMBERS: frozenset({_R.ADMINISTRATOR}),
+        UseCase.CHECKPOINT: frozenset({_R.ADMINISTRATOR, _R.GUARANTOR}),
+        UseCase.READ_LEDGER: frozenset(Role) - {_R.PUBLIC},
+    }
+)
 
 
 def allowed(principal: Principal, use_case: UseCase) -> bool:

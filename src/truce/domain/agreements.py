@@ -143,7 +143,8 @@ class Agreement(Record):
             raise ValueError("quorum: a quorum rule needs a quorum size")
         if self.quorum is not None and self.guarantors and self.quorum > len(self.guarantors):
             raise ValueError(
-                f"quorum: {self.quorum} of only {len(self.guarantors)} guarantors can never be reached"
+                f"quorum: {self.quorum} of only {len(self.guarantors)} guarantors "
+                "can never be reached"
             )
         sides = {p.side for p in self.parties}
         for guarantor in self.guarantors:

@@ -29,8 +29,13 @@ class Record(pydantic.BaseModel):
             raise _translate(cls.__name__, exc) from exc
 
     def evolve(self, **changes: Any) -> Self:
-        """A validated copy with some fields changed."""
-        return type(self)(**{**self.model_dump(), **changes})
+        """A copy with some fields changed, checked as a new record would be: a bad change
+        raises `ValidationFailed` naming the field. Use it rather than `model_copy`, which
+        checks nothing."""
+        # Field values are passed as they are, not dumped: nested records are frozen and were
+        # checked when built, so only this record's fields and model checks run again.
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return self.parse({**fields, **changes})
 
     def to_plain(self) -> dict[str, Any]:
         """JSON-ready data: dates as ISO strings, enums as values."""

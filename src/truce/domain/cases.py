@@ -19,62 +19,34 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
-import pydantic
-
-from truce.domain.access import Principal, Role, UseCase, authorize
+from truce.domain.access import Principal, UseCase, authorize
 from truce.domain.agreements import Agreement, SignOffRule
-from truce.domain.base import Record
-from truce.domain.canonical import content_id
+
+# The records are imported from here too: this module is the workflow's one entry point.
+from truce.domain.case_records import (
+    Action,
+    Ballot,
+    Case,
+    CaseEvent,
+    CaseState,
+    Reply,
+    ReplyKind,
+    Vote,
+    case_id,
+)
 from truce.domain.errors import Conflict, Forbidden, ValidationFailed
 from truce.domain.incidents import Finding, FindingCategory
 
-
-class CaseState(StrEnum):
-    """The incident lifecycle of MECHANISM.md, as case states."""
-
-    AWAITING_REPLY = "awaiting_reply"
-    UNDER_VERIFICATION = "under_verification"
-    ACCESS_DENIED = "access_denied"
-    JOINT_REVIEW = "joint_review"
-    ADOPTED = "adopted"
-    DISPUTED = "disputed"
-    PUBLISHED = "published"
-    CLOSED = "closed"
-    REOPENED = "reopened"
-
-
-class Action(StrEnum):
-    OPEN = "open"
-    REQUEST_CLARIFICATION = "request_clarification"
-    REPLY = "reply"
-    ESCALATE = "escalate"
-    ACCESS_DENIED = "access_denied"
-    PROPOSE_FINDING = "propose_finding"
-    REVIEW = "review"
-    PUBLISH = "publish"
-    CLOSE = "close"
-    REOPEN = "reopen"
-
-
-class ReplyKind(StrEnum):
-    ACKNOWLEDGED = "acknowledged"
-    DISPUTED = "disputed"  # with a counter-claim
-    ACTION_TAKEN = "action_taken"
-    INFORMATION_REQUESTED = "information_requested"
-
-
-class Vote(StrEnum):
-    CONFIRM = "confirm"
-    CANNOT_CONFIRM = "cannot_confirm"
-    DISSENT = "dissent"
-
-
 # Findings that go to the guarantors: a violation, or a dispute over who was hit.
-ROUTED = frozenset({FindingCategory.VIOLATION_MINOR, FindingCategory.VIOLATION_SERIOUS,
-                    FindingCategory.CONTESTED_EXCLUSION})  # fmt: skip
+ROUTED = frozenset(
+    {
+        FindingCategory.VIOLATION_MINOR,
+        FindingCategory.VIOLATION_SERIOUS,
+        FindingCategory.CONTESTED_EXCLUSION,
+    }
+)
 
 USE_CASE = {
     Action.OPEN: UseCase.OPEN_CASE,
@@ -90,88 +62,30 @@ USE_CASE = {
 }
 _S = CaseState
 FROM: Mapping[Action, frozenset[CaseState]] = {
-    Action.REQUEST_CLARIFICATION: frozenset({_S.AWAITING_REPLY, _S.UNDER_VERIFICATION, _S.ACCESS_DENIED, _S.REOPENED}),
+    Action.REQUEST_CLARIFICATION: frozenset(
+        {_S.AWAITING_REPLY, _S.UNDER_VERIFICATION, _S.ACCESS_DENIED, _S.REOPENED}
+    ),
     Action.REPLY: frozenset({_S.AWAITING_REPLY}),
     Action.ESCALATE: frozenset({_S.AWAITING_REPLY}),
     Action.ACCESS_DENIED: frozenset({_S.AWAITING_REPLY, _S.UNDER_VERIFICATION, _S.REOPENED}),
-    Action.PROPOSE_FINDING: frozenset({_S.AWAITING_REPLY, _S.UNDER_VERIFICATION, _S.ACCESS_DENIED, _S.REOPENED}),
+    Action.PROPOSE_FINDING: frozenset(
+        {_S.AWAITING_REPLY, _S.UNDER_VERIFICATION, _S.ACCESS_DENIED, _S.REOPENED}
+    ),
     Action.REVIEW: frozenset({_S.JOINT_REVIEW}),
     Action.PUBLISH: frozenset({_S.ADOPTED, _S.DISPUTED}),
-    Action.CLOSE: frozenset({_S.AWAITING_REPLY, _S.UNDER_VERIFICATION, _S.ACCESS_DENIED, _S.REOPENED}),
+    Action.CLOSE: frozenset(
+        {_S.AWAITING_REPLY, _S.UNDER_VERIFICATION, _S.ACCESS_DENIED, _S.REOPENED}
+    ),
     Action.REOPEN: frozenset({_S.ADOPTED, _S.DISPUTED, _S.PUBLISHED, _S.CLOSED}),
-}  # fmt: skip
-
-
-class Reply(Record):
-    member: str
-    user: str
-    kind: ReplyKind
-    text: str = pydantic.Field(min_length=1)
-    counter_claim: str | None = None
-    at: pydantic.AwareDatetime
-
-
-class Ballot(Record):
-    member: str
-    user: str
-    vote: Vote
-    reason: str | None = None
-    at: pydantic.AwareDatetime
-
-
-class Case(Record):
-    """The workflow object for a finding put to the guarantors."""
-
-    id: str = pydantic.Field(min_length=1)
-    incident_id: str
-    agreement_id: str
-    state: CaseState
-    category: FindingCategory
-    accused_side: str | None = None
-    clauses: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = ()
-    answerable: tuple[str, ...] = ()  # guarantor member IDs that must reply
-    informed: tuple[str, ...] = ()  # the other guarantors
-    opened_at: pydantic.AwareDatetime
-    reply_due: pydantic.AwareDatetime | None = None
-    replies: tuple[Reply, ...] = ()
-    ballots: tuple[Ballot, ...] = ()
-    escalations: int = 0
-    round: int = 1  # one more each time the case is reopened; replies and ballots are per round
-    question: str | None = None
-
-    @property
-    def overdue_members(self) -> tuple[str, ...]:
-        replied = {r.member for r in self.replies}
-        return tuple(m for m in self.answerable if m not in replied)
-
-    def overdue(self, now: datetime) -> bool:
-        return (self.state is CaseState.AWAITING_REPLY and self.reply_due is not None and now > self.reply_due
-                and bool(self.overdue_members))  # fmt: skip
-
-
-class CaseEvent(Record):
-    """One step of a case's timeline (and, in the store, of the ledger)."""
-
-    case_id: str
-    action: Action
-    user: str
-    member: str
-    role: Role
-    before: CaseState | None
-    after: CaseState
-    at: pydantic.AwareDatetime
-    details: dict[str, Any] = pydantic.Field(default_factory=dict)
-
-
-def case_id(incident_id: str, agreement_id: str) -> str:
-    return content_id("case", {"incident": incident_id, "agreement": agreement_id}, length=20)
+}
 
 
 def _refuse(case: Case | None, action: Action, who: Principal, why: str) -> Forbidden | Conflict:
     state = case.state.value if case else "no case yet"
-    return Conflict(f"cannot {action.value.replace('_', ' ')} case {case.id if case else ''} in state "
-                    f"{state} as {who.role.value} of {who.member}: {why}".replace("case  in", "a case in"))  # fmt: skip
+    return Conflict(
+        f"cannot {action.value.replace('_', ' ')} case {case.id if case else ''} in state "
+        f"{state} as {who.role.value} of {who.member}: {why}".replace("case  in", "a case in")
+    )
 
 
 def _check(case: Case, action: Action, who: Principal) -> None:
@@ -189,8 +103,17 @@ def _event(
     at: datetime,
     **details: Any,
 ) -> CaseEvent:
-    return CaseEvent(case_id=case.id, action=action, user=who.user, member=who.member, role=who.role,
-                     before=before, after=case.state, at=at, details=details)  # fmt: skip
+    return CaseEvent(
+        case_id=case.id,
+        action=action,
+        user=who.user,
+        member=who.member,
+        role=who.role,
+        before=before,
+        after=case.state,
+        at=at,
+        details=details,
+    )
 
 
 def _deadline(agreement: Agreement, now: datetime) -> datetime:
@@ -214,33 +137,72 @@ def open_case(
             f"no guarantor answers for side {side!r} in {agreement.id}", field="responsible_side"
         )
     informed = tuple(g.member_id for g in agreement.guarantors if g.member_id not in answerable)
-    case = Case(id=case_id(finding.incident_id, agreement.id), incident_id=finding.incident_id,
-                agreement_id=agreement.id, state=CaseState.AWAITING_REPLY, category=finding.category,
-                accused_side=side, clauses=finding.clauses, reasons=finding.reasons, answerable=answerable,
-                informed=informed, opened_at=now, reply_due=_deadline(agreement, now))  # fmt: skip
-    return case, _event(case, None, Action.OPEN, who, now, answerable=list(answerable), informed=list(informed),
-                        reply_due=case.reply_due.isoformat() if case.reply_due else None)  # fmt: skip
+    case = Case(
+        id=case_id(finding.incident_id, agreement.id),
+        incident_id=finding.incident_id,
+        agreement_id=agreement.id,
+        state=CaseState.AWAITING_REPLY,
+        category=finding.category,
+        accused_side=side,
+        clauses=finding.clauses,
+        reasons=finding.reasons,
+        answerable=answerable,
+        informed=informed,
+        opened_at=now,
+        reply_due=_deadline(agreement, now),
+    )
+    return case, _event(
+        case,
+        None,
+        Action.OPEN,
+        who,
+        now,
+        answerable=list(answerable),
+        informed=list(informed),
+        reply_due=case.reply_due.isoformat() if case.reply_due else None,
+    )
 
 
-def request_clarification(case: Case, agreement: Agreement, who: Principal, now: datetime, question: str) -> tuple[Case, CaseEvent]:  # fmt: skip
+def request_clarification(
+    case: Case, agreement: Agreement, who: Principal, now: datetime, question: str
+) -> tuple[Case, CaseEvent]:
     _check(case, Action.REQUEST_CLARIFICATION, who)
     if not question.strip():
         raise ValidationFailed("a clarification request says what it asks", field="question")
     before = case.state
-    case = case.model_copy(update={"state": CaseState.AWAITING_REPLY, "question": question, "replies": (),
-                                   "reply_due": _deadline(agreement, now)})  # fmt: skip
-    return case, _event(case, before, Action.REQUEST_CLARIFICATION, who, now, question=question,
-                        reply_due=case.reply_due.isoformat() if case.reply_due else None)  # fmt: skip
+    case = case.evolve(
+        state=CaseState.AWAITING_REPLY,
+        question=question,
+        replies=(),
+        reply_due=_deadline(agreement, now),
+    )
+    return case, _event(
+        case,
+        before,
+        Action.REQUEST_CLARIFICATION,
+        who,
+        now,
+        question=question,
+        reply_due=case.reply_due.isoformat() if case.reply_due else None,
+    )
 
 
-def reply(case: Case, who: Principal, now: datetime, kind: ReplyKind, text: str,
-          counter_claim: str | None = None) -> tuple[Case, CaseEvent]:  # fmt: skip
+def reply(
+    case: Case,
+    who: Principal,
+    now: datetime,
+    kind: ReplyKind,
+    text: str,
+    counter_claim: str | None = None,
+) -> tuple[Case, CaseEvent]:
     """An answerable guarantor's reply. When every answerable guarantor has replied, the case
     goes back to the analysts for verification."""
     _check(case, Action.REPLY, who)
     if who.member not in case.answerable:
-        raise Forbidden(f"{who} may not reply to case {case.id}: only {', '.join(case.answerable)} answer "
-                        f"for the {case.accused_side} side")  # fmt: skip
+        raise Forbidden(
+            f"{who} may not reply to case {case.id}: only {', '.join(case.answerable)} answer "
+            f"for the {case.accused_side} side"
+        )
     if any(r.member == who.member for r in case.replies):
         raise _refuse(case, Action.REPLY, who, f"{who.member} has already replied in this round")
     if kind is ReplyKind.DISPUTED and not (counter_claim or "").strip():
@@ -251,21 +213,37 @@ def reply(case: Case, who: Principal, now: datetime, kind: ReplyKind, text: str,
     replies = (*case.replies, answer)
     done = {r.member for r in replies} >= set(case.answerable)
     before = case.state
-    case = case.model_copy(update={"replies": replies,
-                                   "state": CaseState.UNDER_VERIFICATION if done else case.state})  # fmt: skip
-    return case, _event(case, before, Action.REPLY, who, now, kind=kind.value, text=text,
-                        counter_claim=counter_claim, late=bool(case.reply_due and now > case.reply_due))  # fmt: skip
+    case = case.evolve(replies=replies, state=CaseState.UNDER_VERIFICATION if done else case.state)
+    return case, _event(
+        case,
+        before,
+        Action.REPLY,
+        who,
+        now,
+        kind=kind.value,
+        text=text,
+        counter_claim=counter_claim,
+        late=bool(case.reply_due and now > case.reply_due),
+    )
 
 
 def escalate(case: Case, who: Principal, now: datetime) -> tuple[Case, CaseEvent]:
-    """An overdue case is escalated: recorded, counted, and the state kept (the reply is still owed)."""
+    """An overdue case is escalated: recorded, counted, and the state kept (the reply is still
+    owed)."""
     _check(case, Action.ESCALATE, who)
     if not case.overdue(now):
         raise _refuse(case, Action.ESCALATE, who, f"not overdue (reply due {case.reply_due})")
-    case = case.model_copy(update={"escalations": case.escalations + 1})
-    return case, _event(case, case.state, Action.ESCALATE, who, now, overdue=list(case.overdue_members),
-                        reply_due=case.reply_due.isoformat() if case.reply_due else None,
-                        escalation=case.escalations)  # fmt: skip
+    case = case.evolve(escalations=case.escalations + 1)
+    return case, _event(
+        case,
+        case.state,
+        Action.ESCALATE,
+        who,
+        now,
+        overdue=list(case.overdue_members),
+        reply_due=case.reply_due.isoformat() if case.reply_due else None,
+        escalation=case.escalations,
+    )
 
 
 def record_access_denied(
@@ -273,46 +251,85 @@ def record_access_denied(
 ) -> tuple[Case, CaseEvent]:
     _check(case, Action.ACCESS_DENIED, who)
     before = case.state
-    case = case.model_copy(update={"state": CaseState.ACCESS_DENIED})
+    case = case.evolve(state=CaseState.ACCESS_DENIED)
     return case, _event(case, before, Action.ACCESS_DENIED, who, now, where=where)
 
 
-def propose_finding(case: Case, who: Principal, now: datetime, finding: Finding,
-                    agreement: Agreement | None = None) -> tuple[Case, CaseEvent]:  # fmt: skip
+def propose_finding(
+    case: Case, who: Principal, now: datetime, finding: Finding, agreement: Agreement | None = None
+) -> tuple[Case, CaseEvent]:
     """Put the (current) finding to the guarantors for joint review. A finding that now holds
     another side responsible re-routes the case to that side's guarantors (which needs the
     agreement)."""
     _check(case, Action.PROPOSE_FINDING, who)
     if (finding.incident_id, finding.agreement_id) != (case.incident_id, case.agreement_id):
-        raise ValidationFailed(f"the finding is about {finding.incident_id} under {finding.agreement_id}, not this "
-                               f"case's {case.incident_id} under {case.agreement_id}", field="finding")  # fmt: skip
+        raise ValidationFailed(
+            f"the finding is about {finding.incident_id} under {finding.agreement_id}, not this "
+            f"case's {case.incident_id} under {case.agreement_id}",
+            field="finding",
+        )
     if case.state is CaseState.AWAITING_REPLY and not case.overdue(now):
-        raise _refuse(case, Action.PROPOSE_FINDING, who,
-                      f"still awaiting {', '.join(case.overdue_members)}'s reply until {case.reply_due}")  # fmt: skip
-    routing: dict[str, Any] = {}
-    if finding.responsible_side != case.accused_side:
-        if agreement is None or not finding.responsible_side:
-            raise _refuse(case, Action.PROPOSE_FINDING, who, f"the finding now holds {finding.responsible_side} "
-                          "responsible: the case must be routed again, with the agreement")  # fmt: skip
-        answerable = agreement.guarantors_for(finding.responsible_side)
-        if not answerable:
-            raise ValidationFailed(
-                f"no guarantor answers for side {finding.responsible_side!r}",
-                field="responsible_side",
-            )
-        routing = {"answerable": answerable,
-                   "informed": tuple(g.member_id for g in agreement.guarantors if g.member_id not in answerable)}  # fmt: skip
+        raise _refuse(
+            case,
+            Action.PROPOSE_FINDING,
+            who,
+            f"still awaiting {', '.join(case.overdue_members)}'s reply until {case.reply_due}",
+        )
+    routing = _rerouting(case, who, finding, agreement)
     before = case.state
-    case = case.model_copy(update={"state": CaseState.JOINT_REVIEW, "category": finding.category,
-                                   "accused_side": finding.responsible_side, "clauses": finding.clauses,
-                                   "reasons": finding.reasons, "ballots": (), **routing})  # fmt: skip
-    return case, _event(case, before, Action.PROPOSE_FINDING, who, now, category=finding.category.value,
-                        responsible_side=finding.responsible_side, reasons=list(finding.reasons),
-                        **({"answerable": list(case.answerable)} if routing else {}))  # fmt: skip
+    case = case.evolve(
+        state=CaseState.JOINT_REVIEW,
+        category=finding.category,
+        accused_side=finding.responsible_side,
+        clauses=finding.clauses,
+        reasons=finding.reasons,
+        ballots=(),
+        **routing,
+    )
+    return case, _event(
+        case,
+        before,
+        Action.PROPOSE_FINDING,
+        who,
+        now,
+        category=finding.category.value,
+        responsible_side=finding.responsible_side,
+        reasons=list(finding.reasons),
+        **({"answerable": list(case.answerable)} if routing else {}),
+    )
 
 
-def review(case: Case, agreement: Agreement, who: Principal, now: datetime, vote: Vote,
-           reason: str | None = None) -> tuple[Case, CaseEvent]:  # fmt: skip
+def _rerouting(
+    case: Case, who: Principal, finding: Finding, agreement: Agreement | None
+) -> dict[str, tuple[str, ...]]:
+    """The new answerable and informed guarantors when the finding holds another side
+    responsible than the case did; nothing when it holds the same side."""
+    side = finding.responsible_side
+    if side == case.accused_side:
+        return {}
+    if agreement is None or not side:
+        raise _refuse(
+            case,
+            Action.PROPOSE_FINDING,
+            who,
+            f"the finding now holds {side} responsible: "
+            "the case must be routed again, with the agreement",
+        )
+    answerable = agreement.guarantors_for(side)
+    if not answerable:
+        raise ValidationFailed(f"no guarantor answers for side {side!r}", field="responsible_side")
+    informed = tuple(g.member_id for g in agreement.guarantors if g.member_id not in answerable)
+    return {"answerable": answerable, "informed": informed}
+
+
+def review(
+    case: Case,
+    agreement: Agreement,
+    who: Principal,
+    now: datetime,
+    vote: Vote,
+    reason: str | None = None,
+) -> tuple[Case, CaseEvent]:
     """A guarantor's vote. The agreement's sign-off rule decides once it is settled."""
     _check(case, Action.REVIEW, who)
     guarantors = [g.member_id for g in agreement.guarantors]
@@ -330,9 +347,17 @@ def review(case: Case, agreement: Agreement, who: Principal, now: datetime, vote
     )
     outcome = sign_off(agreement, ballots)
     before = case.state
-    case = case.model_copy(update={"ballots": ballots, "state": outcome or case.state})
-    return case, _event(case, before, Action.REVIEW, who, now, vote=vote.value, reason=reason,
-                        outcome=outcome.value if outcome else None)  # fmt: skip
+    case = case.evolve(ballots=ballots, state=outcome or case.state)
+    return case, _event(
+        case,
+        before,
+        Action.REVIEW,
+        who,
+        now,
+        vote=vote.value,
+        reason=reason,
+        outcome=outcome.value if outcome else None,
+    )
 
 
 def sign_off(agreement: Agreement, ballots: tuple[Ballot, ...]) -> CaseState | None:
@@ -353,7 +378,7 @@ def sign_off(agreement: Agreement, ballots: tuple[Ballot, ...]) -> CaseState | N
 def publish(case: Case, who: Principal, now: datetime) -> tuple[Case, CaseEvent]:
     _check(case, Action.PUBLISH, who)
     before = case.state
-    case = case.model_copy(update={"state": CaseState.PUBLISHED})
+    case = case.evolve(state=CaseState.PUBLISHED)
     return case, _event(case, before, Action.PUBLISH, who, now, outcome=before.value)
 
 
@@ -362,7 +387,7 @@ def close(case: Case, who: Principal, now: datetime, reason: str) -> tuple[Case,
     if not reason.strip():
         raise ValidationFailed("closing a case gives the reason", field="reason")
     before = case.state
-    case = case.model_copy(update={"state": CaseState.CLOSED})
+    case = case.evolve(state=CaseState.CLOSED)
     return case, _event(case, before, Action.CLOSE, who, now, reason=reason)
 
 
@@ -372,6 +397,7 @@ def reopen(case: Case, who: Principal, now: datetime, evidence: str) -> tuple[Ca
     if not evidence.strip():
         raise ValidationFailed("reopening a case says what the new evidence is", field="evidence")
     before = case.state
-    case = case.model_copy(update={"state": CaseState.REOPENED, "round": case.round + 1, "replies": (),
-                                   "ballots": (), "escalations": 0})  # fmt: skip
+    case = case.evolve(
+        state=CaseState.REOPENED, round=case.round + 1, replies=(), ballots=(), escalations=0
+    )
     return case, _event(case, before, Action.REOPEN, who, now, evidence=evidence, round=case.round)

@@ -37,7 +37,8 @@ class SourceKind(StrEnum):
 
 
 class Source(Record):
-    """Who reports: its affiliation, its Admiralty reliability grade, and whether it is protected."""
+    """Who reports: its affiliation, its Admiralty reliability grade, and whether it is
+    protected."""
 
     id: str = pydantic.Field(min_length=1)
     name: str

@@ -37,7 +37,9 @@ def is_protected(report: Report, confidential: Callable[[str], bool]) -> bool:
     return any(confidential(s.name) for s in report.sources)
 
 
-def redact_report(report: Report, confidential: Callable[[str], bool], aliases: Callable[[str], Collection[str]]) -> Report:  # fmt: skip
+def redact_report(
+    report: Report, confidential: Callable[[str], bool], aliases: Callable[[str], Collection[str]]
+) -> Report:
     """The report as seen by someone who may not see protected sources. `aliases` gives
     every name a source goes by, so that none of them survives in the text."""
     if not is_protected(report, confidential):
@@ -50,18 +52,18 @@ def redact_report(report: Report, confidential: Callable[[str], bool], aliases: 
     )
     district = report.admin2 or report.admin1
     places = {p for p in (report.location_name, report.admin3) if p and p != district}
-    return report.model_copy(update={
-        "sources": sources,
-        "notes": _scrub(_scrub(report.notes, places, district or "the district"), names),
-        "attribution": _scrub(report.attribution, names),
-        "location_name": district,
-        "admin3": None,
-        "lat": _coarse(report.lat),
-        "lon": _coarse(report.lon),
-        "location_precision": max(report.location_precision or DISTRICT_PRECISION, DISTRICT_PRECISION),
+    return report.evolve(
+        sources=sources,
+        notes=_scrub(_scrub(report.notes, places, district or "the district"), names),
+        attribution=_scrub(report.attribution, names),
+        location_name=district,
+        admin3=None,
+        lat=_coarse(report.lat),
+        lon=_coarse(report.lon),
+        location_precision=max(report.location_precision or DISTRICT_PRECISION, DISTRICT_PRECISION),
         # Spans would point at the source or the place, and no longer fit the scrubbed text.
-        "spans": {},
-    })  # fmt: skip
+        spans={},
+    )
 
 
 def redact_incident(
@@ -79,10 +81,12 @@ def redact_incident(
                 claims[field] = kept
         else:
             claims[field] = values
-    return incident.model_copy(update={
-        "location_name": district or incident.location_name,
-        "lat": _coarse(incident.lat),
-        "lon": _coarse(incident.lon),
-        "location_precision": max(incident.location_precision or DISTRICT_PRECISION, DISTRICT_PRECISION),
-        "claims": claims,
-    })  # fmt: skip
+    return incident.evolve(
+        location_name=district or incident.location_name,
+        lat=_coarse(incident.lat),
+        lon=_coarse(incident.lon),
+        location_precision=max(
+            incident.location_precision or DISTRICT_PRECISION, DISTRICT_PRECISION
+        ),
+        claims=claims,
+    )

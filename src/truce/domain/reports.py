@@ -147,7 +147,8 @@ class Report(Record):
 
     def with_content_id(self) -> Report:
         """This report with its ID set from its content (the ID itself excluded)."""
-        # The ID is derived, not validated data: copying skips a second validation.
+        # Not `evolve`: the ID is derived from content that was checked when this report was
+        # built, so checking it all again would only cost time, for every report imported.
         return self.model_copy(update={"id": report_content_id(self)})
 
     def actors_in(self, *roles: ActorRoleKind) -> tuple[ActorRole, ...]:

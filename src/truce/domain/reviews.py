@@ -26,12 +26,34 @@ class ReviewStatus(StrEnum):
 
 
 # Fields a reviewer may correct: the claim's facts, not its provenance.
-CORRECTABLE = frozenset({
-    "date_start", "date_end", "date_precision", "location_name", "admin1", "admin2", "admin3",
-    "country", "lat", "lon", "location_precision", "event_type", "sub_event_type", "civilian_targeting",
-    "fatalities_low", "fatalities_best", "fatalities_high", "deaths_civilians", "injured", "arrested",
-    "attribution", "weapons", "actors", "language",
-})  # fmt: skip
+CORRECTABLE = frozenset(
+    {
+        "date_start",
+        "date_end",
+        "date_precision",
+        "location_name",
+        "admin1",
+        "admin2",
+        "admin3",
+        "country",
+        "lat",
+        "lon",
+        "location_precision",
+        "event_type",
+        "sub_event_type",
+        "civilian_targeting",
+        "fatalities_low",
+        "fatalities_best",
+        "fatalities_high",
+        "deaths_civilians",
+        "injured",
+        "arrested",
+        "attribution",
+        "weapons",
+        "actors",
+        "language",
+    }
+)
 
 
 class Review(Record):

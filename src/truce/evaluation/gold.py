@@ -56,16 +56,26 @@ def parse_gold(data: dict[str, Any], name: str) -> GoldDoc:
             GoldEvent(
                 sub_event_type=_sub(e["sub_event_type"], name),
                 date=date.fromisoformat(e["date"]),
-                lat=e.get("lat"), lon=e.get("lon"),
+                lat=e.get("lat"),
+                lon=e.get("lon"),
                 fatalities=int(e.get("fatalities") or 0),
-                actors=tuple(GoldActor(a["role"], a.get("side"), a.get("text", "")) for a in e.get("actors", ())),
+                actors=tuple(
+                    GoldActor(a["role"], a.get("side"), a.get("text", ""))
+                    for a in e.get("actors", ())
+                ),
                 location=e.get("location") or "",
             )
             for e in data.get("events", ())
-        )  # fmt: skip
+        )
         published = date.fromisoformat(data["published"]) if data.get("published") else None
-        return GoldDoc(id=str(data.get("id") or name), text=str(data["text"]), published=published, events=events,
-                       kind=str(data.get("kind") or ""), source=str(data.get("source") or ""))  # fmt: skip
+        return GoldDoc(
+            id=str(data.get("id") or name),
+            text=str(data["text"]),
+            published=published,
+            events=events,
+            kind=str(data.get("kind") or ""),
+            source=str(data.get("source") or ""),
+        )
     except (KeyError, ValueError, TypeError) as exc:
         raise InputRejected(f"{name}: not a gold file ({type(exc).__name__}: {exc})") from None
 
@@ -99,9 +109,22 @@ def gold_from_acled(reports: list[Report], registry: ActorRegistry) -> list[Gold
                 side = registry.side_of(known.id) if known else _SIDE_BY_INTER.get(actor.inter or 0)
                 actors.append(GoldActor(role, side, actor.name))
         middle = report.date_start + (report.date_end - report.date_start) / 2
-        event = GoldEvent(sub_event_type=report.sub_event_type, date=middle, lat=report.lat, lon=report.lon,
-                          fatalities=report.fatalities_low or 0, actors=tuple(actors),
-                          location=report.location_name or "")  # fmt: skip
-        docs.append(GoldDoc(id=report.provenance.dataset_id or report.id, text=report.notes, published=middle,
-                            events=(event,), kind="acled-note"))  # fmt: skip
+        event = GoldEvent(
+            sub_event_type=report.sub_event_type,
+            date=middle,
+            lat=report.lat,
+            lon=report.lon,
+            fatalities=report.fatalities_low or 0,
+            actors=tuple(actors),
+            location=report.location_name or "",
+        )
+        docs.append(
+            GoldDoc(
+                id=report.provenance.dataset_id or report.id,
+                text=report.notes,
+                published=middle,
+                events=(event,),
+                kind="acled-note",
+            )
+        )
     return docs

@@ -17,8 +17,15 @@ from truce.domain.reports import Report
 from truce.domain.vocab import ActorRoleKind, DatePrecision
 from truce.evaluation.gold import GoldEvent
 
-FIELDS = ("event detection", "sub-type", "place within 25 km", "exact date", "exact fatalities",
-          "actors: role and side", "actor side")  # fmt: skip
+FIELDS = (
+    "event detection",
+    "sub-type",
+    "place within 25 km",
+    "exact date",
+    "exact fatalities",
+    "actors: role and side",
+    "actor side",
+)
 PLACE_KM = 25.0
 
 
@@ -83,8 +90,10 @@ def _affinity(report: Report, event: GoldEvent) -> float:
 
 def match(reports: list[Report], events: Iterable[GoldEvent]) -> list[tuple[Report, GoldEvent]]:
     gold = list(events)
-    pairs = sorted(((_affinity(r, e), i, j) for i, r in enumerate(reports) for j, e in enumerate(gold)),
-                   key=lambda t: -t[0])  # fmt: skip
+    pairs = sorted(
+        ((_affinity(r, e), i, j) for i, r in enumerate(reports) for j, e in enumerate(gold)),
+        key=lambda t: -t[0],
+    )
     used_r, used_g, out = set(), set(), []
     for affinity, i, j in pairs:
         if affinity < 2 or i in used_r or j in used_g:
@@ -97,9 +106,14 @@ def match(reports: list[Report], events: Iterable[GoldEvent]) -> list[tuple[Repo
 
 def _roles(report: Report) -> set[tuple[str, str | None]]:
     """The (role, side) pairs of a report; associated actors count with their side's role."""
-    wanted = {ActorRoleKind.PERPETRATOR: "perpetrator", ActorRoleKind.SIDE_A: "perpetrator",
-              ActorRoleKind.ASSOCIATED_A: "perpetrator", ActorRoleKind.TARGET: "target",
-              ActorRoleKind.SIDE_B: "target", ActorRoleKind.ASSOCIATED_B: "target"}  # fmt: skip
+    wanted = {
+        ActorRoleKind.PERPETRATOR: "perpetrator",
+        ActorRoleKind.SIDE_A: "perpetrator",
+        ActorRoleKind.ASSOCIATED_A: "perpetrator",
+        ActorRoleKind.TARGET: "target",
+        ActorRoleKind.SIDE_B: "target",
+        ActorRoleKind.ASSOCIATED_B: "target",
+    }
     return {(wanted[a.role], a.side) for a in report.actors if a.role in wanted}
 
 
@@ -140,8 +154,11 @@ def score_document(
 
 
 def render(scores: Scores, title: str) -> str:
-    lines = [f"{title}: {scores.documents} documents", "",
-             f"{'field':<24}{'precision':>10}{'recall':>9}{'F1':>7}{'TP':>6}{'FP':>6}{'FN':>6}"]  # fmt: skip
+    lines = [
+        f"{title}: {scores.documents} documents",
+        "",
+        f"{'field':<24}{'precision':>10}{'recall':>9}{'F1':>7}{'TP':>6}{'FP':>6}{'FN':>6}",
+    ]
     for name, t in scores.fields.items():
         lines.append(
             f"{name:<24}{t.precision:>10.3f}{t.recall:>9.3f}{t.f1:>7.3f}{t.tp:>6}{t.fp:>6}{t.fn:>6}"

@@ -11,41 +11,73 @@ from truce.extract.doc import Casualty
 from truce.extract.lexicon import CIVILIAN_NOUNS, FIGHTER_NOUNS, NUMBER_WORDS, VAGUE_NUMBERS
 
 _WORDS = sorted([*NUMBER_WORDS, *VAGUE_NUMBERS], key=len, reverse=True)
-_NUM = (r"\b(?:(?:at least|at most|some|about|around|nearly|almost|approximately|more than|over|up to|"
-        r"as many as|another|a further|an estimated)\s+)?(?:\d{1,4}|" + "|".join(map(re.escape, _WORDS)) + r")")  # fmt: skip
+_NUM = (
+    r"\b(?:(?:at least|at most|some|about|around|nearly|almost|approximately|more than|over|up to|"
+    r"as many as|another|a further|an estimated)\s+)?(?:\d{1,4}|"
+    + "|".join(map(re.escape, _WORDS))
+    + r")"
+)
 # Up to three words between the number and the noun: "3 Turkish soldiers", "12 ISIL fighters".
 _ADJ = r"(?:(?!(?:were|was|and|in|on|at|by|near)\b)[\w'’-]+\s+){0,3}?"
 # After the noun: "fighters from both sides", "members of one family".
 _AFTER = (
-    r"(?:\s+(?:from|of|on) (?:both|each|either|the two|all) sides?|\s+from (?:the )?[\w-]+ (?:sides?|factions?|forces)|"
+    r"(?:\s+(?:from|of|on) (?:both|each|either|the two|all) sides?|"
+    r"\s+from (?:the )?[\w-]+ (?:sides?|factions?|forces)|"
     r"\s+(?:of|from|belonging to) (?:the |a |an )?(?:[\w'’-]+\s+){0,4}?[\w'’-]+)?"
 )
 _GROUP = rf"(?P<group>{CIVILIAN_NOUNS}|{FIGHTER_NOUNS}){_AFTER}"
 _ITEM = rf"{_NUM}\s+(?:of\s+)?{_ADJ}(?:{CIVILIAN_NOUNS}|{FIGHTER_NOUNS})"
-_AUX = r"(?:\s*\b(?:were|was|have been|has been|had been|are|is|reportedly|reported|said to have been|also|all|been|being|later|in total|confirmed)\b)*"
+_AUX = (
+    r"(?:\s*\b(?:were|was|have been|has been|had been|are|is|reportedly|reported|"
+    r"said to have been|also|all|been|being|later|in total|confirmed)\b)*"
+)
 _KILLED = (
-    r"killed|dead|died|slain|lost their lives|perished|executed|shot dead|eliminated|neutrali[sz]ed|"
-    r"beaten to death|stabbed to death|tortured to death"
+    r"killed|dead|died|slain|lost their lives|perished|executed|shot dead|eliminated|"
+    r"neutrali[sz]ed|beaten to death|stabbed to death|tortured to death"
 )
 _INJURED = r"wounded|injured|hurt|maimed"
 
 _PATTERNS = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
-        ("list", rf"(?P<list>{_ITEM}(?:\s*,\s*{_ITEM})*,?\s+and\s+{_ITEM}){_AUX}\s+(?P<verb>{_KILLED}|{_INJURED})\b"),
-        ("subject", rf"(?P<num>{_NUM})(?:\s+(?:of\s+)?{_ADJ}{_GROUP})?{_AUX}\s*(?:,[^,.]{{0,40}},\s*)?{_AUX}\s*(?P<verb>{_KILLED}|{_INJURED})\b"),
-        ("object", rf"\b(?P<verb>killing|killed|wounding|wounded|injuring|injured|left|leaving|executed|executing|"
-                   rf"shot dead|shooting dead)\s+(?:at least\s+)?"
-                   rf"(?P<num>{_NUM})(?:\s+(?:of\s+)?{_ADJ}{_GROUP})?(?P<dead>\s+(?:dead|injured|wounded))?\b"),
-        ("noun", rf"\b(?:the )?(?P<verb>killing|deaths?|wounding|injuring|injuries) of (?P<num>{_NUM})(?:\s+{_ADJ}{_GROUP})?\b"),
-        ("to death", rf"\b(?:beat|beaten|stabbed|tortured|shot|burned|lynched)\s+(?P<num>a|an|one|two|three|\d+)\s+"
-                     rf"(?:[\w-]+\s+){{0,2}}?(?:{CIVILIAN_NOUNS}|{FIGHTER_NOUNS}|man|woman|boy|girl)\s+to death\b"),
-        ("toll", rf"\b(?:death toll|toll|fatalities|deaths)\s+(?:\w+\s+){{0,3}}?(?:rose|climbed|reached|stood|stands|"
-                 rf"increased|was|is|at|to|of)\s+(?:at\s+|to\s+)?(?P<num>{_NUM})\b"),
-        ("none", r"\b(?:no (?:fatalities|casualties|deaths|injuries|one was (?:killed|hurt|injured))|"
-                 r"without (?:casualties|fatalities)|fatalities (?:were )?(?:unknown|not reported))\b"),
+        (
+            "list",
+            rf"(?P<list>{_ITEM}(?:\s*,\s*{_ITEM})*,?\s+and\s+{_ITEM}){_AUX}\s+(?P<verb>{_KILLED}|{_INJURED})\b",
+        ),
+        (
+            "subject",
+            rf"(?P<num>{_NUM})(?:\s+(?:of\s+)?{_ADJ}{_GROUP})?{_AUX}\s*(?:,[^,.]{{0,40}},\s*)?{_AUX}\s*(?P<verb>{_KILLED}|{_INJURED})\b",
+        ),
+        (
+            "object",
+            rf"\b(?P<verb>killing|killed|wounding|wounded|injuring|injured|left|leaving|executed|executing|"
+            rf"shot dead|shooting dead)\s+(?:at least\s+)?"
+            rf"(?P<num>{_NUM})(?:\s+(?:of\s+)?{_ADJ}{_GROUP})?(?P<dead>\s+(?:dead|injured|wounded))?\b",
+        ),
+        (
+            "noun",
+            rf"\b(?:the )?(?P<verb>killing|deaths?|wounding|injuring|injuries) of "
+            rf"(?P<num>{_NUM})(?:\s+{_ADJ}{_GROUP})?\b",
+        ),
+        (
+            "to death",
+            rf"\b(?:beat|beaten|stabbed|tortured|shot|burned|lynched)\s+"
+            rf"(?P<num>a|an|one|two|three|\d+)\s+(?:[\w-]+\s+){{0,2}}?"
+            rf"(?:{CIVILIAN_NOUNS}|{FIGHTER_NOUNS}|man|woman|boy|girl)\s+to death\b",
+        ),
+        (
+            "toll",
+            rf"\b(?:death toll|toll|fatalities|deaths)\s+(?:\w+\s+){{0,3}}?"
+            rf"(?:rose|climbed|reached|stood|stands|"
+            rf"increased|was|is|at|to|of)\s+(?:at\s+|to\s+)?(?P<num>{_NUM})\b",
+        ),
+        (
+            "none",
+            r"\b(?:no (?:fatalities|casualties|deaths|injuries|one was (?:killed|hurt|injured))|"
+            r"without (?:casualties|fatalities)|fatalities (?:were )?(?:unknown|not reported))\b",
+        ),
     )
-)  # fmt: skip
+)
 _SUBSET = re.compile(
     r"(?:including|among them|among whom|of them|of whom|among the dead)\s*$", re.IGNORECASE
 )
@@ -56,9 +88,34 @@ _FIGHTER = re.compile(rf"\b(?:{FIGHTER_NOUNS})\b", re.IGNORECASE)
 def number_value(text: str) -> tuple[int, bool]:
     """The number a phrase states, and whether it is vague ("several" counts as 3)."""
     words = text.lower().split()
-    while words and words[0] in {"at", "least", "most", "some", "about", "around", "nearly", "almost",
-                                 "approximately", "more", "than", "over", "up", "to", "as", "many",
-                                 "another", "a", "further", "an", "estimated"} and len(words) > 1:  # fmt: skip
+    while (
+        words
+        and words[0]
+        in {
+            "at",
+            "least",
+            "most",
+            "some",
+            "about",
+            "around",
+            "nearly",
+            "almost",
+            "approximately",
+            "more",
+            "than",
+            "over",
+            "up",
+            "to",
+            "as",
+            "many",
+            "another",
+            "a",
+            "further",
+            "an",
+            "estimated",
+        }
+        and len(words) > 1
+    ):
         if " ".join(words) in NUMBER_WORDS or " ".join(words) in VAGUE_NUMBERS:
             break
         words = words[1:]

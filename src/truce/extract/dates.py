@@ -26,16 +26,23 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("dmy_numeric", r"\b(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>(?:19|20)\d\d)\b"),
         ("day_month", rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
         ("month_day", rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR})?"),
-        ("month_part", r"\b(?P<part>early|mid|late|end of|beginning of|the end of|the beginning of)[\s-]+"
-                       + _MONTH + rf"(?:\s+{_YEAR})?\b"),
+        (
+            "month_part",
+            r"\b(?P<part>early|mid|late|end of|beginning of|the end of|the beginning of)[\s-]+"
+            + _MONTH
+            + rf"(?:\s+{_YEAR})?\b",
+        ),
         ("month_year", rf"\b(?:in|during|since|throughout|of)\s+{_MONTH}\s*{_YEAR}?\b"),
         ("weekday", rf"\b(?:on\s+|last\s+|this\s+|late\s+|early\s+)?{_WEEKDAY}\b"),
-        ("relative", r"\b(?P<rel>today|this morning|this afternoon|this evening|tonight|at dawn today|"
-                     r"yesterday|last night|overnight|the day before yesterday|"
-                     r"(?P<n>two|three|four|five|six|2|3|4|5|6) days ago|last week|this week|"
-                     r"earlier this week|earlier this month|this month|last month)\b"),
+        (
+            "relative",
+            r"\b(?P<rel>today|this morning|this afternoon|this evening|tonight|at dawn today|"
+            r"yesterday|last night|overnight|the day before yesterday|"
+            r"(?P<n>two|three|four|five|six|2|3|4|5|6) days ago|last week|this week|"
+            r"earlier this week|earlier this month|this month|last month)\b",
+        ),
     )
-)  # fmt: skip
+)
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -51,8 +58,17 @@ def find_dates(text: str, published: date | None) -> list[DateMatch]:
             if resolved is None:
                 continue
             start, end, precision, score = resolved
-            found.append(DateMatch(m.start(), m.end(), start, end, precision, score,
-                                   relative=kind in ("weekday", "relative")))  # fmt: skip
+            found.append(
+                DateMatch(
+                    m.start(),
+                    m.end(),
+                    start,
+                    end,
+                    precision,
+                    score,
+                    relative=kind in ("weekday", "relative"),
+                )
+            )
             taken.append((m.start(), m.end()))
     return sorted(found, key=lambda d: d.start)
 

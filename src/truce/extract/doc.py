@@ -54,7 +54,8 @@ class Event:
     sub_event_type: str
     score: float
     territory: bool = False  # a change of control: the sub-type depends on who took it
-    part: int = 0  # 1, 2, ... for the second and later places of "shelled A and B": casualties go to the first
+    # 1, 2, ... for the second and later places of "shelled A and B": casualties go to the first.
+    part: int = 0
     place: Match | None = None
     date: DateMatch | None = None
     perpetrators: list[Match] = field(default_factory=list)

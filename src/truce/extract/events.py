@@ -16,12 +16,13 @@ from itertools import pairwise
 
 from truce.domain.vocab import SUB_EVENT_TO_EVENT
 from truce.extract.doc import DateMatch, Doc, Event, Match
-from truce.extract.lexicon import BACKGROUND, HEDGE, NEGATION, TERRITORY, TIME_REFERENCE, TRIGGERS
+from truce.extract.lexicon import BACKGROUND, HEDGE, NEGATION, TIME_REFERENCE
 from truce.extract.merging import RANK as _RANK
 from truce.extract.merging import earlier_report_of as _earlier_report_of
 from truce.extract.merging import merge as _merge
 from truce.extract.pipeline import stage
 from truce.extract.resources import Resources
+from truce.extract.triggers import TERRITORY, TRIGGERS
 
 _CLAUSE_BREAK = re.compile(r"[;,:]\s|\s(?:but|while|whereas|after|as)\s")
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
@@ -71,6 +72,16 @@ def classify(doc: Doc, index: int) -> tuple[Match, str, bool] | None:
     if NEGATION.search(sentence):
         doc.dropped.append((triggers[0][0], "denial"))
         return None
+    asserted = _asserted(doc, sentence, start, triggers)
+    if not asserted:
+        return None
+    return _by_precedence(doc, index, sentence, start, asserted)
+
+
+def _asserted(
+    doc: Doc, sentence: str, start: int, triggers: list[tuple[Match, str]]
+) -> list[tuple[Match, str]]:
+    """The triggers the sentence asserts as events; the others are dropped with the reason."""
     asserted = []
     for match, sub in triggers:
         if (
@@ -90,15 +101,20 @@ def classify(doc: Doc, index: int) -> tuple[Match, str, bool] | None:
             doc.dropped.append((match, reason))
         else:
             asserted.append((match, sub))
-    if not asserted:
-        return None
+    return asserted
+
+
+def _by_precedence(
+    doc: Doc, index: int, sentence: str, start: int, asserted: list[tuple[Match, str]]
+) -> tuple[Match, str, bool] | None:
     territory = [m for m, sub in asserted if sub == TERRITORY]
     main = [
         (m, sub)
         for m, sub in asserted
         if sub != TERRITORY and not _subordinate(sentence, m.start - start, asserted, start)
     ]
-    # Among triggers of one rank, prefer one an actor does: "JFS fighters clashed" over "the fighting".
+    # Among triggers of one rank, prefer one an actor does: "JFS fighters clashed" over "the
+    # fighting".
     acted = {
         m.start
         for m, _ in asserted
@@ -121,7 +137,8 @@ def classify(doc: Doc, index: int) -> tuple[Match, str, bool] | None:
 
 
 _COUNT_BEFORE = re.compile(
-    r"(?<![\d,])(?!(?:19|20)\d\d\b)(?:\d+(?:,\d{3})*|dozens of|hundreds of|scores of|tens of)\s+(?:[a-z-]+\s+)?$",
+    r"(?<![\d,])(?!(?:19|20)\d\d\b)(?:\d+(?:,\d{3})*|dozens of|hundreds of|scores of|tens of)"
+    r"\s+(?:[a-z-]+\s+)?$",
     re.IGNORECASE,
 )
 
@@ -136,24 +153,29 @@ def _counted(sentence: str, offset: int) -> bool:
 
 
 _NOT_AN_ACT = re.compile(
-    r"(?:\b(?:no|without|heard|observed|recorded|registered|counted|assessed as|fled(?: from)?|fleeing|"
-    r"displaced by|escaped)\s+(?:the\s+|about\s+|some\s+|more\s+)?(?:[\w-]+\s+){0,2}$)",
+    r"(?:\b(?:no|without|heard|observed|recorded|registered|counted|assessed as|fled(?: from)?|"
+    r"fleeing|displaced by|escaped)\s+(?:the\s+|about\s+|some\s+|more\s+)?(?:[\w-]+\s+){0,2}$)",
     re.IGNORECASE,
 )
 
 
 def _rank(sub: str) -> tuple[int, int]:
-    # Within strategic developments a transfer of territory is the act itself; the deal behind it ranks after.
+    # Within strategic developments a transfer of territory is the act itself; the deal behind it
+    # ranks after.
     if sub == "Non-violent transfer of territory":
         return _RANK["Agreement"][0], -1
     return _RANK[sub]
 
 
-_AFTER = re.compile(r"\b(?:after|following|amid|since|ahead of|before|as part of|in response to|in retaliation for|"
-                    r"against the|over the|denouncing|condemning|to denounce|to condemn|in protest at|demanding)\b",
-                    re.IGNORECASE)  # fmt: skip
-_POSITIONS = re.compile(r"^\s*(?:[\w'-]+\s+){0,3}(?:positions?|checkpoints?|points?|posts?|outposts?|barricades?)\b",
-                        re.IGNORECASE)  # fmt: skip
+_AFTER = re.compile(
+    r"\b(?:after|following|amid|since|ahead of|before|as part of|in response to|in retaliation for|"
+    r"against the|over the|denouncing|condemning|to denounce|to condemn|in protest at|demanding)\b",
+    re.IGNORECASE,
+)
+_POSITIONS = re.compile(
+    r"^\s*(?:[\w'-]+\s+){0,3}(?:positions?|checkpoints?|points?|posts?|outposts?|barricades?)\b",
+    re.IGNORECASE,
+)
 
 
 def _subordinate(sentence: str, offset: int, triggers: list[tuple[Match, str]], start: int) -> bool:
@@ -204,8 +226,11 @@ def _event_date(doc: Doc, index: int) -> DateMatch | None:
 def _event_place(doc: Doc, index: int, *, violent: bool = False) -> Match | None:
     # A country is not the place of an event; "from X" names where people came from;
     # fighting in Syria is not placed at the talks in Astana the sentence also mentions.
-    candidates = [p for p in doc.in_sentence(doc.places, index) if p.value.precision < 6
-                  and not (violent and p.value.country != "SYR")]  # fmt: skip
+    candidates = [
+        p
+        for p in doc.in_sentence(doc.places, index)
+        if p.value.precision < 6 and not (violent and p.value.country != "SYR")
+    ]
     if not candidates:
         return None
     # The most precise place named: a village beats its countryside, which beats a governorate.
@@ -224,17 +249,27 @@ def _origin(doc: Doc, place: Match) -> bool:
     )
 
 
-_TEMPORAL = re.compile(r"\b(?:since|until|till|ever since) (?:the |a |an |its |their )?(?:[\w-]+,? ){0,3}$"
-                       r"|\b(?:that|which|who) (?:have |has |had )?$", re.IGNORECASE)  # fmt: skip
+_TEMPORAL = re.compile(
+    r"\b(?:since|until|till|ever since) (?:the |a |an |its |their )?(?:[\w-]+,? ){0,3}$"
+    r"|\b(?:that|which|who) (?:have |has |had )?$",
+    re.IGNORECASE,
+)
 _PARTICIPLE = re.compile(r"\s+by\b", re.IGNORECASE)
 _FINITE = re.compile(r"\b(?:was|were|has|have|had|been|is|are)\b", re.IGNORECASE)
-_SAME_DAY = re.compile(r"\b(?:the same day|that day|on the same day|the following day|the next day|a day later|"
-                       r"the previous day|a day earlier|the day before)\b", re.IGNORECASE)  # fmt: skip
+_SAME_DAY = re.compile(
+    r"\b(?:the same day|that day|on the same day|the following day|the next day|a day later|"
+    r"the previous day|a day earlier|the day before)\b",
+    re.IGNORECASE,
+)
 _SHIFT = {"following": 1, "next": 1, "later": 1, "previous": -1, "earlier": -1, "before": -1}
 
 
-@stage("events", 1, requires=["sentences", "actors", "places", "dates", "casualties", "published"],
-       assigns=["events"])  # fmt: skip
+@stage(
+    "events",
+    1,
+    requires=["sentences", "actors", "places", "dates", "casualties", "published"],
+    assigns=["events"],
+)
 def events(doc: Doc, res: Resources) -> None:
     found: list[Event] = []
     headline = _headline(doc)
@@ -250,9 +285,16 @@ def events(doc: Doc, res: Resources) -> None:
             doc.dropped.append((trigger, "background (an earlier event)"))
             continue
         date = _event_date(doc, index) or _relative_to_previous(doc, index, found)
-        event = Event(sentences=[index], trigger=trigger, event_type=SUB_EVENT_TO_EVENT[sub],
-                      sub_event_type=sub, score=0.75, territory=territory,
-                      place=_event_place(doc, index, violent=SUB_EVENT_TO_EVENT[sub] in _VIOLENT), date=date)  # fmt: skip
+        event = Event(
+            sentences=[index],
+            trigger=trigger,
+            event_type=SUB_EVENT_TO_EVENT[sub],
+            sub_event_type=sub,
+            score=0.75,
+            territory=territory,
+            place=_event_place(doc, index, violent=SUB_EVENT_TO_EVENT[sub] in _VIOLENT),
+            date=date,
+        )
         if not _has_substance(doc, event, index):
             doc.dropped.append((trigger, "no place, actor or casualty: commentary, not an event"))
             continue

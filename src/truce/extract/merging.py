@@ -6,8 +6,11 @@ from truce.domain.geo import haversine_km
 from truce.domain.vocab import ACLED_EVENT_TYPES, ACLED_SUB_EVENT_TYPES
 from truce.extract.doc import Event
 
-RANK = {sub: (ACLED_EVENT_TYPES.index(ev), subs.index(sub))
-         for ev, subs in ACLED_SUB_EVENT_TYPES.items() for sub in subs}  # fmt: skip
+RANK = {
+    sub: (ACLED_EVENT_TYPES.index(ev), subs.index(sub))
+    for ev, subs in ACLED_SUB_EVENT_TYPES.items()
+    for sub in subs
+}
 
 
 def earlier_report_of(found: list[Event], event: Event) -> Event | None:
@@ -18,8 +21,13 @@ def earlier_report_of(found: list[Event], event: Event) -> Event | None:
     if _compatible(found[-1], event):
         return found[-1]
     for earlier in reversed(found[:-1]):
-        if (earlier.sub_event_type == event.sub_event_type and _same_place(earlier, event) is True
-                and earlier.date and event.date and earlier.date.date_start == event.date.date_start):  # fmt: skip
+        if (
+            earlier.sub_event_type == event.sub_event_type
+            and _same_place(earlier, event) is True
+            and earlier.date
+            and event.date
+            and earlier.date.date_start == event.date.date_start
+        ):
             return earlier
     return None
 

@@ -37,5 +37,9 @@ class Resources:
         self.actor_matcher = PhraseMatcher(entries)
 
     def _ref(self, actor: Actor) -> ActorRef:
-        return ActorRef(name=actor.name, side=self.registry.side_of(actor.id), actor_id=actor.id,
-                        inter=actor.inter)  # fmt: skip
+        return ActorRef(
+            name=actor.name,
+            side=self.registry.side_of(actor.id),
+            actor_id=actor.id,
+            inter=actor.inter,
+        )

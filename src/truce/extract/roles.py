@@ -13,7 +13,8 @@ from truce.extract.pipeline import stage
 from truce.extract.resources import ActorRef, Resources
 
 _BY = re.compile(
-    r"\b(?:by|attributed to|blamed on|identified as|carried out by|belong(?:ing)? to|believed to be)\s+(?:the\s+|a\s+|an\s+)?$",
+    r"\b(?:by|attributed to|blamed on|identified as|carried out by|belong(?:ing)? to|"
+    r"believed to be)\s+(?:the\s+|a\s+|an\s+)?$",
     re.IGNORECASE,
 )
 # "Jaish al-Nasr said its fighters had shelled": a group speaking of its own act is its actor.
@@ -22,21 +23,32 @@ _CLAIMS_OWN = re.compile(
     re.IGNORECASE,
 )
 # An actor followed by a verb of saying is the source of a claim, not a party to the event.
-_SAYS = re.compile(r"^\s*(?:\w+\s+)?(?:said|says|reported|reports|claimed|claims|accused|denied|described|cited|"
-                   r"called|presented|treated|stated|announced|told|confirmed|insisted|argued|blamed|disputed)\b",
-                   re.IGNORECASE)  # fmt: skip
+_SAYS = re.compile(
+    r"^\s*(?:\w+\s+)?(?:said|says|reported|reports|claimed|claims|accused|denied|described|cited|"
+    r"called|presented|treated|stated|announced|told|confirmed|insisted|argued|blamed|disputed)\b",
+    re.IGNORECASE,
+)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
-_AGAINST = re.compile(r"\b(?:on|against|targeting|targeted|at|with|hit|struck|shelled|bombed|attacked|"
-                      r"pounded|killing|killed|of)\s+(?:the\s+|a\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
+_AGAINST = re.compile(
+    r"\b(?:on|against|targeting|targeted|at|with|hit|struck|shelled|bombed|attacked|"
+    r"pounded|killing|killed|of)\s+(?:the\s+|a\s+)?(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _ACCUSED = re.compile(r"\baccus\w*\s+(?:the\s+)?$", re.IGNORECASE)
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?(?:shelled|targeted|attacked|struck|hit|"
-                      r"bombed|killed|wounded|injured|abducted|kidnapped|executed|captured|seized|taken)\b",
-                      re.IGNORECASE)  # fmt: skip
+_PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?(?:shelled|targeted|attacked|struck|hit|"
+    r"bombed|killed|wounded|injured|abducted|kidnapped|executed|captured|seized|taken)\b",
+    re.IGNORECASE,
+)
 _CIVILIAN_SIDE = "civilians"
 
 
-@stage("roles", 1, requires=["events", "actors", "quotes", "weapons", "casualties", "places", "dates"],
-       assigns=["roles"])  # fmt: skip
+@stage(
+    "roles",
+    1,
+    requires=["events", "actors", "quotes", "weapons", "casualties", "places", "dates"],
+    assigns=["roles"],
+)
 def roles(doc: Doc, res: Resources) -> None:
     quoted = [(q.start, q.end) for q in doc.quotes]
     for event in doc.events:
@@ -63,8 +75,15 @@ def roles(doc: Doc, res: Resources) -> None:
             c.group == "civilians" and not c.none_reported for c in event.casualties
         ) and not any(t.value.side == _CIVILIAN_SIDE for t in event.targets):
             first = event.casualties[0]
-            event.targets.append(Match(first.start, first.end, ActorRef("Civilians", _CIVILIAN_SIDE, generic=True),
-                                       0.6, kind="actor"))  # fmt: skip
+            event.targets.append(
+                Match(
+                    first.start,
+                    first.end,
+                    ActorRef("Civilians", _CIVILIAN_SIDE, generic=True),
+                    0.6,
+                    kind="actor",
+                )
+            )
         _settle_sub_type(event)
         _civilian_roles(event)
         _fallbacks(doc, event)
@@ -75,11 +94,17 @@ def _roles_in_sentence(doc: Doc, event: Event, index: int, quoted: list[tuple[in
     trigger_at = event.trigger.start if event.trigger.start >= start else start
     casualty_spans = [(c.start, c.end) for c in doc.in_sentence(doc.casualties, index)]
     mentions = [
-        m for m in doc.in_sentence(doc.actors, index)
+        m
+        for m in doc.in_sentence(doc.actors, index)
         if not any(qs <= m.start < qe for qs, qe in quoted)
-        and not (m.value.side != _CIVILIAN_SIDE and any(cs <= m.start < ce for cs, ce in casualty_spans))
-        and (not _SAYS.match(doc.body[m.end : m.end + 30]) or _CLAIMS_OWN.match(doc.body[m.end : m.end + 40]))
-    ]  # fmt: skip
+        and not (
+            m.value.side != _CIVILIAN_SIDE and any(cs <= m.start < ce for cs, ce in casualty_spans)
+        )
+        and (
+            not _SAYS.match(doc.body[m.end : m.end + 30])
+            or _CLAIMS_OWN.match(doc.body[m.end : m.end + 40])
+        )
+    ]
     known = {(m.start, m.end) for m in event.perpetrators + event.targets}
     for k, m in enumerate(mentions):
         if (m.start, m.end) in known:
@@ -198,8 +223,9 @@ def _fallbacks(doc: Doc, event: Event) -> None:
         after = [p for p in doc.places if p.start >= first]
         ordered = (
             [p for p in after + before if p.value.country != "SYR"] + after + before[::-1]
-            if venue else before[::-1] + after
-        )  # fmt: skip
+            if venue
+            else before[::-1] + after
+        )
         if event.event_type in (
             "Battles",
             "Explosions/Remote violence",
@@ -218,8 +244,12 @@ def _fallbacks(doc: Doc, event: Event) -> None:
 
 
 def _context_date(doc: Doc, first: int) -> DateMatch | None:
-    usable = [d for d in doc.dates if (doc.published is None or d.date_end <= doc.published)
-              and not TIME_REFERENCE.search(doc.body[max(0, d.start - 12) : d.start])]  # fmt: skip
+    usable = [
+        d
+        for d in doc.dates
+        if (doc.published is None or d.date_end <= doc.published)
+        and not TIME_REFERENCE.search(doc.body[max(0, d.start - 12) : d.start])
+    ]
     before = [d for d in usable if d.start < first]
     if before:
         d = before[-1]

@@ -14,15 +14,58 @@ from truce.gazetteer.model import Place, choose
 from truce.text import Token
 
 # "Russian jets", "Turkish troops": a nationality before a word for armed forces.
-_NATIONAL_FORCES = {"russian": "rus-military", "russia": "rus-military", "syrian": "syr-military",
-                    "regime": "syr-military", "turkish": "tur-military", "turkey": "tur-military",
-                    "iranian": "irn-military", "israeli": "isr-military", "american": "us-military",
-                    "us": "us-military", "u": "us-military"}  # fmt: skip
-_FORCE_NOUNS = {"helicopter", "warplane", "jet", "plane", "drone", "tank", "soldier", "guards", "police",
-                "gendarmerie", "border", "strike", "airstrike", "troop", "militias", "militia", "artillery",
-                "forces", "troops", "army", "warplanes", "jets", "aircraft", "planes", "helicopters",
-                "strikes", "airstrikes", "raids", "soldiers", "military", "drones", "tanks",
-                "air", "navy", "gunships", "bombers", "fighter"}  # fmt: skip
+_NATIONAL_FORCES = {
+    "russian": "rus-military",
+    "russia": "rus-military",
+    "syrian": "syr-military",
+    "regime": "syr-military",
+    "turkish": "tur-military",
+    "turkey": "tur-military",
+    "iranian": "irn-military",
+    "israeli": "isr-military",
+    "american": "us-military",
+    "us": "us-military",
+    "u": "us-military",
+}
+_FORCE_NOUNS = {
+    "helicopter",
+    "warplane",
+    "jet",
+    "plane",
+    "drone",
+    "tank",
+    "soldier",
+    "guards",
+    "police",
+    "gendarmerie",
+    "border",
+    "strike",
+    "airstrike",
+    "troop",
+    "militias",
+    "militia",
+    "artillery",
+    "forces",
+    "troops",
+    "army",
+    "warplanes",
+    "jets",
+    "aircraft",
+    "planes",
+    "helicopters",
+    "strikes",
+    "airstrikes",
+    "raids",
+    "soldiers",
+    "military",
+    "drones",
+    "tanks",
+    "air",
+    "navy",
+    "gunships",
+    "bombers",
+    "fighter",
+}
 _ORGANISATION_WORDS = {
     "media",
     "office",
@@ -61,11 +104,20 @@ _AREA_WORDS = {
     "area",
     "countrysides",
 }
-_DIRECTIONS = {"northern": (0.25, 0.0), "southern": (-0.25, 0.0), "eastern": (0.0, 0.3), "western": (0.0, -0.3),
-               "north": (0.25, 0.0), "south": (-0.25, 0.0), "east": (0.0, 0.3), "west": (0.0, -0.3)}  # fmt: skip
+_DIRECTIONS = {
+    "northern": (0.25, 0.0),
+    "southern": (-0.25, 0.0),
+    "eastern": (0.0, 0.3),
+    "western": (0.0, -0.3),
+    "north": (0.25, 0.0),
+    "south": (-0.25, 0.0),
+    "east": (0.0, 0.3),
+    "west": (0.0, -0.3),
+}
 _QUOTE = re.compile(
-    r"(?:according to (?P<a>(?:the )?[A-Z][\w'’.-]*(?:\s+(?:for|of|the|al|and|[A-Z][\w'’.-]*))*|activists|"
-    r"local sources|residents|witnesses|state media|a (?:military|security|rebel|local|medical) source)|"
+    r"(?:according to (?P<a>(?:the )?[A-Z][\w'’.-]*(?:\s+(?:for|of|the|al|and|[A-Z][\w'’.-]*))*|"
+    r"activists|local sources|residents|witnesses|state media|"
+    r"a (?:military|security|rebel|local|medical) source)|"
     r"(?P<b>(?:the |a )?(?:[A-Z][\w'’.-]*\s+){0,5}(?:[A-Z][\w'’.-]*|spokesman|spokeswoman|ministry|"
     r"observatory|activists|sources|media|agency|official|officials|commander|monitor|group|centre|center))"
     r"\s+(?:said|says|reported|reports|told|announced|claimed|stated|added|confirmed|accused))"
@@ -92,14 +144,22 @@ def actors(doc: Doc, res: Resources) -> None:
     ordered = sorted((m for _, m in found.values()), key=lambda m: m.start)
     # "Militants of Jaish al-Islam", "fighters from HTS": the named group is the actor.
     doc.actors = [
-        m for k, m in enumerate(ordered)
-        if not (m.value.generic and k + 1 < len(ordered) and not ordered[k + 1].value.generic
-                and re.fullmatch(r"\s+(?:of|from)\s+(?:the\s+)?", doc.body[m.end : ordered[k + 1].start]))
-    ]  # fmt: skip
+        m
+        for k, m in enumerate(ordered)
+        if not (
+            m.value.generic
+            and k + 1 < len(ordered)
+            and not ordered[k + 1].value.generic
+            and re.fullmatch(
+                r"\s+(?:of|from)\s+(?:the\s+)?", doc.body[m.end : ordered[k + 1].start]
+            )
+        )
+    ]
 
 
-def _national_forces(toks: list[Token], found: dict[int, tuple[int, Match]],
-                     res: Resources) -> list[tuple[int, int, Match]]:  # fmt: skip
+def _national_forces(
+    toks: list[Token], found: dict[int, tuple[int, Match]], res: Resources
+) -> list[tuple[int, int, Match]]:
     registered = {k for k, (e, m) in found.items() if not m.value.generic for k in range(k, e)}
     out = []
     for i, tok in enumerate(toks[:-1]):
@@ -111,8 +171,12 @@ def _national_forces(toks: list[Token], found: dict[int, tuple[int, Match]],
             if toks[j].key in _FORCE_NOUNS and j not in registered:
                 actor = res.registry.get(actor_id)
                 if actor is not None:
-                    ref = ActorRef(name=actor.name, side=res.registry.side_of(actor.id), actor_id=actor.id,
-                                   inter=actor.inter)  # fmt: skip
+                    ref = ActorRef(
+                        name=actor.name,
+                        side=res.registry.side_of(actor.id),
+                        actor_id=actor.id,
+                        inter=actor.inter,
+                    )
                     end = i + 1 if toks[i + 1].key == "and" else j + 1
                     out.append(
                         (i, end, Match(tok.start, toks[end - 1].end, ref, 0.8, kind="actor"))
@@ -178,8 +242,17 @@ def _area(
     if direction in _DIRECTIONS:
         first -= 1
         label = f"{direction} {label}"
-    area = Place(name=label, lat=place.lat + dlat, lon=place.lon + dlon, precision=2, kind="countryside",
-                 admin1=place.admin1, country=place.country, radius_km=30.0, source="derived")  # fmt: skip
+    area = Place(
+        name=label,
+        lat=place.lat + dlat,
+        lon=place.lon + dlon,
+        precision=2,
+        kind="countryside",
+        admin1=place.admin1,
+        country=place.country,
+        radius_km=30.0,
+        source="derived",
+    )
     return area, first, end
 
 
@@ -194,10 +267,13 @@ def dates(doc: Doc, res: Resources) -> None:
 @stage("weapons", 1, requires=["body"], assigns=["weapons"])
 def weapons(doc: Doc, res: Resources) -> None:
     doc.weapons = sorted(
-        (Match(m.start(), m.end(), name, 0.8, kind="weapon") for name, pattern in WEAPON_PATTERNS
-         for m in pattern.finditer(doc.body)),
+        (
+            Match(m.start(), m.end(), name, 0.8, kind="weapon")
+            for name, pattern in WEAPON_PATTERNS
+            for m in pattern.finditer(doc.body)
+        ),
         key=lambda m: m.start,
-    )  # fmt: skip
+    )
 
 
 @stage("casualties", 1, requires=["body"], assigns=["casualties"])

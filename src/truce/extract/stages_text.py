@@ -14,7 +14,8 @@ from truce.text import paragraphs, sentences, tokens
 # "BEIRUT, Jan 9 (Reuters) -", "DAMASCUS —", "ISTANBUL:", "Idlib, Syria (AP) —"
 _DATELINE = re.compile(
     r"(?P<place>[A-Z][A-Za-z'’\-/ ]{2,40}?)(?:,\s*(?:Syria|Turkey|Lebanon|Jordan|Kazakhstan))?"
-    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?\s*(?:\((?P<agency>[A-Za-z .]{2,20})\))?\s*(?:[—–:-]+|//)\s+"
+    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?\s*(?:\((?P<agency>[A-Za-z .]{2,20})\))?"
+    r"\s*(?:[—–:-]+|//)\s+"
 )
 
 

@@ -14,10 +14,26 @@ from truce.formats.common import Loss, ReadResult, RowError, WriteResult, presen
 DATASET = "PLOVER"
 REQUIRED = ("id", "date", "actor", "event")
 CARRIED = {
-    "date_start", "date_end", "date_precision", "location_name", "admin1", "country", "lat", "lon", "actors",
-    "plover_event", "plover_mode", "plover_context", "cameo_code", "notes",
-    "fatalities_best", "injured", "arrested", "event_type", "sub_event_type",
-}  # fmt: skip
+    "date_start",
+    "date_end",
+    "date_precision",
+    "location_name",
+    "admin1",
+    "country",
+    "lat",
+    "lon",
+    "actors",
+    "plover_event",
+    "plover_mode",
+    "plover_context",
+    "cameo_code",
+    "notes",
+    "fatalities_best",
+    "injured",
+    "arrested",
+    "event_type",
+    "sub_event_type",
+}
 
 
 def read_plover(text: str) -> ReadResult:
@@ -93,7 +109,6 @@ def write_plover(reports: list[Report]) -> WriteResult:
 
 
 def _record(report: Report) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    lost: list[tuple[str, str]] = []
     coding = SUB_EVENT_CODING.get(report.sub_event_type or "")
     event = report.plover_event or (coding.plover_event if coding else None)
     mode = report.plover_mode or (coding.plover_mode if coding else None)
@@ -102,6 +117,7 @@ def _record(report: Report) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         ActorRoleKind.SIDE_A
     )
     recipient = report.first_actor(ActorRoleKind.TARGET) or report.first_actor(ActorRoleKind.SIDE_B)
+    dead = report.fatalities_best if report.fatalities_best is not None else report.fatalities_low
     record: dict[str, Any] = {
         "id": report.provenance.dataset_id if report.provenance.dataset == DATASET else report.id,
         "date": report.date_start.isoformat(),
@@ -110,44 +126,43 @@ def _record(report: Report) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     }
     if recipient:
         record["recipient"] = recipient.name
+    place = _present(
+        name=report.location_name,
+        admin1=report.admin1,
+        country=report.country,
+        lat=report.lat,
+        lon=report.lon,
+    )
+    size = _present(dead=dead, injured=report.injured, arrested=report.arrested)
+    optional = {
+        "mode": mode,
+        "context": list(report.plover_context),
+        "cameo": cameo,
+        "event_text": report.notes,
+        "acled_event_type": report.event_type,
+        "acled_sub_event_type": report.sub_event_type,
+        "event_loc": place,
+        "size": size,
+    }
+    record.update({key: value for key, value in optional.items() if value})
+    return record, _losses(report, event=event, dead=dead, written=(actor, recipient))
+
+
+def _present(**values: Any) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _losses(
+    report: Report,
+    *,
+    event: str | None,
+    dead: int | None,
+    written: tuple[ActorRole | None, ActorRole | None],
+) -> list[tuple[str, str]]:
+    lost: list[tuple[str, str]] = []
     if report.date_precision is not DatePrecision.DAY:
-        lost.append(
-            (
-                "date_precision",
-                f"PLOVER dates are days; {report.date_precision} written as its first day",
-            )
-        )
-    for key, value in (
-        ("mode", mode),
-        ("context", list(report.plover_context)),
-        ("cameo", cameo),
-        ("event_text", report.notes),
-        ("acled_event_type", report.event_type),
-        ("acled_sub_event_type", report.sub_event_type),
-    ):
-        if value:
-            record[key] = value
-    place = {
-        k: v
-        for k, v in (
-            ("name", report.location_name),
-            ("admin1", report.admin1),
-            ("country", report.country),
-            ("lat", report.lat),
-            ("lon", report.lon),
-        )
-        if v is not None
-    }
-    if place:
-        record["event_loc"] = place
-    dead = report.fatalities_best if report.fatalities_best is not None else report.fatalities_low
-    size = {
-        k: v
-        for k, v in (("dead", dead), ("injured", report.injured), ("arrested", report.arrested))
-        if v is not None
-    }
-    if size:
-        record["size"] = size
+        reason = f"PLOVER dates are days; {report.date_precision} written as its first day"
+        lost.append(("date_precision", reason))
     if not event:
         lost.append(("plover_event", "no PLOVER category is known for this event"))
     if any(v not in (None, dead) for v in (report.fatalities_low, report.fatalities_high)):
@@ -155,11 +170,9 @@ def _record(report: Report) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     for name in sorted(present_fields(report) - CARRIED - {"fatalities_low", "fatalities_high"}):
         lost.append((name, "PLOVER has no field for it"))
     for other in report.actors:
-        if other is not actor and other is not recipient:
-            lost.append(
-                (
-                    "actors",
-                    f"PLOVER holds one actor and one recipient; {other.name!r} ({other.role}) dropped",
-                )
+        if all(other is not kept for kept in written):
+            reason = (
+                f"PLOVER holds one actor and one recipient; {other.name!r} ({other.role}) dropped"
             )
-    return record, lost
+            lost.append(("actors", reason))
+    return lost

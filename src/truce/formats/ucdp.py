@@ -1,66 +1,247 @@
-"""UCDP GED CSV (49 columns), read and written."""
+"""UCDP GED CSV (49 columns), read and written.
+
+TABLE declares each column once; the generic functions in common.py walk it.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from truce.domain.errors import InputRejected, TruceError
-from truce.domain.reports import ActorRole, Provenance, Report, SourceRef
-from truce.domain.vocab import (
-    COUNTRY_BY_GW,
-    COUNTRY_BY_ISO,
-    UCDP_DATE_PREC,
-    UCDP_DATE_PREC_CODE,
-    ActorRoleKind,
-    DatePrecision,
-)
+from truce.domain.errors import InputRejected
+from truce.domain.reports import Report
+from truce.domain.vocab import UCDP_DATE_PREC, UCDP_DATE_PREC_CODE
 from truce.formats.common import (
-    ROW_ERROR,
-    Loss,
+    Builder,
+    Column,
     ReadResult,
-    RowError,
+    RowRule,
+    Table,
     WriteResult,
-    column_error,
-    csv_records,
-    foreign_extras,
+    carried_fields,
+    coded,
+    extra,
+    foreign_extra_losses,
     header_of,
+    kept_columns,
+    no_column_losses,
     parse_float,
     parse_int,
-    present_fields,
-    require_int,
-    write_csv,
+    plain,
+    read_row,
+    read_rows,
+    write_rows,
+)
+from truce.formats.ucdp_cells import (
+    DATASET,
+    GedRow,
+    check_figures,
+    count,
+    dataset_id_lost,
+    death_split_lost,
+    extra_actors_lost,
+    gw_number,
+    number,
+    own_id,
+    point,
+    prepare,
+    read_country_iso,
+    read_dates,
+    read_day,
+    read_one_sided,
+    read_sides,
+    read_source,
+    source_office,
+    source_text,
+    sources_lost,
+    violence_type,
+    violence_type_lost,
+    where_lost,
+    whole,
 )
 
 COLUMNS = [
-    "id", "relid", "year", "active_year", "code_status", "type_of_violence",
-    "conflict_dset_id", "conflict_new_id", "conflict_name", "dyad_dset_id", "dyad_new_id",
-    "dyad_name", "side_a_dset_id", "side_a_new_id", "side_a", "side_b_dset_id", "side_b_new_id",
-    "side_b", "number_of_sources", "source_article", "source_office", "source_date",
-    "source_headline", "source_original", "where_prec", "where_coordinates",
-    "where_description", "adm_1", "adm_2", "latitude", "longitude", "geom_wkt", "priogrid_gid",
-    "country", "country_id", "region", "event_clarity", "date_prec", "date_start", "date_end",
-    "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low",
-    "gwnoa", "gwnob",
-]  # fmt: skip
-# UCDP's own codes and IDs, which Truce keeps as provenance rather than modelling.
-KEPT_AS_EXTRAS = (
-    "relid", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
-    "conflict_new_id", "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name",
-    "side_a_dset_id", "side_b_dset_id", "number_of_sources", "where_description",
-    "priogrid_gid", "country_id", "event_clarity", "gwnoa", "gwnob",
-)  # fmt: skip
-DATASET = "UCDP GED"
+    "id",
+    "relid",
+    "year",
+    "active_year",
+    "code_status",
+    "type_of_violence",
+    "conflict_dset_id",
+    "conflict_new_id",
+    "conflict_name",
+    "dyad_dset_id",
+    "dyad_new_id",
+    "dyad_name",
+    "side_a_dset_id",
+    "side_a_new_id",
+    "side_a",
+    "side_b_dset_id",
+    "side_b_new_id",
+    "side_b",
+    "number_of_sources",
+    "source_article",
+    "source_office",
+    "source_date",
+    "source_headline",
+    "source_original",
+    "where_prec",
+    "where_coordinates",
+    "where_description",
+    "adm_1",
+    "adm_2",
+    "latitude",
+    "longitude",
+    "geom_wkt",
+    "priogrid_gid",
+    "country",
+    "country_id",
+    "region",
+    "event_clarity",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "best",
+    "high",
+    "low",
+    "gwnoa",
+    "gwnob",
+]
+# Truce's field names to UCDP's columns, so that errors name what the user sees.
 FIELD_COLUMNS = {
-    "lat": "latitude", "lon": "longitude", "location_name": "where_coordinates",
-    "location_precision": "where_prec", "fatalities_low": "low", "fatalities_best": "best",
-    "fatalities_high": "high", "admin1": "adm_1", "admin2": "adm_2",
-}  # fmt: skip
-CARRIED = {
-    "date_start", "date_end", "date_precision", "location_name", "admin1", "admin2",
-    "country", "country_iso", "region", "lat", "lon", "location_precision", "actors",
-    "fatalities_low", "fatalities_best", "fatalities_high", "deaths_a", "deaths_b",
-    "deaths_civilians", "deaths_unknown", "sources", "civilian_targeting",
-}  # fmt: skip
+    "lat": "latitude",
+    "lon": "longitude",
+    "location_name": "where_coordinates",
+    "location_precision": "where_prec",
+    "fatalities_low": "low",
+    "fatalities_best": "best",
+    "fatalities_high": "high",
+    "admin1": "adm_1",
+    "admin2": "adm_2",
+}
+WHERE_PREC = {code: code for code in range(1, 8)}
+
+
+def _kept(name: str) -> Column[GedRow]:
+    """One of UCDP's own codes and IDs, which Truce keeps as provenance, not as fields."""
+    return Column(name, write=extra(f"ucdp.{name}"), keep=True)
+
+
+def _counted(name: str, into: str) -> Column[GedRow]:
+    return Column(name, read=parse_int, into=into, write=count(into))
+
+
+# The order is that of the checks: a row with several bad cells is refused naming the
+# first, and losses are listed in this order too.
+TABLE: Table[GedRow] = (
+    Column(
+        "date_start",
+        read=read_day,
+        into="date_start",
+        write=lambda r: r.report.date_start.isoformat(),
+    ),
+    Column(
+        "date_end",
+        read=read_day,
+        into="date_end",
+        write=lambda r: r.report.date_end.isoformat(),
+    ),
+    Column(
+        "date_prec",
+        read=coded(UCDP_DATE_PREC, "1-5"),
+        into="date_precision",
+        write=lambda r: str(UCDP_DATE_PREC_CODE[r.report.date_precision]),
+    ),
+    Column(
+        "type_of_violence",
+        read=read_one_sided,
+        into="civilian_targeting",
+        keep=True,
+        write=violence_type,
+        lost=violence_type_lost,
+    ),
+    Column("source_office", write=source_office, lost=sources_lost),
+    Column("source_article", write=source_text("citation")),
+    Column("source_date", write=source_text("published")),
+    Column("source_headline", write=source_text("headline")),
+    Column("source_original", write=source_text("original")),
+    RowRule(death_split_lost),
+    Column(
+        "where_prec",
+        read=coded(WHERE_PREC, "1-7"),
+        into="location_precision",
+        write=lambda r: str(r.report.location_precision or 2),
+        lost=where_lost,
+    ),
+    Column("latitude", read=parse_float, into="lat", write=lambda r: number(r.report.lat)),
+    Column("longitude", read=parse_float, into="lon", write=lambda r: number(r.report.lon)),
+    Column("geom_wkt", write=point),
+    plain("where_coordinates", "location_name"),
+    plain("adm_1", "admin1"),
+    plain("adm_2", "admin2"),
+    Column("year", read=parse_int, write=lambda r: str(r.report.date_start.year)),
+    _counted("deaths_a", "deaths_a"),
+    _counted("deaths_b", "deaths_b"),
+    _counted("deaths_civilians", "deaths_civilians"),
+    Column(
+        "deaths_unknown",
+        read=parse_int,
+        into="deaths_unknown",
+        write=lambda r: whole(r.report.deaths_unknown, (r.best or 0) if r.unsplit else 0),
+    ),
+    Column("best", read=parse_int, into="fatalities_best", write=lambda r: whole(r.best, 0)),
+    Column(
+        "country_id",
+        read=read_country_iso,
+        into="country_iso",
+        keep=True,
+        write=gw_number,
+    ),
+    plain("country"),
+    plain("region"),
+    Column(
+        "low",
+        read=parse_int,
+        into="fatalities_low",
+        write=lambda r: whole(r.report.fatalities_low, r.best or 0),
+    ),
+    Column(
+        "high",
+        read=parse_int,
+        into="fatalities_high",
+        write=lambda r: whole(r.report.fatalities_high, r.best or 0),
+    ),
+    Column("side_a", write=lambda r: r.side_a.name if r.side_a else ""),
+    Column("side_a_new_id", write=lambda r: r.side_a.ucdp_id or "" if r.side_a else ""),
+    Column("side_b", write=lambda r: r.side_b.name if r.side_b else ""),
+    Column("side_b_new_id", write=lambda r: r.side_b.ucdp_id or "" if r.side_b else ""),
+    _kept("relid"),
+    _kept("active_year"),
+    _kept("code_status"),
+    _kept("conflict_dset_id"),
+    _kept("conflict_new_id"),
+    _kept("conflict_name"),
+    _kept("dyad_dset_id"),
+    _kept("dyad_new_id"),
+    _kept("dyad_name"),
+    _kept("side_a_dset_id"),
+    _kept("side_b_dset_id"),
+    _kept("number_of_sources"),
+    _kept("where_description"),
+    _kept("priogrid_gid"),
+    _kept("event_clarity"),
+    _kept("gwnoa"),
+    _kept("gwnob"),
+    Column("id", into="provenance.dataset_id", write=own_id, lost=dataset_id_lost),
+    RowRule(lambda r: no_column_losses(r.report, CARRIED, "UCDP GED has no column for it")),
+    RowRule(extra_actors_lost),
+    RowRule(lambda r: foreign_extra_losses(r.report, "ucdp.", DATASET)),
+)
+KEPT_AS_EXTRAS = kept_columns(TABLE, COLUMNS)
+# Fields built from several columns at once.
+CARRIED: set[str] = carried_fields(TABLE) | {"actors", "sources"}
+BUILDERS: tuple[Builder, ...] = (read_dates, check_figures, read_sides, read_source)
 
 
 def read_ucdp(text: str) -> ReadResult:
@@ -71,244 +252,18 @@ def read_ucdp(text: str) -> ReadResult:
         raise InputRejected(
             f"not a UCDP GED file: missing {len(missing)} column(s), e.g. {', '.join(missing[:5])}"
         )
-    result = ReadResult(layout="ged")
-    for line, row in csv_records(text):
-        row_id = (row.get("id") or "").strip() or None
-        if ROW_ERROR in row:
-            result.rejected.append(RowError(line, row_id, row[ROW_ERROR]))
-            continue
-        try:
-            report, warnings = _read_row(row)
-        except (TruceError, ValueError) as exc:
-            result.rejected.append(RowError(line, row_id, column_error(exc, FIELD_COLUMNS)))
-            continue
-        result.reports.append(report)
-        result.warnings.extend(RowError(line, row_id, w) for w in warnings)
-    return result
-
-
-def _parse_day(text: str, name: str) -> date:
-    value = text.strip()
-    try:
-        return datetime.fromisoformat(value.replace(" ", "T")).date() if value else _missing(name)
-    except ValueError:
-        raise ValueError(f"{name}: {value!r} is not a valid date") from None
-
-
-def _missing(name: str) -> date:
-    raise ValueError(f"{name}: a value is required")
+    return read_rows(
+        text, ReadResult(layout="ged"), id_column="id", read=_read_row, field_columns=FIELD_COLUMNS
+    )
 
 
 def _read_row(row: dict[str, str]) -> tuple[Report, list[str]]:
-    warnings: list[str] = []
-    start = _parse_day(row["date_start"], "date_start")
-    end = _parse_day(row["date_end"], "date_end")
-    prec_code = require_int(row["date_prec"], "date_prec")
-    if prec_code not in UCDP_DATE_PREC:
-        raise ValueError(f"date_prec: {prec_code} is not 1-5")
-    precision = UCDP_DATE_PREC[prec_code]
-    if precision is DatePrecision.DAY and end != start:
-        warnings.append("date_prec 1 (exact day) but date_end differs; kept as a 2-6 day span")
-        precision = DatePrecision.DAYS
-    where = require_int(row["where_prec"], "where_prec")
-    if not 1 <= where <= 7:
-        raise ValueError(f"where_prec: {where} is not 1-7")
-    lat = parse_float(row["latitude"], "latitude")
-    lon = parse_float(row["longitude"], "longitude")
-    wkt = row["geom_wkt"].strip()
-    if lat is not None and lon is not None and wkt and _point(wkt) != (lon, lat):
-        warnings.append(f"geom_wkt {wkt!r} does not match latitude/longitude")
-    year = parse_int(row["year"], "year")
-    if year is not None and year != start.year:
-        warnings.append(f"year {year} does not match date_start {start.isoformat()}")
-    deaths = {
-        k: parse_int(row[k], k)
-        for k in ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
-    }
-    best = parse_int(row["best"], "best")
-    total = sum(v or 0 for v in deaths.values())
-    if best is not None and any(v is not None for v in deaths.values()) and total != best:
-        warnings.append(f"best {best} is not the sum of the deaths columns ({total})")
-    gw = parse_int(row["country_id"], "country_id")
-    country = COUNTRY_BY_GW.get(gw or 0)
-    extras = {f"ucdp.{k}": row[k].strip() for k in KEPT_AS_EXTRAS if row[k].strip()}
-    actors = []
-    if row["side_a"].strip():
-        actors.append(
-            ActorRole(
-                name=row["side_a"].strip(),
-                role=ActorRoleKind.SIDE_A,
-                ucdp_id=row["side_a_new_id"].strip() or None,
-            )
-        )
-    if row["side_b"].strip():
-        actors.append(
-            ActorRole(
-                name=row["side_b"].strip(),
-                role=ActorRoleKind.SIDE_B,
-                ucdp_id=row["side_b_new_id"].strip() or None,
-            )
-        )
-    source_fields = (
-        "source_article",
-        "source_office",
-        "source_date",
-        "source_headline",
-        "source_original",
+    report, warnings = read_row(
+        row, TABLE, BUILDERS, dataset=DATASET, kept=KEPT_AS_EXTRAS, prefix="ucdp."
     )
-    sources: tuple[SourceRef, ...] = ()
-    if any(row[k].strip() for k in source_fields):
-        sources = (
-            SourceRef(
-                name=row["source_office"].strip(),
-                published=row["source_date"].strip() or None,
-                headline=row["source_headline"].strip() or None,
-                citation=row["source_article"].strip() or None,
-                original=row["source_original"].strip() or None,
-            ),
-        )
-    report = Report(
-        date_start=start,
-        date_end=end,
-        date_precision=precision,
-        location_name=row["where_coordinates"].strip() or None,
-        admin1=row["adm_1"].strip() or None,
-        admin2=row["adm_2"].strip() or None,
-        country=row["country"].strip() or None,
-        country_iso=country.iso_numeric if country else None,
-        region=row["region"].strip() or None,
-        lat=lat,
-        lon=lon,
-        location_precision=where,
-        actors=tuple(actors),
-        civilian_targeting=row["type_of_violence"].strip() == "3",
-        fatalities_low=parse_int(row["low"], "low"),
-        fatalities_best=best,
-        fatalities_high=parse_int(row["high"], "high"),
-        sources=sources,
-        provenance=Provenance(dataset=DATASET, dataset_id=row["id"].strip() or None, extras=extras),
-        **deaths,
-    )
-    warnings += report.fatality_warnings()
-    return report.with_content_id(), warnings
-
-
-def _point(wkt: str) -> tuple[float, float] | None:
-    inside = wkt.upper().removeprefix("POINT").strip().strip("()").split()
-    try:
-        return (float(inside[0]), float(inside[1])) if len(inside) == 2 else None
-    except ValueError:
-        return None
+    return report.with_content_id(), warnings + report.fatality_warnings()
 
 
 def write_ucdp(reports: list[Report]) -> WriteResult:
     """Write reports as UCDP GED rows, listing per row what could not be carried."""
-    rows, losses = [], []
-    for number, report in enumerate(reports, start=1):
-        row, lost = _write_row(report)
-        rows.append({c: row.get(c, "") for c in COLUMNS})
-        losses += [Loss(number, report.id, f, why) for f, why in lost]
-    return WriteResult(text=write_csv(COLUMNS, rows), rows=len(rows), losses=losses)
-
-
-def _type_of_violence(report: Report) -> str:
-    """UCDP's type, derived from ACLED-style codes when UCDP's own is not known."""
-    if report.civilian_targeting:
-        return "3"
-    inters = {
-        a.inter for a in report.actors if a.role in (ActorRoleKind.SIDE_A, ActorRoleKind.SIDE_B)
-    }
-    return "1" if inters & {1, 8} else "2"
-
-
-def _write_row(report: Report) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    lost: list[tuple[str, str]] = []
-    extras = report.provenance.extras
-    side_a = report.first_actor(ActorRoleKind.SIDE_A) or report.first_actor(
-        ActorRoleKind.PERPETRATOR
-    )
-    side_b = report.first_actor(ActorRoleKind.SIDE_B) or report.first_actor(ActorRoleKind.TARGET)
-    row = {c: extras.get(f"ucdp.{c}", "") for c in KEPT_AS_EXTRAS}
-    if not row["type_of_violence"]:
-        row["type_of_violence"] = _type_of_violence(report)
-        lost.append(("type_of_violence", "derived from actor types; not coded by UCDP"))
-    country = COUNTRY_BY_ISO.get(report.country_iso or 0)
-    if not row["country_id"] and country is not None:
-        row["country_id"] = str(country.gw_number)
-    source = report.sources[0] if report.sources else None
-    if len(report.sources) > 1 or (source and (source.url or source.publisher or source.language)):
-        row["source_office"] = "; ".join(s.name for s in report.sources)
-        lost.append(("sources", "UCDP keeps one source record; names joined into source_office"))
-    elif source is not None:
-        row["source_office"] = source.name
-    if source is not None:
-        row.update(
-            source_article=source.citation or "",
-            source_date=source.published or "",
-            source_headline=source.headline or "",
-            source_original=source.original or "",
-        )
-    low, best, high = report.fatalities_low, report.fatalities_best, report.fatalities_high
-    deaths = (report.deaths_a, report.deaths_b, report.deaths_civilians, report.deaths_unknown)
-    if best is None:
-        best = low if low is not None else high
-    if all(d is None for d in deaths) and best:
-        lost.append(("deaths", "the split of deaths by side is unknown; all counted as unknown"))
-    is_ucdp = report.provenance.dataset == DATASET
-    row.update(
-        id=report.provenance.dataset_id or "" if is_ucdp else "",
-        year=str(report.date_start.year),
-        side_a_new_id=side_a.ucdp_id or "" if side_a else "",
-        side_a=side_a.name if side_a else "",
-        side_b_new_id=side_b.ucdp_id or "" if side_b else "",
-        side_b=side_b.name if side_b else "",
-        where_prec=str(report.location_precision or 2),
-        where_coordinates=report.location_name or "",
-        adm_1=report.admin1 or "",
-        adm_2=report.admin2 or "",
-        latitude=_num(report.lat),
-        longitude=_num(report.lon),
-        geom_wkt=f"POINT ({_num(report.lon)} {_num(report.lat)})" if report.lat is not None else "",
-        country=report.country or "",
-        region=report.region or "",
-        date_prec=str(UCDP_DATE_PREC_CODE[report.date_precision]),
-        date_start=report.date_start.isoformat(),
-        date_end=report.date_end.isoformat(),
-        deaths_a=_int(report.deaths_a, 0),
-        deaths_b=_int(report.deaths_b, 0),
-        deaths_civilians=_int(report.deaths_civilians, 0),
-        deaths_unknown=_int(
-            report.deaths_unknown, (best or 0) if all(d is None for d in deaths) else 0
-        ),
-        best=_int(best, 0),
-        high=_int(high, best or 0),
-        low=_int(low, best or 0),
-    )
-    if report.location_precision is None and report.lat is not None:
-        lost.append(("location_precision", "unknown; written as 2 (within about 25 km)"))
-    if not is_ucdp and report.provenance.dataset_id:
-        lost.append(("provenance.dataset_id", f"{report.provenance.dataset} ID is not a UCDP ID"))
-    for name in sorted(present_fields(report) - CARRIED):
-        lost.append((name, "UCDP GED has no column for it"))
-    main = {id(side_a), id(side_b)}
-    for actor in report.actors:
-        if id(actor) not in main:
-            lost.append(
-                (
-                    "actors",
-                    f"UCDP GED holds one actor per side; {actor.name!r} ({actor.role}) dropped",
-                )
-            )
-    lost += [
-        (f"provenance.{k}", "kept from another layout; UCDP GED has no column for it")
-        for k in foreign_extras(report, "ucdp.")
-    ]
-    return row, lost
-
-
-def _num(value: float | None) -> str:
-    return "" if value is None else repr(value)
-
-
-def _int(value: int | None, default: int) -> str:
-    return str(default if value is None else value)
+    return write_rows(reports, COLUMNS, TABLE, prepare)

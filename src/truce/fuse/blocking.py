@@ -46,7 +46,9 @@ def _codes(values: Sequence[str]) -> NDArray[np.int64]:
     return np.array([table.setdefault(v, len(table)) for v in values], dtype=np.int64)
 
 
-def _expand(index: NDArray[np.int64], first: NDArray[np.int64], last: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:  # fmt: skip
+def _expand(
+    index: NDArray[np.int64], first: NDArray[np.int64], last: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """(report, day) for every day from first to last of each report."""
     counts = np.maximum(last - first + 1, 0)
     rows = np.repeat(index, counts)
@@ -54,9 +56,15 @@ def _expand(index: NDArray[np.int64], first: NDArray[np.int64], last: NDArray[np
     return rows, np.repeat(first, counts) + offsets
 
 
-def _join(keys: NDArray[np.int64], rows: NDArray[np.int64], row_start: NDArray[np.int64],
-          probes: NDArray[np.int64], askers: NDArray[np.int64], days: NDArray[np.int64],
-          ask_start: NDArray[np.int64]) -> Pairs:  # fmt: skip
+def _join(
+    keys: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    row_start: NDArray[np.int64],
+    probes: NDArray[np.int64],
+    askers: NDArray[np.int64],
+    days: NDArray[np.int64],
+    ask_start: NDArray[np.int64],
+) -> Pairs:
     """Every (asker, row) whose probe key equals the row's key, once: on the first day both
     cover (the later of the asker's first probe day and the row's first entry day)."""
     order = np.argsort(keys, kind="stable")
@@ -98,8 +106,14 @@ def candidate_pairs(items: Sequence[Features]) -> Pairs:
     return np.stack([i[ok], j[ok]], axis=1)
 
 
-def _town_pairs(town: NDArray[np.int64], lo: NDArray[np.int64], hi: NDArray[np.int64],
-                lat: NDArray[np.float64], lon: NDArray[np.float64], day0: int) -> Pairs:  # fmt: skip
+def _town_pairs(
+    town: NDArray[np.int64],
+    lo: NDArray[np.int64],
+    hi: NDArray[np.int64],
+    lat: NDArray[np.float64],
+    lon: NDArray[np.float64],
+    day0: int,
+) -> Pairs:
     if len(town) < 2:
         return np.zeros((0, 2), dtype=np.int64)
     cy = np.floor(lat[town] / CELL_DEGREES).astype(np.int64)
@@ -126,9 +140,15 @@ def _town_pairs(town: NDArray[np.int64], lo: NDArray[np.int64], hi: NDArray[np.i
     return np.concatenate(found)
 
 
-def _vague_pairs(index: NDArray[np.int64], vague: NDArray[np.bool_], lo: NDArray[np.int64],
-                 hi: NDArray[np.int64], area: NDArray[np.int64], family: NDArray[np.int64],
-                 day0: int) -> Pairs:  # fmt: skip
+def _vague_pairs(
+    index: NDArray[np.int64],
+    vague: NDArray[np.bool_],
+    lo: NDArray[np.int64],
+    hi: NDArray[np.int64],
+    area: NDArray[np.int64],
+    family: NDArray[np.int64],
+    day0: int,
+) -> Pairs:
     """Vague reports against every report of their governorate, family and days."""
     if not vague.any():
         return np.zeros((0, 2), dtype=np.int64)
@@ -143,8 +163,13 @@ def _vague_pairs(index: NDArray[np.int64], vague: NDArray[np.bool_], lo: NDArray
     return _join(key(days, rows), rows, lo, key(ask_days, askers), askers, ask_days, lo - DAY_SLACK)
 
 
-def _within(lat: NDArray[np.float64], lon: NDArray[np.float64], radius: NDArray[np.float64],
-            i: Pairs, j: Pairs) -> NDArray[np.bool_]:  # fmt: skip
+def _within(
+    lat: NDArray[np.float64],
+    lon: NDArray[np.float64],
+    radius: NDArray[np.float64],
+    i: Pairs,
+    j: Pairs,
+) -> NDArray[np.bool_]:
     """Not farther apart than either could reach, plus the 10 km the score allows."""
     reach = (np.maximum(np.maximum(radius[i], radius[j]), 2.0) + 10.0) / 111.0
     scale = np.maximum(np.cos(np.radians(lat[i])), 0.2)
@@ -153,7 +178,9 @@ def _within(lat: NDArray[np.float64], lon: NDArray[np.float64], radius: NDArray[
     return near | np.isnan(lat[i]) | np.isnan(lat[j])
 
 
-def _compatible(items: Sequence[Features], family: NDArray[np.int64], i: Pairs, j: Pairs) -> NDArray[np.bool_]:  # fmt: skip
+def _compatible(
+    items: Sequence[Features], family: NDArray[np.int64], i: Pairs, j: Pairs
+) -> NDArray[np.bool_]:
     names: dict[int, str] = {}
     for f, code in zip(items, family.tolist(), strict=True):
         names.setdefault(code, f.family)

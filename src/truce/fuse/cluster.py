@@ -14,19 +14,20 @@ import gc
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from truce.domain.canonical import content_id
 from truce.domain.incidents import Incident
 from truce.domain.reports import Report
 from truce.fuse.blocking import candidate_pairs, compatible
 from truce.fuse.consolidate import consolidate
 from truce.fuse.features import Affiliations, Features, features
+from truce.fuse.levels import COPY_OVERLAP, THRESHOLD
 from truce.fuse.prune import pair_scores
-from truce.fuse.score import THRESHOLD, score
 
 MAX_SPREAD_DEGREES = 0.3  # about 30 km between reports located near a town or better
 TIGHT_SPREAD_DEGREES = 0.12  # about 13 km between reports located at a town
 TIGHT_RADIUS_KM = 5.0
-SAME_TEXT = 0.8  # word overlap above which two reports are copies of one story
 
 
 @dataclass
@@ -92,7 +93,7 @@ class Clusterer:
         for source, left in ca.sources.items():
             for i in left:
                 for j in cb.sources.get(source, ()):
-                    if _overlap(self.items[i], self.items[j]) < SAME_TEXT:
+                    if _overlap(self.items[i], self.items[j]) < COPY_OVERLAP:
                         return False
         return True
 
@@ -148,8 +149,12 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def fuse_batch(reports: Sequence[Report], *, threshold: float = THRESHOLD,
-               affiliations: Affiliations | None = None) -> Fusion:  # fmt: skip
+def fuse_batch(
+    reports: Sequence[Report],
+    *,
+    threshold: float = THRESHOLD,
+    affiliations: Affiliations | None = None,
+) -> Fusion:
     """Cluster a whole corpus. The same reports, in any order, give the same incidents.
     `affiliations` gives known sources' sides, by normalised name."""
     with _no_cycle_collection():
@@ -183,20 +188,27 @@ def _result(ordered: Sequence[Report], clusterer: Clusterer) -> Fusion:
     return Fusion(incidents=incidents, assignment=assignment)
 
 
-def best_incident(report: Report, members_by_incident: dict[str, list[Report]], *,
-                  threshold: float = THRESHOLD, affiliations: Affiliations | None = None) -> str | None:  # fmt: skip
+def best_incident(
+    report: Report,
+    members_by_incident: dict[str, list[Report]],
+    *,
+    threshold: float = THRESHOLD,
+    affiliations: Affiliations | None = None,
+) -> str | None:
     """Incremental fusion: the incident a new report joins, or None to open a new one.
 
     The same scoring and constraints as the batch, against each incident's members.
     """
     new = features(0, report, affiliations)
-    best: tuple[float, str] | None = None
+    candidates = []
     for incident_id_, members in sorted(members_by_incident.items()):
         items = [new, *(features(k + 1, r, affiliations) for k, r in enumerate(members))]
-        if not any(compatible(new.family, m.family) for m in items[1:]):
-            continue
-        top = max(score(new, m).total for m in items[1:])
-        if top < threshold:
+        if any(compatible(new.family, m.family) for m in items[1:]):
+            candidates.append((incident_id_, items))
+    best: tuple[float, str] | None = None
+    tops = _top_scores(candidates, threshold)
+    for (incident_id_, items), top in zip(candidates, tops, strict=True):
+        if top is None:
             continue
         clusterer = Clusterer(items)
         for k in range(2, len(items)):
@@ -206,6 +218,28 @@ def best_incident(report: Report, members_by_incident: dict[str, list[Report]], 
         ):
             best = (top, incident_id_)
     return best[1] if best else None
+
+
+def _top_scores(
+    candidates: Sequence[tuple[str, list[Features]]], threshold: float
+) -> list[float | None]:
+    """Each incident's best match weight between the new report (first of its items) and its
+    members, None when that is below the threshold. One batch for all incidents: per pair,
+    the array code costs more than the scoring."""
+    if not candidates:
+        return []
+    flat, owner = [candidates[0][1][0]], []
+    for n, (_, items) in enumerate(candidates):
+        flat += items[1:]
+        owner += [n] * (len(items) - 1)
+    pairs = np.array([(0, k) for k in range(1, len(flat))], dtype=np.int64).reshape(-1, 2)
+    kept, totals = pair_scores(flat, pairs, threshold)
+    tops: list[float | None] = [None] * len(candidates)
+    for (_, k), total in zip(kept.tolist(), totals.tolist(), strict=True):
+        top = tops[owner[k - 1]]
+        if top is None or total > top:
+            tops[owner[k - 1]] = total
+    return tops
 
 
 def members_of(fusion: Fusion, reports: Iterable[Report]) -> dict[str, list[Report]]:

@@ -15,8 +15,19 @@ from truce.domain.vocab import (
     DatePrecision,
 )
 
-_PRECEDENCE = {sub: (ACLED_EVENT_TYPES.index(ev), i) for ev, subs in ACLED_SUB_EVENT_TYPES.items()
-               for i, sub in enumerate(subs)}  # fmt: skip
+_PRECEDENCE = {
+    sub: (ACLED_EVENT_TYPES.index(ev), i)
+    for ev, subs in ACLED_SUB_EVENT_TYPES.items()
+    for i, sub in enumerate(subs)
+}
+
+
+def _precision(span_days: int) -> DatePrecision:
+    if span_days == 0:
+        return DatePrecision.DAY
+    if span_days <= 5:
+        return DatePrecision.DAYS
+    return DatePrecision.WEEK if span_days <= 7 else DatePrecision.MONTH
 
 
 def claims(reports: Sequence[Report], value_of: Any) -> tuple[FieldClaim, ...]:
@@ -40,10 +51,7 @@ def consolidate(
         start, end = lo, hi  # the days every report allows
     else:
         start, end = min(r.date_start for r in reports), max(r.date_end for r in reports)
-    precision = DatePrecision.DAY if start == end else (
-        DatePrecision.DAYS if (end - start).days <= 5 else DatePrecision.WEEK if (end - start).days <= 7
-        else DatePrecision.MONTH
-    )  # fmt: skip
+    precision = _precision((end - start).days)
     placed = [r for r in reports if r.lat is not None]
     where = min(placed, key=lambda r: (r.location_precision or 9, r.id)) if placed else None
     subs = Counter(r.sub_event_type for r in reports if r.sub_event_type)

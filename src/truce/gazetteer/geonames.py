@@ -25,8 +25,20 @@ KEPT_CODES = {
     "CSTL",
     "PS",
 }
-PRECISION_BY_CODE = {"ADM1": 4, "ADM2": 3, "ADM3": 3, "PPLA": 1, "PPLC": 1, "RGN": 2, "AREA": 2, "VAL": 2,
-                     "MTS": 2, "MT": 1, "PLN": 2, "DSRT": 5}  # fmt: skip
+PRECISION_BY_CODE = {
+    "ADM1": 4,
+    "ADM2": 3,
+    "ADM3": 3,
+    "PPLA": 1,
+    "PPLC": 1,
+    "RGN": 2,
+    "AREA": 2,
+    "VAL": 2,
+    "MTS": 2,
+    "MT": 1,
+    "PLN": 2,
+    "DSRT": 5,
+}
 RADIUS_BY_PRECISION = {1: 2.0, 2: 20.0, 3: 35.0, 4: 80.0, 5: 150.0}
 _LATIN_OK = re.compile(r"^[A-Za-z][A-Za-z' \-]{3,}$")
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -62,14 +74,28 @@ def parse_dump(
             errors.append(f"line {number}: latitude, longitude or population is not a number")
             continue
         precision = PRECISION_BY_CODE.get(code, 1)
-        aliases = tuple(dict.fromkeys(
-            a for a in [fields[2], *fields[3].split(",")] if a and a != fields[1] and useful_alias(a)
-        ))  # fmt: skip
-        places.append(Place(
-            name=fields[1], lat=lat, lon=lon, precision=precision, kind=code.lower() or "place",
-            admin1=admin1_names.get(fields[10]), country=country, population=population,
-            radius_km=RADIUS_BY_PRECISION.get(precision, 2.0), source="geonames", aliases=aliases,
-        ))  # fmt: skip
+        aliases = tuple(
+            dict.fromkeys(
+                a
+                for a in [fields[2], *fields[3].split(",")]
+                if a and a != fields[1] and useful_alias(a)
+            )
+        )
+        places.append(
+            Place(
+                name=fields[1],
+                lat=lat,
+                lon=lon,
+                precision=precision,
+                kind=code.lower() or "place",
+                admin1=admin1_names.get(fields[10]),
+                country=country,
+                population=population,
+                radius_km=RADIUS_BY_PRECISION.get(precision, 2.0),
+                source="geonames",
+                aliases=aliases,
+            )
+        )
     if not places and errors:
         raise InputRejected(f"not a GeoNames dump: {errors[0]}")
     return places, errors

@@ -38,8 +38,18 @@ class Text:
 def detect_kind(content: bytes, filename: str | None = None) -> str:
     """Guess the adapter from the name first, then from the bytes."""
     suffix = PurePath(filename or "").suffix.lower()
-    by_suffix = {".html": "html", ".htm": "html", ".xhtml": "html", ".rss": "feed", ".atom": "feed",
-                 ".xml": "feed", ".eml": "email", ".json": "json", ".txt": "text", ".md": "text"}  # fmt: skip
+    by_suffix = {
+        ".html": "html",
+        ".htm": "html",
+        ".xhtml": "html",
+        ".rss": "feed",
+        ".atom": "feed",
+        ".xml": "feed",
+        ".eml": "email",
+        ".json": "json",
+        ".txt": "text",
+        ".md": "text",
+    }
     if suffix in by_suffix:
         return by_suffix[suffix]
     head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -55,7 +65,8 @@ def detect_kind(content: bytes, filename: str | None = None) -> str:
 
 
 def decode(content: bytes, label: str) -> tuple[str, str]:
-    """Text and its encoding: UTF-8 (with or without BOM) first, else detected (e.g. windows-1256)."""
+    """Text and its encoding: UTF-8 (with or without BOM) first, else detected (e.g.
+    windows-1256)."""
     if not content:
         raise InputRejected(f"{label} is empty")
     if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -99,13 +110,18 @@ def _html(content: bytes, label: str, meta: TextMeta) -> list[Text]:
         raise InputRejected(f"{label}: no article text found in the HTML page")
     info = trafilatura.extract_metadata(html)
     published = _date(info.date) if info is not None else None
-    return [Text(body, replace(
-        meta,
-        title=meta.title or (info.title if info else None),
-        published=meta.published or published,
-        publisher=meta.publisher or (info.sitename if info else None),
-        url=meta.url or (info.url if info else None),
-    ))]  # fmt: skip
+    return [
+        Text(
+            body,
+            replace(
+                meta,
+                title=meta.title or (info.title if info else None),
+                published=meta.published or published,
+                publisher=meta.publisher or (info.sitename if info else None),
+                url=meta.url or (info.url if info else None),
+            ),
+        )
+    ]
 
 
 def _feed(content: bytes, label: str, meta: TextMeta) -> list[Text]:
@@ -127,9 +143,19 @@ def _feed(content: bytes, label: str, meta: TextMeta) -> list[Text]:
         published = date(*stamp[:3]) if stamp else None
         text = "\n".join(part for part in (title, body) if part)
         if text.strip():
-            texts.append(Text(text, replace(meta, title=title, published=meta.published or published,
-                                            publisher=meta.publisher or site, url=entry.get("link")),
-                              part=f"entry-{number}"))  # fmt: skip
+            texts.append(
+                Text(
+                    text,
+                    replace(
+                        meta,
+                        title=title,
+                        published=meta.published or published,
+                        publisher=meta.publisher or site,
+                        url=entry.get("link"),
+                    ),
+                    part=f"entry-{number}",
+                )
+            )
     return texts
 
 
@@ -144,8 +170,12 @@ def _email(content: bytes, label: str, meta: TextMeta) -> list[Text]:
         except (TypeError, ValueError):
             sent = None
     subject = str(message.get("Subject") or "") or None
-    base = replace(meta, title=subject, published=meta.published or sent,
-                   publisher=meta.publisher or str(message.get("From") or "") or None)  # fmt: skip
+    base = replace(
+        meta,
+        title=subject,
+        published=meta.published or sent,
+        publisher=meta.publisher or str(message.get("From") or "") or None,
+    )
     texts = []
     body = message.get_body(preferencelist=("plain", "html"))
     if body is not None:
@@ -185,11 +215,19 @@ def _json(content: bytes, label: str, meta: TextMeta) -> list[Text]:
     published = _date(str(data["published"])) if data.get("published") else None
     if data.get("published") and published is None:
         raise InputRejected(f"{label}: 'published' is not a date: {data['published']!r}")
-    return [Text(data["text"], replace(
-        meta, title=data.get("title") or meta.title, published=meta.published or published,
-        publisher=data.get("source") or meta.publisher, url=data.get("url") or meta.url,
-        language=data.get("language") or meta.language,
-    ))]  # fmt: skip
+    return [
+        Text(
+            data["text"],
+            replace(
+                meta,
+                title=data.get("title") or meta.title,
+                published=meta.published or published,
+                publisher=data.get("source") or meta.publisher,
+                url=data.get("url") or meta.url,
+                language=data.get("language") or meta.language,
+            ),
+        )
+    ]
 
 
 def _date(value: str | None) -> date | None:

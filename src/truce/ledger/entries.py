@@ -45,8 +45,9 @@ class Act:
     details: Mapping[str, Any] | None = None
 
 
-def entry_body(act: Act, *, seq: int, prev: str, at: datetime, key_id: str,
-               effective: datetime | None = None) -> dict[str, Any]:  # fmt: skip
+def entry_body(
+    act: Act, *, seq: int, prev: str, at: datetime, key_id: str, effective: datetime | None = None
+) -> dict[str, Any]:
     """`at` is when the entry was written (the log's clock, never going back); `effective` is
     the time the act itself carries, when the use case was given one (a reply dated by its
     sender, a deadline checked at a given hour)."""
@@ -143,8 +144,13 @@ class Checkpoint:
         return tree_head(self.size, bytes.fromhex(self.root), self.at)
 
     def to_plain(self) -> dict[str, Any]:
-        return {"size": self.size, "root": self.root, "at": self.at.isoformat(),
-                "cosignatures": [c.to_plain() for c in self.cosignatures], "proof": list(self.proof)}  # fmt: skip
+        return {
+            "size": self.size,
+            "root": self.root,
+            "at": self.at.isoformat(),
+            "cosignatures": [c.to_plain() for c in self.cosignatures],
+            "proof": list(self.proof),
+        }
 
     @classmethod
     def from_plain(cls, data: Mapping[str, Any]) -> Checkpoint:
@@ -157,10 +163,18 @@ class Checkpoint:
         )
 
 
-def cosign(size: int, root: bytes, at: datetime, signers: Sequence[keys.SigningKey], proof: Sequence[bytes] = ()) -> Checkpoint:  # fmt: skip
+def cosign(
+    size: int,
+    root: bytes,
+    at: datetime,
+    signers: Sequence[keys.SigningKey],
+    proof: Sequence[bytes] = (),
+) -> Checkpoint:
     message = tree_head(size, root, at)
     return Checkpoint(
-        size=size, root=root.hex(), at=at,
+        size=size,
+        root=root.hex(),
+        at=at,
         cosignatures=tuple(Cosignature(s.member, s.id, s.sign(message).hex()) for s in signers),
         proof=tuple(p.hex() for p in proof),
-    )  # fmt: skip
+    )

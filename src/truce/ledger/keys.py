@@ -62,8 +62,13 @@ class SigningKey:
         if passphrase:
             salt = nacl.utils.random(nacl.pwhash.argon2id.SALTBYTES)
             box = nacl.secret.SecretBox(_derive(passphrase, salt))
-            body["sealed"] = {"kdf": "argon2id", "ops": OPS, "mem": MEM, "salt": salt.hex(),
-                              "box": bytes(box.encrypt(seed)).hex()}  # fmt: skip
+            body["sealed"] = {
+                "kdf": "argon2id",
+                "ops": OPS,
+                "mem": MEM,
+                "salt": salt.hex(),
+                "box": bytes(box.encrypt(seed)).hex(),
+            }
         else:
             body["seed"] = seed.hex()
         return json.dumps(body, indent=1, sort_keys=True).encode()

@@ -8,6 +8,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from truce.ledger import entries, keys, merkle
 
@@ -26,16 +27,24 @@ class KeyRecord:
         return self.valid_from <= at and (self.retired_at is None or at < self.retired_at)
 
     def to_plain(self) -> dict[str, str | None]:
-        return {"member": self.member, "key_id": self.key_id, "public": self.public,
-                "valid_from": self.valid_from.isoformat(),
-                "retired_at": self.retired_at.isoformat() if self.retired_at else None}  # fmt: skip
+        return {
+            "member": self.member,
+            "key_id": self.key_id,
+            "public": self.public,
+            "valid_from": self.valid_from.isoformat(),
+            "retired_at": self.retired_at.isoformat() if self.retired_at else None,
+        }
 
     @classmethod
     def from_plain(cls, data: Mapping[str, str | None]) -> KeyRecord:
         retired = data.get("retired_at")
-        return cls(member=str(data["member"]), key_id=str(data["key_id"]), public=str(data["public"]),
-                   valid_from=datetime.fromisoformat(str(data["valid_from"])),
-                   retired_at=datetime.fromisoformat(retired) if retired else None)  # fmt: skip
+        return cls(
+            member=str(data["member"]),
+            key_id=str(data["key_id"]),
+            public=str(data["public"]),
+            valid_from=datetime.fromisoformat(str(data["valid_from"])),
+            retired_at=datetime.fromisoformat(retired) if retired else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -73,60 +82,20 @@ def verify_ledger(
     whose signature every checkpoint needs. Stops listing problems after `limit`."""
     by_id = {k.key_id: k for k in key_records}
     result = Verification()
-    tree = merkle.Tree()
-    prev = ""
-    last_time: datetime | None = None
 
     def problem(where: str, why: str) -> None:
         if len(result.problems) < limit:
             result.problems.append(Problem(where, why))
 
+    tree = merkle.Tree()
+    chain = _Chain()
     for number, line in enumerate(lines):
         line = line.rstrip(b"\r\n")
         leaf = merkle.leaf_hash(line)
         tree.append(leaf)
-        where = f"entry {number}"
-        try:
-            signed, signature = entries.split_line(line)
-            body = entries.parse_entry(signed)
-        except entries.MalformedEntry as exc:
-            problem(where, str(exc))
-            prev = leaf.hex()
-            continue
-        if body["seq"] != number:
-            problem(where, f"carries sequence number {body['seq']}: an entry before it is missing, "
-                           "or entries were moved")  # fmt: skip
-        elif body.get("prev") != prev:
-            problem(
-                where,
-                "does not link to the entry before it (that entry was changed, removed or moved)",
-            )
-        record = by_id.get(str(body.get("key")))
-        if record is None:
-            problem(where, f"signed with key {body.get('key')}, which no member registered")
-        elif record.member != body.get("member"):
-            problem(
-                where,
-                f"names member {body.get('member')} but key {record.key_id} is {record.member}'s",
-            )
-        elif not keys.verify(bytes.fromhex(record.public), signed, signature):
-            problem(where, f"the signature does not verify with {record.member}'s key {record.key_id}: "
-                           "the entry was altered or the signature forged")  # fmt: skip
-        else:
-            at = _time(body.get("at"))
-            if at is None:
-                problem(where, "has no valid time")
-            elif last_time is not None and at < last_time:
-                problem(
-                    where,
-                    f"written at {at.isoformat()}, before the entry before it ({last_time.isoformat()})",
-                )
-            elif not record.valid_at(at):
-                problem(
-                    where, f"signed at {at.isoformat()} with key {record.key_id}, not valid then"
-                )
-        prev = leaf.hex()
-        last_time = _time(body.get("at")) or last_time
+        _check_entry(line, number, by_id, chain, functools.partial(problem, f"entry {number}"))
+        # Even a malformed entry is the one the next must link to: its bytes are in the tree.
+        chain.prev = leaf.hex()
     result.entries = len(tree)
     result.root = tree.root().hex()
     _check_checkpoints(tree, by_id, checkpoints, cosigners, problem)
@@ -134,8 +103,94 @@ def verify_ledger(
     return result
 
 
-def _check_checkpoints(tree: merkle.Tree, by_id: Mapping[str, KeyRecord], checkpoints: Sequence[entries.Checkpoint],
-                       cosigners: Sequence[str], problem: Callable[[str, str], None]) -> None:  # fmt: skip
+@dataclass
+class _Chain:
+    """What the next entry is checked against: the hash of the entry before it, and the latest
+    time an entry gave."""
+
+    prev: str = ""
+    last_time: datetime | None = None
+
+
+def _check_entry(
+    line: bytes,
+    number: int,
+    by_id: Mapping[str, KeyRecord],
+    chain: _Chain,
+    problem: Callable[[str], None],
+) -> None:
+    try:
+        signed, signature = entries.split_line(line)
+        body = entries.parse_entry(signed)
+    except entries.MalformedEntry as exc:
+        problem(str(exc))
+        return
+    _check_place(body, number, chain.prev, problem)
+    record = _signer(body, signed, signature, by_id, problem)
+    if record is not None:
+        _check_time(body, record, chain.last_time, problem)
+    chain.last_time = _time(body.get("at")) or chain.last_time
+
+
+def _check_place(
+    body: Mapping[str, Any], number: int, prev: str, problem: Callable[[str], None]
+) -> None:
+    if body["seq"] != number:
+        problem(
+            f"carries sequence number {body['seq']}: an entry before it is missing, "
+            "or entries were moved"
+        )
+    elif body.get("prev") != prev:
+        problem("does not link to the entry before it (that entry was changed, removed or moved)")
+
+
+def _signer(
+    body: Mapping[str, Any],
+    signed: bytes,
+    signature: bytes,
+    by_id: Mapping[str, KeyRecord],
+    problem: Callable[[str], None],
+) -> KeyRecord | None:
+    """The registered key the entry's signature verifies with, or None (and the problem)."""
+    record = by_id.get(str(body.get("key")))
+    if record is None:
+        problem(f"signed with key {body.get('key')}, which no member registered")
+    elif record.member != body.get("member"):
+        problem(f"names member {body.get('member')} but key {record.key_id} is {record.member}'s")
+    elif not keys.verify(bytes.fromhex(record.public), signed, signature):
+        problem(
+            f"the signature does not verify with {record.member}'s key {record.key_id}: "
+            "the entry was altered or the signature forged"
+        )
+    else:
+        return record
+    return None
+
+
+def _check_time(
+    body: Mapping[str, Any],
+    record: KeyRecord,
+    last_time: datetime | None,
+    problem: Callable[[str], None],
+) -> None:
+    at = _time(body.get("at"))
+    if at is None:
+        problem("has no valid time")
+    elif last_time is not None and at < last_time:
+        problem(
+            f"written at {at.isoformat()}, before the entry before it ({last_time.isoformat()})"
+        )
+    elif not record.valid_at(at):
+        problem(f"signed at {at.isoformat()} with key {record.key_id}, not valid then")
+
+
+def _check_checkpoints(
+    tree: merkle.Tree,
+    by_id: Mapping[str, KeyRecord],
+    checkpoints: Sequence[entries.Checkpoint],
+    cosigners: Sequence[str],
+    problem: Callable[[str, str], None],
+) -> None:
     before: entries.Checkpoint | None = None
     for number, checkpoint in enumerate(checkpoints):
         where = f"checkpoint {number} (size {checkpoint.size})"
@@ -155,9 +210,15 @@ def _check_checkpoints(tree: merkle.Tree, by_id: Mapping[str, KeyRecord], checkp
         before = checkpoint
 
 
-def _check_checkpoint(tree: merkle.Tree, by_id: Mapping[str, KeyRecord], checkpoint: entries.Checkpoint,
-                      before: entries.Checkpoint | None, number: int, cosigners: Sequence[str],
-                      problem: Callable[[str], None]) -> None:  # fmt: skip
+def _check_checkpoint(
+    tree: merkle.Tree,
+    by_id: Mapping[str, KeyRecord],
+    checkpoint: entries.Checkpoint,
+    before: entries.Checkpoint | None,
+    number: int,
+    cosigners: Sequence[str],
+    problem: Callable[[str], None],
+) -> None:
     if checkpoint.size < 0:
         raise ValueError(f"size {checkpoint.size}")
     message = checkpoint.message()
@@ -168,7 +229,8 @@ def _check_checkpoint(tree: merkle.Tree, by_id: Mapping[str, KeyRecord], checkpo
             problem(f"co-signature of {cosignature.member} with unknown key {cosignature.key}")
         elif not record.valid_at(checkpoint.at):
             problem(
-                f"co-signed by {cosignature.member} with key {record.key_id}, not valid at {checkpoint.at.isoformat()}"
+                f"co-signed by {cosignature.member} with key {record.key_id}, "
+                f"not valid at {checkpoint.at.isoformat()}"
             )
         elif not keys.verify(
             bytes.fromhex(record.public), message, bytes.fromhex(cosignature.signature)
@@ -182,19 +244,26 @@ def _check_checkpoint(tree: merkle.Tree, by_id: Mapping[str, KeyRecord], checkpo
     if before is not None:
         if checkpoint.size < before.size:
             problem(f"is smaller than the checkpoint before it (size {before.size})")
-        elif not merkle.verify_consistency(before.size, checkpoint.size, bytes.fromhex(before.root),
-                                           bytes.fromhex(checkpoint.root),
-                                           [bytes.fromhex(p) for p in checkpoint.proof]):  # fmt: skip
+        elif not merkle.verify_consistency(
+            before.size,
+            checkpoint.size,
+            bytes.fromhex(before.root),
+            bytes.fromhex(checkpoint.root),
+            [bytes.fromhex(p) for p in checkpoint.proof],
+        ):
             problem(
-                f"does not extend checkpoint {number - 1} (size {before.size}): the log was rewritten between them"
+                f"does not extend checkpoint {number - 1} (size {before.size}): "
+                "the log was rewritten between them"
             )
     if checkpoint.size > len(tree):
         problem(
-            f"covers {checkpoint.size} entries but the log has only {len(tree)}: entries were removed"
+            f"covers {checkpoint.size} entries but the log has only {len(tree)}: "
+            "entries were removed"
         )
     elif tree.root(checkpoint.size).hex() != checkpoint.root:
         problem(
-            f"its root does not match entries 0-{checkpoint.size - 1}: an entry it covers was changed after it was signed"
+            f"its root does not match entries 0-{checkpoint.size - 1}: "
+            "an entry it covers was changed after it was signed"
         )
 
 

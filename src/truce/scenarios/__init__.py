@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from truce.domain.actors import Actor, ActorRegistry
@@ -37,18 +39,43 @@ def available() -> list[str]:
     return sorted(SCENARIOS)
 
 
-def _read(package: str, name: str) -> bytes:
-    return resources.files(f"truce.scenarios.{package}").joinpath(name).read_bytes()
+def _shipped(package: str) -> Callable[[str], bytes]:
+    def read(name: str) -> bytes:
+        return resources.files(f"truce.scenarios.{package}").joinpath(name).read_bytes()
+
+    return read
+
+
+def _folder(folder: Path) -> Callable[[str], bytes]:
+    def read(name: str) -> bytes:
+        path = folder / name
+        if not path.is_file():
+            raise NotFound(f"scenario folder {folder} has no {name}")
+        return path.read_bytes()
+
+    return read
 
 
 def load(name: str) -> Scenario:
-    """Parse a shipped scenario. Every record is validated as it is built."""
+    """Parse a shipped scenario, or a scenario folder (a path holding the same files: actors,
+    agreements, zones, sources; the sample files are optional). Every record is validated
+    as it is built: a new scenario needs data, not code."""
     package = SCENARIOS.get(name)
-    if package is None:
-        raise NotFound(f"no scenario {name!r}; available: {', '.join(available())}")
-    actors = ActorRegistry(Actor.parse(a) for a in json.loads(_read(package, "actors.json")))
-    zones = [Zone.parse(z) for z in json.loads(_read(package, "zones.json"))["zones"]]
-    spec: dict[str, Any] = json.loads(_read(package, "agreements.json"))
+    if package is not None:
+        return _parse(name, _shipped(package))
+    folder = Path(name)
+    if folder.is_dir():
+        spec = json.loads(_folder(folder)("agreements.json"))
+        return _parse(str(spec.get("name") or folder.name), _folder(folder))
+    raise NotFound(
+        f"no scenario {name!r}; available: {', '.join(available())}, or a scenario folder's path"
+    )
+
+
+def _parse(name: str, _read: Callable[[str], bytes]) -> Scenario:
+    actors = ActorRegistry(Actor.parse(a) for a in json.loads(_read("actors.json")))
+    zones = [Zone.parse(z) for z in json.loads(_read("zones.json"))["zones"]]
+    spec: dict[str, Any] = json.loads(_read("agreements.json"))
     members = tuple(Member.parse(m) for m in spec["members"])
     agreements = []
     for body in spec["agreements"]:
@@ -59,8 +86,8 @@ def load(name: str) -> Scenario:
         for group in agreement.excluded:
             if actors.get(group.actor_id) is None:
                 raise NotFound(f"{agreement.id}: excluded group {group.actor_id!r} is not an actor")
-    sample = spec["sample"]
-    source_data = json.loads(_read(package, "sources.json"))
+    sample = spec.get("sample") or {}
+    source_data = json.loads(_read("sources.json"))
     sources = tuple(
         Source.parse({k: v for k, v in s.items() if k not in ("aliases", "observed")})
         for s in source_data
@@ -71,12 +98,16 @@ def load(name: str) -> Scenario:
         actors=actors,
         agreements=tuple(agreements),
         members=members,
-        sample_acled=_read(package, sample["file"]),
-        sample_period=(
-            date.fromisoformat(sample["period"][0]),
-            date.fromisoformat(sample["period"][1]),
-        ),
+        sample_acled=_read(sample["file"]) if sample.get("file") else b"",
+        sample_period=_period(sample, agreements),
         sources=sources,
         source_aliases=source_aliases,
-        sample_reports=tuple(json.loads(_read(package, "sample_reports.json"))),
+        sample_reports=tuple(json.loads(_read("sample_reports.json"))) if sample else (),
     )
+
+
+def _period(sample: dict[str, Any], agreements: list[Agreement]) -> tuple[date, date]:
+    if "period" in sample:
+        return date.fromisoformat(sample["period"][0]), date.fromisoformat(sample["period"][1])
+    day = min(a.in_force_from for a in agreements).date()
+    return day, day

@@ -21,11 +21,22 @@ from truce.store.uow import UnitOfWork
 
 def _save(uow: UnitOfWork, case: Case, event: CaseEvent, *, commit: bool = True) -> Case:
     uow.cases.put(case, event)
-    details: dict[str, Any] = {"from": event.before.value if event.before else None, "to": event.after.value,
-                               **event.details}  # fmt: skip
-    uow.record(Act(f"case.{event.action.value}", event.member, event.user, objects=(case.id, case.incident_id),
-                   hashes={"case": hashlib.sha256(canonical_json(case.to_plain())).hexdigest()},
-                   details=details), event.at)  # fmt: skip
+    details: dict[str, Any] = {
+        "from": event.before.value if event.before else None,
+        "to": event.after.value,
+        **event.details,
+    }
+    uow.record(
+        Act(
+            f"case.{event.action.value}",
+            event.member,
+            event.user,
+            objects=(case.id, case.incident_id),
+            hashes={"case": hashlib.sha256(canonical_json(case.to_plain())).hexdigest()},
+            details=details,
+        ),
+        event.at,
+    )
     if commit:
         uow.commit()
     return case
@@ -63,15 +74,28 @@ def open_case(
     return _save(uow, case, event)
 
 
-def _step(uow: UnitOfWork, who: Principal, action: wf.Action, case_id: str,
-          apply: Callable[[Case], tuple[Case, CaseEvent]]) -> Case:  # fmt: skip
+def _step(
+    uow: UnitOfWork,
+    who: Principal,
+    action: wf.Action,
+    case_id: str,
+    apply: Callable[[Case], tuple[Case, CaseEvent]],
+) -> Case:
     authorize(who, wf.USE_CASE[action])  # before any look-up: a refusal reveals nothing
     case, event = apply(uow.cases.get(case_id))
     return _save(uow, case, event)
 
 
-def reply(*, uow: UnitOfWork, who: Principal, case_id: str, kind: wf.ReplyKind, text: str, now: datetime,
-          counter_claim: str | None = None) -> Case:  # fmt: skip
+def reply(
+    *,
+    uow: UnitOfWork,
+    who: Principal,
+    case_id: str,
+    kind: wf.ReplyKind,
+    text: str,
+    now: datetime,
+    counter_claim: str | None = None,
+) -> Case:
     return _step(
         uow,
         who,
@@ -84,14 +108,33 @@ def reply(*, uow: UnitOfWork, who: Principal, case_id: str, kind: wf.ReplyKind, 
 def request_clarification(
     *, uow: UnitOfWork, who: Principal, case_id: str, question: str, now: datetime
 ) -> Case:
-    return _step(uow, who, wf.Action.REQUEST_CLARIFICATION, case_id, lambda c: wf.request_clarification(c, uow.agreements.get(c.agreement_id), who, now,
-                                                                  question))  # fmt: skip
+    return _step(
+        uow,
+        who,
+        wf.Action.REQUEST_CLARIFICATION,
+        case_id,
+        lambda c: wf.request_clarification(
+            c, uow.agreements.get(c.agreement_id), who, now, question
+        ),
+    )
 
 
-def review(*, uow: UnitOfWork, who: Principal, case_id: str, vote: wf.Vote, now: datetime,
-           reason: str | None = None) -> Case:  # fmt: skip
-    return _step(uow, who, wf.Action.REVIEW, case_id,
-                 lambda c: wf.review(c, uow.agreements.get(c.agreement_id), who, now, vote, reason))  # fmt: skip
+def review(
+    *,
+    uow: UnitOfWork,
+    who: Principal,
+    case_id: str,
+    vote: wf.Vote,
+    now: datetime,
+    reason: str | None = None,
+) -> Case:
+    return _step(
+        uow,
+        who,
+        wf.Action.REVIEW,
+        case_id,
+        lambda c: wf.review(c, uow.agreements.get(c.agreement_id), who, now, vote, reason),
+    )
 
 
 def propose_finding(*, uow: UnitOfWork, who: Principal, case_id: str, now: datetime) -> Case:
@@ -144,7 +187,8 @@ def inbox(*, uow: UnitOfWork, who: Principal, now: datetime) -> list[Case]:
     """The cases awaiting this member's reply or vote: overdue first, then by deadline."""
     authorize(who, UseCase.VIEW)
     mine = []
-    for case in uow.cases.all():
+    states = (CaseState.AWAITING_REPLY.value, CaseState.JOINT_REVIEW.value)
+    for case in uow.cases.all(states=states):
         waiting = case.state is CaseState.AWAITING_REPLY and who.member in case.overdue_members
         voting = (
             case.state is CaseState.JOINT_REVIEW

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from truce.domain.access import SYSTEM, Principal, UseCase, authorize
+from truce.domain.access import Principal, UseCase, authorize
 from truce.domain.documents import Channel, DocumentStatus
 from truce.domain.errors import InputRejected, NotFound, TruceError
 from truce.formats.acled import read_acled, write_acled
@@ -50,6 +50,7 @@ class ImportSummary:
     revised: int = 0
     rejected: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    stored: list[str] = field(default_factory=list)  # IDs of the reports new or revised
     incidents: str | None = None  # what the refresh that followed did, if it ran
 
     @property
@@ -79,25 +80,40 @@ def import_dataset(
     content: bytes,
     now: datetime,
     max_bytes: int,
+    who: Principal,
     filename: str | None = None,
-    submitter: str | None = None,
     progress: Progress | None = None,
     refresh: bool = True,
-    who: Principal = SYSTEM,
 ) -> ImportSummary:
     """Store the file as a raw document first, then parse it and store its reports; then
     (unless `refresh` is off, for bulk loads fused afterwards) bring incidents up to date."""
     authorize(who, UseCase.IMPORT_DATA)
     spec = _format(fmt)
     document, is_new = receive_document(
-        uow=uow, content=content, media_type=spec.media_type, channel=spec.channel, now=now,
-        filename=filename, submitter=submitter, max_bytes=max_bytes,
-    )  # fmt: skip
-    summary = _process(uow=uow, fmt=fmt, document_id=document.id, is_new=is_new, content=content, who=who,
-                       label=filename or document.id, now=now, progress=progress)  # fmt: skip
+        uow=uow,
+        content=content,
+        media_type=spec.media_type,
+        channel=spec.channel,
+        now=now,
+        filename=filename,
+        who=who,
+        max_bytes=max_bytes,
+    )
+    summary = _process(
+        uow=uow,
+        fmt=fmt,
+        document_id=document.id,
+        is_new=is_new,
+        content=content,
+        who=who,
+        label=filename or document.id,
+        now=now,
+        progress=progress,
+    )
     if refresh and (summary.imported or summary.revised):
-        summary.incidents = after_intake(uow=uow, now=now, actor=submitter or "intake",
-                                         label=filename or document.id)  # fmt: skip
+        summary.incidents = after_intake(
+            uow=uow, who=who, now=now, label=filename or document.id, new=summary.stored
+        )
     return summary
 
 
@@ -105,9 +121,9 @@ def reprocess_document(
     *,
     uow: UnitOfWork,
     document_id: str,
+    who: Principal,
     now: datetime,
     progress: Progress | None = None,
-    who: Principal = SYSTEM,
 ) -> ImportSummary:
     """Run a stored data-set document through its reader again (e.g. after a fix)."""
     authorize(who, UseCase.IMPORT_DATA)
@@ -120,8 +136,17 @@ def reprocess_document(
             f"document {document_id} came by {events[0].channel}, not as a data set"
         )
     content = uow.documents.content(document_id)
-    return _process(uow=uow, fmt=fmt, document_id=document_id, is_new=False, content=content, who=who,
-                    label=events[0].filename or document_id, now=now, progress=progress)  # fmt: skip
+    return _process(
+        uow=uow,
+        fmt=fmt,
+        document_id=document_id,
+        is_new=False,
+        content=content,
+        who=who,
+        label=events[0].filename or document_id,
+        now=now,
+        progress=progress,
+    )
 
 
 def _process(
@@ -148,9 +173,12 @@ def _process(
     summary.rejected = parsed.rejected
     summary.warnings = parsed.warnings
     for first in range(0, len(parsed.reports), BATCH):
-        batch = [r.model_copy(update={"document_id": document_id})
-                 for r in parsed.reports[first : first + BATCH]]  # fmt: skip
+        batch = [
+            r.model_copy(update={"document_id": document_id})
+            for r in parsed.reports[first : first + BATCH]
+        ]
         outcomes = uow.reports.add_many(batch, now)
+        summary.stored += [r.id for r, o in zip(batch, outcomes, strict=True) if o != "unchanged"]
         summary.imported += outcomes.count("new")
         summary.revised += outcomes.count("revised")
         summary.unchanged += outcomes.count("unchanged")
@@ -160,25 +188,49 @@ def _process(
     if summary.rejected:
         detail += "; " + "; ".join(str(e) for e in summary.rejected[:20])
     uow.documents.set_status(document_id, summary.status, detail)
-    uow.record(Act("reports.import", who.member, who.user, objects=(document_id,),
-                   details={"imported": summary.imported, "revised": summary.revised,
-                            "rejected": len(summary.rejected)}), now)  # fmt: skip
+    uow.record(
+        Act(
+            "reports.import",
+            who.member,
+            who.user,
+            objects=(document_id,),
+            details={
+                "imported": summary.imported,
+                "revised": summary.revised,
+                "rejected": len(summary.rejected),
+            },
+        ),
+        now,
+    )
     uow.commit()
     return summary
 
 
 def export_reports(
-    *, uow: UnitOfWork, fmt: str, layout: str | None = None, who: Principal = SYSTEM
+    *,
+    uow: UnitOfWork,
+    who: Principal,
+    fmt: str,
+    layout: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    governorate: str | None = None,
 ) -> WriteResult:
-    """All current reports in a format, with what each row lost; protected sources redacted
-    for all but analysts."""
-    from truce.services.views import shown
+    """Current reports in a format, with what each row lost; protected sources redacted for
+    all but analysts. `start`/`end` keep reports overlapping those days; `governorate` keeps
+    those in it (by name, as the report gives it)."""
+    from truce.services.views import Redactor
 
     authorize(who, UseCase.VIEW)
     spec = _format(fmt)
-    reports = [shown(r, who) for r in uow.reports.iter_current()]
+    if layout is not None and fmt != "acled":
+        raise InputRejected("--layout applies only to ACLED exports")
+    redactor = Redactor(uow, who)
+    reports = [
+        redactor.report(r)
+        for r in uow.reports.iter_current(start=start, end=end)
+        if governorate is None or (r.admin1 or "").casefold() == governorate.casefold()
+    ]
     if layout is not None:
-        if fmt != "acled":
-            raise InputRejected("--layout applies only to ACLED exports")
         return spec.write(reports, layout=layout)
     return spec.write(reports)

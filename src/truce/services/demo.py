@@ -10,17 +10,22 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from truce import scenarios
-from truce.domain.access import Principal, Role
+from truce.assess.tally import Tally
+from truce.assess.views import GuarantorTally
+from truce.domain.access import OPERATIONS_CENTRE, Principal, Role
 from truce.domain.cases import Case, CaseState, ReplyKind, Vote
 from truce.domain.errors import Conflict
-from truce.domain.incidents import FindingCategory
+from truce.domain.incidents import Finding, FindingCategory, Incident
 from truce.services import cases as flow
 from truce.services import ledger
+from truce.services.assessment import assess_incidents, tally_for_day
 from truce.services.datasets import ImportSummary, import_dataset
 from truce.services.extraction import store_resources, submit_text
 from truce.services.members import add_user
 from truce.services.passwords import set_password
-from truce.services.scenarios import load_scenario
+from truce.services.incidents import FuseSummary, fuse
+from truce.services.scenarios import LoadSummary, load_scenario
+from truce.services.summary import compliance_summary
 from truce.store.uow import UnitOfWork
 
 # (user, member, role, name): one demo account per role, and one officer per guarantor.
@@ -36,6 +41,22 @@ DEMO_USERS = (
     ("visitor", "un", Role.PUBLIC, "Member of the public"),
 )
 WADI_BARADA_DAY = "2017-01-09"
+WADI_BARADA = frozenset(
+    {
+        "Wadi Barada",
+        "Ain al-Fijah",
+        "Basimah",
+        "Deir Muqrin",
+        "Kafr al-Zayt",
+        "Souq Wadi Barada",
+        "Deir Qanun",
+        "Kafr al-Awamid",
+        "Husseiniyeh",
+        "Burhaliya",
+    }
+)
+DEMO_SCENARIO = "astana-2016"
+DEMO_DAY = date(2017, 1, 9)  # the day whose guarantor tallies the demo prints
 
 
 @dataclass
@@ -44,22 +65,103 @@ class Sample:
     extracted: int
 
 
-def load_sample(uow: UnitOfWork, now: datetime, *, max_bytes: int = 1 << 26,
-                submitter: str = "truce demo") -> Sample:  # fmt: skip
-    """The demo's store before the mechanism plays: the Astana scenario, its sample data set
-    and party texts (fused and judged as they arrive)."""
-    scenario = scenarios.load("astana-2016")
-    load_scenario(uow=uow, name="astana-2016")
-    imported = import_dataset(uow=uow, fmt="acled", content=scenario.sample_acled, now=now, max_bytes=max_bytes,
-                              filename="astana-2016/sample_acled.csv", submitter=submitter)  # fmt: skip
+def load_sample(
+    uow: UnitOfWork,
+    now: datetime,
+    *,
+    who: Principal = OPERATIONS_CENTRE,
+    max_bytes: int = 1 << 26,
+    scenario_name: str = DEMO_SCENARIO,
+) -> Sample:
+    """The demo's store before the mechanism plays: the scenario, its sample data set and
+    party texts (fused and judged as they arrive), taken in by the operations centre."""
+    scenario = scenarios.load(scenario_name)
+    load_scenario(uow=uow, who=who, name=scenario_name)
+    imported = import_dataset(
+        uow=uow,
+        who=who,
+        fmt="acled",
+        content=scenario.sample_acled,
+        now=now,
+        max_bytes=max_bytes,
+        filename=f"{scenario_name}/sample_acled.csv",
+    )
     resources = store_resources(uow)
     extracted = 0
     for item in scenario.sample_reports:
-        submitted = submit_text(uow=uow, text=item["text"], title=item["title"], source=item["source"],
-                                published=date.fromisoformat(item["published"]), now=now, resources=resources,
-                                max_bytes=max_bytes, submitter=submitter)  # fmt: skip
+        submitted = submit_text(
+            uow=uow,
+            who=who,
+            text=item["text"],
+            title=item["title"],
+            source=item["source"],
+            published=date.fromisoformat(item["published"]),
+            now=now,
+            resources=resources,
+            max_bytes=max_bytes,
+        )
         extracted += len(submitted.reports)
     return Sample(imported, extracted)
+
+
+@dataclass
+class DemoRun:
+    """What `truce demo` prints, step by step."""
+
+    scenario: LoadSummary
+    sample: Sample
+    texts: int
+    fusion: FuseSummary
+    findings: dict[str, int]
+    tally: Tally
+    tallies: list[GuarantorTally]
+    day: date
+    wadi_barada: list[tuple[Incident, Finding]]
+    mechanism: list[str]
+
+
+def run_demo(
+    uow: UnitOfWork,
+    now: datetime,
+    *,
+    bundle: Path,
+    max_bytes: int,
+    who: Principal = OPERATIONS_CENTRE,
+) -> DemoRun:
+    """The whole chain on the Astana sample: scenario, sample corpus, fusion, findings,
+    tallies, the Wadi Barada findings, and the joint mechanism played over them."""
+    scenario = scenarios.load(DEMO_SCENARIO)
+    loaded = load_scenario(uow=uow, who=who, name=DEMO_SCENARIO)
+    sample = load_sample(uow, now, who=who, max_bytes=max_bytes)
+    # Incidents were kept current as the reports came in (incremental fusion); the batch
+    # re-clustering of the whole corpus gives the same kind of result in one pass.
+    fused = fuse(uow=uow, who=who, now=now, rebuild=True)
+    agreement = scenario.base_agreement.id
+    counts = assess_incidents(uow=uow, who=who, agreement_id=agreement, now=now)
+    counts.pop("changed", None)
+    start, end = scenario.sample_period
+    return DemoRun(
+        scenario=loaded,
+        sample=sample,
+        texts=len(scenario.sample_reports),
+        fusion=fused,
+        findings=dict(sorted(counts.items())),
+        tally=compliance_summary(uow=uow, who=who, agreement_id=agreement, start=start, end=end),
+        tallies=tally_for_day(uow=uow, who=who, agreement_id=agreement, day=DEMO_DAY),
+        day=DEMO_DAY,
+        wadi_barada=_wadi_barada_findings(uow, agreement, start, end),
+        mechanism=play(uow, now, bundle, agreement),
+    )
+
+
+def _wadi_barada_findings(
+    uow: UnitOfWork, agreement_id: str, start: date, end: date
+) -> list[tuple[Incident, Finding]]:
+    incidents = [
+        i for i in uow.incidents.all(start=start, end=end) if (i.location_name or "") in WADI_BARADA
+    ]
+    findings = uow.findings.current_many([i.id for i in incidents], agreement_id)
+    return [(i, findings[i.id]) for i in incidents if i.id in findings]
 
 
 def demo_password(user: str) -> str:
@@ -81,9 +183,7 @@ def accounts(uow: UnitOfWork, now: datetime) -> dict[str, Principal]:
     return out
 
 
-def play(
-    uow: UnitOfWork, now: datetime, bundle: Path, agreement_id: str = "astana-2016"
-) -> list[str]:
+def play(uow: UnitOfWork, now: datetime, bundle: Path, agreement_id: str) -> list[str]:
     """Run the mechanism over the current findings; the lines to print."""
     who = accounts(uow, now)
     lines = ["demo accounts (user / password: role of member):"]
@@ -93,8 +193,10 @@ def play(
     by_side: dict[str | None, int] = {}
     for case in all_cases:
         by_side[case.accused_side] = by_side.get(case.accused_side, 0) + 1
-    lines.append(f"cases: {len(opened)} opened now, {len(all_cases)} in all; by accused side: "
-                 + ", ".join(f"{s} {n}" for s, n in sorted(by_side.items(), key=str)))  # fmt: skip
+    lines.append(
+        f"cases: {len(opened)} opened now, {len(all_cases)} in all; by accused side: "
+        + ", ".join(f"{s} {n}" for s, n in sorted(by_side.items(), key=str))
+    )
     if not opened:
         # Played on an earlier run: show where things stand, change nothing but the export.
         count = ledger.export_bundle(uow=uow, who=who["chair"], directory=bundle)
@@ -102,38 +204,58 @@ def play(
         states: dict[str, int] = {}
         for case in all_cases:
             states[case.state.value] = states.get(case.state.value, 0) + 1
-        lines.append("already played on an earlier run; cases by state: "
-                     + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))  # fmt: skip
-        lines.append(f"ledger: {count} entries exported to {bundle}; offline check: "
-                     + ("verified" if result.ok else "FAILED: " + "; ".join(map(str, result.problems[:3]))))  # fmt: skip
+        lines.append(
+            "already played on an earlier run; cases by state: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(states.items()))
+        )
+        lines.append(
+            f"ledger: {count} entries exported to {bundle}; offline check: "
+            + ("verified" if result.ok else "FAILED: " + "; ".join(map(str, result.problems[:3])))
+        )
         return lines
     later = now + timedelta(hours=5)
     wadi = _wadi_barada(uow, all_cases)
     waiting = [c for c in all_cases if c.state is CaseState.AWAITING_REPLY and c is not wadi]
     for k, case in enumerate(c for c in waiting if c.accused_side == "opposition"):
         if k % 2 == 0:
-            flow.reply(uow=uow, who=who["tr-officer"], case_id=case.id, kind=ReplyKind.ACTION_TAKEN, now=later,
-                       text="The faction's commander was told to hold fire; Turkey is following up.")  # fmt: skip
+            flow.reply(
+                uow=uow,
+                who=who["tr-officer"],
+                case_id=case.id,
+                kind=ReplyKind.ACTION_TAKEN,
+                now=later,
+                text="The faction's commander was told to hold fire; Turkey is following up.",
+            )
     for k, case in enumerate(c for c in waiting if c.accused_side == "government"):
         if k % 3 == 0:
             for officer in ("ru-officer", "ir-officer"):
-                flow.reply(uow=uow, who=who[officer], case_id=case.id, kind=ReplyKind.INFORMATION_REQUESTED,
-                           now=later, text="Send the coordinates and the time of the strike.")  # fmt: skip
+                flow.reply(
+                    uow=uow,
+                    who=who[officer],
+                    case_id=case.id,
+                    kind=ReplyKind.INFORMATION_REQUESTED,
+                    now=later,
+                    text="Send the coordinates and the time of the strike.",
+                )
     lines.append(f"replies: {sum(len(c.replies) for c in uow.cases.all())} on record")
     if wadi is not None:
         lines += _wadi_barada_review(uow, who, wadi, later)
     overdue_at = now + timedelta(hours=73)
     escalated = flow.escalate_overdue(uow=uow, who=who["analyst"], now=overdue_at)
     lines.append(
-        f"escalated at {overdue_at:%Y-%m-%d %H:%M} (72 h reply deadline passed): {len(escalated)} case(s)"
+        f"escalated at {overdue_at:%Y-%m-%d %H:%M} (72 h reply deadline passed): "
+        f"{len(escalated)} case(s)"
     )
     inbox = flow.inbox(uow=uow, who=who["ru-officer"], now=overdue_at)
     lines.append(
-        f"ru-officer's inbox: {len(inbox)} case(s), {sum(c.overdue(overdue_at) for c in inbox)} overdue"
+        f"ru-officer's inbox: {len(inbox)} case(s), "
+        f"{sum(c.overdue(overdue_at) for c in inbox)} overdue"
     )
     made = ledger.checkpoint(uow=uow, who=who["chair"], now=overdue_at)
-    lines.append(f"checkpoint: {made.size} entries, root {made.root[:16]}…, "
-                 f"co-signed by {', '.join(c.member for c in made.cosignatures)}")  # fmt: skip
+    lines.append(
+        f"checkpoint: {made.size} entries, root {made.root[:16]}…, "
+        f"co-signed by {', '.join(c.member for c in made.cosignatures)}"
+    )
     count = ledger.export_bundle(uow=uow, who=who["chair"], directory=bundle)
     result = ledger.verify_bundle(bundle)
     verdict = "verified" if result.ok else "FAILED: " + "; ".join(map(str, result.problems[:3]))
@@ -156,10 +278,20 @@ def _wadi_barada(uow: UnitOfWork, cases: list[Case]) -> Case | None:
 def _wadi_barada_review(
     uow: UnitOfWork, who: dict[str, Principal], case: Case, at: datetime
 ) -> list[str]:
-    counter = "Jabhat Fateh al-Sham fighters held the Basimah positions; they are excluded from the truce."
+    counter = (
+        "Jabhat Fateh al-Sham fighters held the Basimah positions; "
+        "they are excluded from the truce."
+    )
     for officer in ("ru-officer", "ir-officer"):
-        flow.reply(uow=uow, who=who[officer], case_id=case.id, kind=ReplyKind.DISPUTED, now=at,
-                   text="The strikes targeted terrorists, not the opposition.", counter_claim=counter)  # fmt: skip
+        flow.reply(
+            uow=uow,
+            who=who[officer],
+            case_id=case.id,
+            kind=ReplyKind.DISPUTED,
+            now=at,
+            text="The strikes targeted terrorists, not the opposition.",
+            counter_claim=counter,
+        )
     flow.propose_finding(uow=uow, who=who["analyst"], case_id=case.id, now=at + timedelta(hours=1))
     flow.review(
         uow=uow,
@@ -168,13 +300,20 @@ def _wadi_barada_review(
         vote=Vote.CONFIRM,
         now=at + timedelta(hours=2),
     )
-    flow.review(uow=uow, who=who["ru-officer"], case_id=case.id, vote=Vote.DISSENT, now=at + timedelta(hours=2),
-                reason="The target was Jabhat Fateh al-Sham, which the truce does not cover.")  # fmt: skip
+    flow.review(
+        uow=uow,
+        who=who["ru-officer"],
+        case_id=case.id,
+        vote=Vote.DISSENT,
+        now=at + timedelta(hours=2),
+        reason="The target was Jabhat Fateh al-Sham, which the truce does not cover.",
+    )
     final = uow.cases.get(case.id)
     published = flow.publish(
         uow=uow, who=who["chair"], case_id=case.id, now=at + timedelta(hours=3)
     )
     return [
-        f"Wadi Barada ({WADI_BARADA_DAY}, case {case.id}): Russia and Iran dispute it (counter-claim: JFS "
-        f"present); Turkey confirms, Russia dissents -> {final.state.value}; {published.state.value}"
+        f"Wadi Barada ({WADI_BARADA_DAY}, case {case.id}): Russia and Iran dispute it "
+        f"(counter-claim: JFS present); Turkey confirms, Russia dissents -> "
+        f"{final.state.value}; {published.state.value}"
     ]

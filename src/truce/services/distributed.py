@@ -1,4 +1,5 @@
-"""Running extraction on a Dask cluster: same pipeline, same results, more cores."""
+"""Running extraction on a Dask cluster: same pipeline, same results, more cores. Dask is the
+optional `cluster` extra: it is imported only here, when a cluster is asked for."""
 
 from __future__ import annotations
 
@@ -37,8 +38,11 @@ def extract_on_cluster(items: list[tuple[str, TextMeta]], address: str) -> list[
 
     try:
         from distributed import Client
-    except ImportError as exc:  # the optional dependency is missing
-        raise ConfigurationError("--scheduler needs the 'distributed' package installed") from exc
+    except ImportError as exc:  # the optional `cluster` extra is not installed
+        raise ConfigurationError(
+            "--scheduler needs Dask's 'distributed' package, in the optional 'cluster' extra: "
+            "pip install 'truce[cluster]'"
+        ) from exc
     try:
         client = Client(address, timeout=20)
     except (OSError, ValueError, TimeoutError) as exc:

@@ -1,4 +1,5 @@
-"""Ingesting texts: store the bytes, read them with an adapter, run the pipeline, keep the reports."""
+"""Ingesting texts: store the bytes, read them with an adapter, run the pipeline, keep the
+reports."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from truce import scenarios
-from truce.domain.access import SYSTEM, Principal, UseCase, authorize, name_for
+from truce.domain.access import Principal, UseCase, authorize
 from truce.domain.actors import ActorRegistry
 from truce.domain.canonical import canonical_json
 from truce.domain.documents import Channel, DocumentStatus, TextMeta
@@ -22,20 +23,32 @@ from truce.services.intake import receive_document
 from truce.services.refresh import after_intake
 from truce.store.uow import UnitOfWork
 
-CHANNEL_BY_KIND = {"text": Channel.FILE, "html": Channel.HTML, "feed": Channel.FEED, "email": Channel.EMAIL,
-                   "json": Channel.API}  # fmt: skip
+CHANNEL_BY_KIND = {
+    "text": Channel.FILE,
+    "html": Channel.HTML,
+    "feed": Channel.FEED,
+    "email": Channel.EMAIL,
+    "json": Channel.API,
+}
 KIND_BY_CHANNEL = {v: k for k, v in CHANNEL_BY_KIND.items()} | {Channel.WEB_FORM: "json"}
-MEDIA_TYPES = {"text": "text/plain", "html": "text/html", "feed": "application/rss+xml",
-               "email": "message/rfc822", "json": "application/json"}  # fmt: skip
+MEDIA_TYPES = {
+    "text": "text/plain",
+    "html": "text/html",
+    "feed": "application/rss+xml",
+    "email": "message/rfc822",
+    "json": "application/json",
+}
 
 
 def resources_for(registry: ActorRegistry | None = None) -> Resources:
-    """The extraction look-ups: the given actor registry (else the Astana scenario's), the gazetteer."""
+    """The extraction look-ups: the given actor registry (else the Astana scenario's), the
+    gazetteer."""
     return Resources(registry or scenarios.load("astana-2016").actors, default_gazetteer())
 
 
 def store_resources(uow: UnitOfWork) -> Resources:
-    """Resources built from the actors in the database, or the shipped scenario if there are none."""
+    """Resources built from the actors in the database, or the shipped scenario if there are
+    none."""
     actors = uow.actors.all()
     return resources_for(ActorRegistry(actors) if actors else None)
 
@@ -55,8 +68,10 @@ class IngestSummary:
     incidents: str | None = None  # what the refresh that followed did, if it ran
 
     def line(self) -> str:
-        line = (f"{self.texts} text(s), {len(self.reports)} report(s): new {self.imported}, "
-                f"unchanged {self.unchanged}, revised {self.revised}")  # fmt: skip
+        line = (
+            f"{self.texts} text(s), {len(self.reports)} report(s): new {self.imported}, "
+            f"unchanged {self.unchanged}, revised {self.revised}"
+        )
         return f"{line}; {self.incidents}" if self.incidents else line
 
 
@@ -70,8 +85,7 @@ def ingest_document(
     filename: str | None = None,
     kind: str | None = None,
     published: date | None = None,
-    submitter: str | None = None,
-    who: Principal = SYSTEM,
+    who: Principal,
 ) -> IngestSummary:
     """Store the document first; then read it, extract reports and store them.
 
@@ -81,18 +95,39 @@ def ingest_document(
     authorize(who, UseCase.SUBMIT_REPORT)
     kind = kind or detect_kind(content, filename)
     document, is_new = receive_document(
-        uow=uow, content=content, media_type=MEDIA_TYPES.get(kind, "application/octet-stream"),
-        channel=CHANNEL_BY_KIND.get(kind, Channel.FILE), now=now, filename=filename,
-        submitter=submitter, max_bytes=max_bytes,
-    )  # fmt: skip
+        uow=uow,
+        content=content,
+        media_type=MEDIA_TYPES.get(kind, "application/octet-stream"),
+        channel=CHANNEL_BY_KIND.get(kind, Channel.FILE),
+        now=now,
+        filename=filename,
+        who=who,
+        max_bytes=max_bytes,
+    )
     label = filename or document.id
-    return _process(uow=uow, document_id=document.id, is_new=is_new, content=content, kind=kind, label=label,
-                    published=published, now=now, resources=resources,
-                    actor=name_for(who, submitter or "intake"), member=who.member)  # fmt: skip
+    return _process(
+        uow=uow,
+        document_id=document.id,
+        is_new=is_new,
+        content=content,
+        kind=kind,
+        label=label,
+        published=published,
+        now=now,
+        resources=resources,
+        who=who,
+    )
 
 
-def rerun_document(*, uow: UnitOfWork, document_id: str, now: datetime, resources: Resources,
-                   published: date | None = None, who: Principal = SYSTEM) -> IngestSummary:  # fmt: skip
+def rerun_document(
+    *,
+    uow: UnitOfWork,
+    document_id: str,
+    now: datetime,
+    resources: Resources,
+    who: Principal,
+    published: date | None = None,
+) -> IngestSummary:
     """Read a stored text document again with the current pipeline."""
     authorize(who, UseCase.IMPORT_DATA)
     events = uow.documents.intake_events(document_id)
@@ -103,14 +138,33 @@ def rerun_document(*, uow: UnitOfWork, document_id: str, now: datetime, resource
         raise InputRejected(
             f"document {document_id} is a {events[0].channel} data set; use reprocess"
         )
-    return _process(uow=uow, document_id=document_id, is_new=False, content=uow.documents.content(document_id),
-                    kind=kind, label=events[0].filename or document_id, published=published, now=now,
-                    resources=resources, actor=name_for(who, "rerun"), member=who.member)  # fmt: skip
+    return _process(
+        uow=uow,
+        document_id=document_id,
+        is_new=False,
+        content=uow.documents.content(document_id),
+        kind=kind,
+        label=events[0].filename or document_id,
+        published=published,
+        now=now,
+        resources=resources,
+        who=who,
+    )
 
 
-def _process(*, uow: UnitOfWork, document_id: str, is_new: bool, content: bytes, kind: str, label: str,
-             published: date | None, now: datetime, resources: Resources, actor: str,
-             member: str) -> IngestSummary:  # fmt: skip
+def _process(
+    *,
+    uow: UnitOfWork,
+    document_id: str,
+    is_new: bool,
+    content: bytes,
+    kind: str,
+    label: str,
+    published: date | None,
+    now: datetime,
+    resources: Resources,
+    who: Principal,
+) -> IngestSummary:
     summary = IngestSummary(document_id=document_id, label=label, new_document=is_new, kind=kind)
     meta = TextMeta(label=label, published=published, document_id=document_id)
     try:
@@ -132,16 +186,27 @@ def _process(*, uow: UnitOfWork, document_id: str, is_new: bool, content: bytes,
     if summary.dropped:
         detail += "; not events: " + "; ".join(summary.dropped[:10])
     uow.documents.set_status(document_id, DocumentStatus.PROCESSED, detail)
-    uow.record(Act("reports.extract", member, actor, objects=(document_id, *(r.id for r in reports)),
-                   details={"imported": summary.imported, "revised": summary.revised}), now)  # fmt: skip
+    uow.record(
+        Act(
+            "reports.extract",
+            who.member,
+            who.user,
+            objects=(document_id, *(r.id for r in reports)),
+            details={"imported": summary.imported, "revised": summary.revised},
+        ),
+        now,
+    )
     uow.commit()
     if summary.imported or summary.revised:
-        summary.incidents = after_intake(uow=uow, now=now, actor=actor, label=label)
+        summary.incidents = after_intake(
+            uow=uow, who=who, now=now, label=label, new=[r.id for r in reports]
+        )
     return summary
 
 
-def _extract_text(text: Text, number: int, document_id: str, resources: Resources,
-                  summary: IngestSummary) -> list[Report]:  # fmt: skip
+def _extract_text(
+    text: Text, number: int, document_id: str, resources: Resources, summary: IngestSummary
+) -> list[Report]:
     part = text.part or f"text-{number}"
     meta = replace(text.meta, document_id=f"{document_id}:{part}")
     doc = extract(text.text, meta, resources)
@@ -163,20 +228,35 @@ def submit_text(
     now: datetime,
     max_bytes: int,
     resources: Resources,
-    submitter: str,
     title: str | None = None,
     published: date | None = None,
     source: str | None = None,
     language: str | None = None,
     url: str | None = None,
-    who: Principal = SYSTEM,
+    who: Principal,
 ) -> IngestSummary:
-    """A text submitted through the API or the web form: stored as its JSON, then read like any document."""
+    """A text submitted through the API or the web form: stored as its JSON, then read like
+    any document."""
     authorize(who, UseCase.SUBMIT_REPORT)
     if not text.strip():
         raise InputRejected("a submission needs a non-empty text")
-    payload = {"title": title, "text": text, "published": published.isoformat() if published else None,
-               "source": source, "language": language, "url": url, "submitter": submitter}  # fmt: skip
+    payload = {
+        "title": title,
+        "text": text,
+        "published": published.isoformat() if published else None,
+        "source": source,
+        "language": language,
+        "url": url,
+        "submitter": who.user,
+    }
     content = canonical_json(payload)
-    return ingest_document(uow=uow, content=content, now=now, max_bytes=max_bytes, resources=resources,
-                           filename=None, kind="json", submitter=submitter, who=who)  # fmt: skip
+    return ingest_document(
+        uow=uow,
+        content=content,
+        now=now,
+        max_bytes=max_bytes,
+        resources=resources,
+        filename=None,
+        kind="json",
+        who=who,
+    )

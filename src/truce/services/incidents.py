@@ -1,4 +1,9 @@
-"""Use cases over incidents: fuse reports into them, merge and split them by hand."""
+"""Use cases over incidents: fuse reports into them, merge and split them by hand.
+
+Placement reads only what it needs: the new reports, the incidents holding a report within a
+week of them, and the incidents whose reports were corrected, superseded or rejected. A store
+of a million reports costs an intake no more than a store of ten thousand.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,9 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from truce.domain.access import SYSTEM, Principal, UseCase, authorize, name_for
+from truce.domain.access import Principal, UseCase, authorize
 from truce.domain.actors import ActorRegistry
 from truce.domain.errors import Conflict
 from truce.domain.incidents import Incident
@@ -28,29 +33,45 @@ NEIGHBOURS = timedelta(days=7)  # incidents a new report is compared with, eithe
 @dataclass
 class FuseSummary:
     mode: str
-    reports: int = 0
-    incidents: int = 0
+    reports: int = 0  # batch: every usable report; incremental: the reports placed
+    incidents: int = 0  # batch: every incident; incremental: the incidents looked at
     created: int = 0
     joined: int = 0
     removed: int = 0
     changed: list[str] = field(default_factory=list)  # incidents created or altered
 
     def line(self) -> str:
-        return (f"{self.mode}: {self.reports} reports in {self.incidents} incidents "
-                f"({self.created} new, {self.joined} reports joined existing ones, {self.removed} retired)")  # fmt: skip
+        if self.mode == "incremental":
+            head = (
+                f"incremental: {self.reports} new reports placed among {self.incidents} incidents"
+            )
+        else:
+            head = f"{self.mode}: {self.reports} reports in {self.incidents} incidents"
+        return (
+            f"{head} ({self.created} new, {self.joined} reports joined existing ones, "
+            f"{self.removed} retired)"
+        )
 
 
-def usable_reports(uow: UnitOfWork) -> dict[str, Report]:
-    """Current reports not rejected in review, each as reviewers corrected it, with actors'
-    sides filled in from the registry where the report itself does not say."""
-    registry = registry_from_store(uow=uow)
+def usable_reports(
+    uow: UnitOfWork,
+    *,
+    ids: Iterable[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    registry: ActorRegistry | None = None,
+) -> dict[str, Report]:
+    """Current reports not rejected in review (those among `ids`, or in a date window, or all),
+    each as reviewers corrected it, with actors' sides filled in from the registry where the
+    report itself does not say. Review status comes with the reports, in one query."""
+    registry = registry or registry_from_store(uow=uow)
+    held = uow.reports.usable(ids=ids, start=start, end=end)
+    corrected = [r.id for r, status in held if status == ReviewStatus.CORRECTED.value]
+    reviews = uow.reviews.for_reports(corrected)
     out: dict[str, Report] = {}
-    for report in uow.reports.iter_current():
-        status = uow.reports.review_status(report.id)
-        if status == ReviewStatus.REJECTED.value:
-            continue
+    for report, status in held:
         if status == ReviewStatus.CORRECTED.value:
-            report, _ = reviewed_view(report, uow.reviews.for_report(report.id))
+            report, _ = reviewed_view(report, reviews.get(report.id, []))
         out[report.id] = with_sides(report, registry)
     return out
 
@@ -62,79 +83,114 @@ def with_sides(report: Report, registry: ActorRegistry) -> Report:
     for actor in report.actors:
         known = registry.get(actor.actor_id) if actor.actor_id else registry.lookup(actor.name)
         if known is not None and (actor.side is None or actor.actor_id is None):
-            actor = actor.model_copy(update={"actor_id": known.id, "side": registry.side_of(known.id),
-                                             "inter": actor.inter or known.inter})  # fmt: skip
+            actor = actor.model_copy(
+                update={
+                    "actor_id": known.id,
+                    "side": registry.side_of(known.id),
+                    "inter": actor.inter or known.inter,
+                }
+            )
             changed = True
         actors.append(actor)
     return report.model_copy(update={"actors": tuple(actors)}) if changed else report
 
 
-def fuse(
-    *,
-    uow: UnitOfWork,
-    now: datetime,
-    actor: str = "system",
-    rebuild: bool = False,
-    who: Principal = SYSTEM,
-) -> FuseSummary:
+def fuse(*, uow: UnitOfWork, who: Principal, now: datetime, rebuild: bool = False) -> FuseSummary:
     """Incremental by default: new reports join incidents or open new ones; the rest stay as
     they are, analysts' merges and splits included. `rebuild` re-clusters everything."""
     authorize(who, UseCase.FUSE)
-    summary = place_reports(
-        uow=uow, now=now, actor=name_for(who, actor), rebuild=rebuild, member=who.member
-    )
+    summary = place_reports(uow=uow, who=who, now=now, rebuild=rebuild)
     uow.commit()
     return summary
 
 
-def log_fusion(
-    uow: UnitOfWork, summary: FuseSummary, actor: str, now: datetime, member: str = SYSTEM.member
-) -> None:
+def log_fusion(uow: UnitOfWork, summary: FuseSummary, who: Principal, now: datetime) -> None:
     """The ledger entry of a fusion run: what changed, by ID digest (runs can touch thousands)."""
     changed = ",".join(summary.changed).encode()
-    uow.record(Act(f"incidents.{summary.mode}", member, actor, objects=tuple(summary.changed[:50]),
-                   hashes={"changed": hashlib.sha256(changed).hexdigest()},
-                   details={"created": summary.created, "joined": summary.joined, "removed": summary.removed,
-                            "changed": len(summary.changed)}), now)  # fmt: skip
+    details = {
+        "created": summary.created,
+        "joined": summary.joined,
+        "removed": summary.removed,
+        "changed": len(summary.changed),
+    }
+    act = Act(
+        f"incidents.{summary.mode}",
+        who.member,
+        who.user,
+        objects=tuple(summary.changed[:50]),
+        hashes={"changed": hashlib.sha256(changed).hexdigest()},
+        details=details,
+    )
+    uow.record(act, now)
 
 
-def place_reports(*, uow: UnitOfWork, now: datetime, actor: str, rebuild: bool = False, member: str = SYSTEM.member,
-                  touched: Iterable[str] = (), reason: str = "incremental fusion") -> FuseSummary:  # fmt: skip
-    """Fusion without committing. Reports in `touched` (corrected in review) stay in their
-    incidents, which are consolidated again: moving a report is an analyst's split."""
-    reports = usable_reports(uow)
-    existing = uow.incidents.all()
-    if rebuild or not existing:
-        return _rebuild(uow, reports, existing, now, actor, member)
-    summary = FuseSummary(mode="incremental")
+def place_reports(
+    *,
+    uow: UnitOfWork,
+    who: Principal,
+    now: datetime,
+    rebuild: bool = False,
+    new: Iterable[str] | None = None,
+    touched: Iterable[str] = (),
+    reason: str = "incremental fusion",
+) -> FuseSummary:
+    """Fusion without committing. `new` names the reports just stored (None: look for every
+    report in no incident, a full scan). Reports in `touched` (corrected in review) stay in
+    their incidents, which are consolidated again: moving a report is an analyst's split."""
+    if rebuild or not uow.incidents.any():
+        return _rebuild(uow, usable_reports(uow), uow.incidents.all(), now, who)
+    registry = registry_from_store(uow=uow)
+    new_ids = None if new is None else list(new)
+    fresh = usable_reports(uow, ids=uow.reports.unassigned(new_ids), registry=registry)
+    touched = set(touched)
+    if new_ids is None:
+        stale = uow.incidents.with_unusable_reports()
+    else:
+        stale = uow.incidents.holding(uow.reports.superseded_by(new_ids))
+    stale |= uow.incidents.holding(touched)
+    near: set[str] = set()
+    if fresh:
+        days = sorted(r.date_start for r in fresh.values())
+        near = uow.incidents.with_reports_between(days[0] - NEIGHBOURS, days[-1] + NEIGHBOURS)
+    existing = uow.incidents.get_many(stale | near)
+    held = usable_reports(uow, ids={r for i in existing for r in i.report_ids}, registry=registry)
+    return _place(uow, fresh, held, existing, touched, now, who, reason)
+
+
+def _place(
+    uow: UnitOfWork,
+    fresh: dict[str, Report],
+    held: dict[str, Report],
+    existing: list[Incident],
+    touched: set[str],
+    now: datetime,
+    who: Principal,
+    reason: str,
+) -> FuseSummary:
+    summary = FuseSummary(mode="incremental", reports=len(fresh), incidents=len(existing))
     members: dict[str, list[Report]] = {}
     retired: list[Incident] = []
     for incident in existing:
-        kept = [reports[r] for r in incident.report_ids if r in reports]
+        kept = [held[r] for r in incident.report_ids if r in held]
         if kept:
             members[incident.id] = kept
         else:
             retired.append(incident)
-    assigned = {r for ids in members.values() for r in (x.id for x in ids)}
-    touched = set(touched)
     changed: set[str] = {
-        i.id for i in existing
+        i.id
+        for i in existing
         if len(members.get(i.id, ())) != len(i.report_ids) or touched.intersection(i.report_ids)
-    }  # fmt: skip
+    }
     by_day: dict[int, set[str]] = {}
     for incident_id_, kept in members.items():
         for x in kept:
             by_day.setdefault(x.date_start.toordinal(), set()).add(incident_id_)
-    for report in sorted(
-        (r for r in reports.values() if r.id not in assigned), key=lambda r: (r.date_start, r.id)
-    ):
+    sides = affiliations(uow=uow)
+    for report in sorted(fresh.values(), key=lambda r: (r.date_start, r.id)):
         day = report.date_start.toordinal()
-        near_ids = set().union(
-            *(by_day.get(d, set()) for d in range(day - NEIGHBOURS.days, day + NEIGHBOURS.days + 1))
-        )
-        target = best_incident(
-            report, {i: members[i] for i in near_ids}, affiliations=affiliations()
-        )
+        window = range(day - NEIGHBOURS.days, day + NEIGHBOURS.days + 1)
+        near_ids = set().union(*(by_day.get(d, set()) for d in window))
+        target = best_incident(report, {i: members[i] for i in near_ids}, affiliations=sides)
         if target is None:
             target = incident_id([report])
             members[target] = []
@@ -147,25 +203,32 @@ def place_reports(*, uow: UnitOfWork, now: datetime, actor: str, rebuild: bool =
     former = {i.id: i.former_ids for i in existing}
     for incident_id_ in sorted(changed):
         if incident_id_ in members:
-            uow.incidents.put(
-                consolidate(incident_id_, members[incident_id_], former.get(incident_id_, ())), now
+            incident = consolidate(
+                incident_id_, members[incident_id_], former.get(incident_id_, ())
             )
+            uow.incidents.put(incident, now)
     if retired:
         uow.incidents.remove(i.id for i in retired)
         uow.findings.drop_for(i.id for i in retired)
         summary.removed = len(retired)
     if changed or retired:
-        uow.incidents.record("fuse", [i.id for i in retired], sorted(changed), actor, reason, now)
-    summary.reports, summary.incidents = len(reports), len(members)
+        uow.incidents.record(
+            "fuse", [i.id for i in retired], sorted(changed), who.user, reason, now
+        )
     summary.changed = sorted(c for c in changed if c in members)
     if summary.changed or summary.removed:
-        log_fusion(uow, summary, actor, now, member)
+        log_fusion(uow, summary, who, now)
     return summary
 
 
-def _rebuild(uow: UnitOfWork, reports: dict[str, Report], existing: list[Incident], now: datetime,
-             actor: str, member: str = SYSTEM.member) -> FuseSummary:  # fmt: skip
-    fusion = fuse_batch(list(reports.values()), affiliations=affiliations())
+def _rebuild(
+    uow: UnitOfWork,
+    reports: dict[str, Report],
+    existing: list[Incident],
+    now: datetime,
+    who: Principal,
+) -> FuseSummary:
+    fusion = fuse_batch(list(reports.values()), affiliations=affiliations(uow=uow))
     new_ids = {i.id for i in fusion.incidents}
     gone = [i for i in existing if i.id not in new_ids]
     uow.incidents.remove(i.id for i in gone)
@@ -178,61 +241,55 @@ def _rebuild(uow: UnitOfWork, reports: dict[str, Report], existing: list[Inciden
     for incident in fusion.incidents:
         uow.incidents.put(incident, now)
     uow.incidents.record(
-        "rebuild", [i.id for i in gone], sorted(new_ids), actor, "batch re-clustering", now
+        "rebuild", [i.id for i in gone], sorted(new_ids), who.user, "batch re-clustering", now
     )
-    summary = FuseSummary(mode="batch", reports=len(reports), incidents=len(fusion.incidents),
-                          created=len(new_ids - {i.id for i in existing}), removed=len(gone),
-                          changed=sorted(new_ids))  # fmt: skip
-    log_fusion(uow, summary, actor, now, member)
+    summary = FuseSummary(
+        mode="batch",
+        reports=len(reports),
+        incidents=len(fusion.incidents),
+        created=len(new_ids - {i.id for i in existing}),
+        removed=len(gone),
+        changed=sorted(new_ids),
+    )
+    log_fusion(uow, summary, who, now)
     return summary
 
 
-def merge_incidents(*, uow: UnitOfWork, incident_ids: list[str], actor: str, reason: str,
-                    now: datetime, who: Principal = SYSTEM) -> Incident:  # fmt: skip
+def merge_incidents(
+    *, uow: UnitOfWork, who: Principal, incident_ids: list[str], reason: str, now: datetime
+) -> Incident:
     authorize(who, UseCase.FUSE)
     incidents = [uow.incidents.get(i) for i in incident_ids]
-    return _apply(
-        uow,
-        merge(incidents, _members(uow, incidents)),
-        name_for(who, actor),
-        reason,
-        now,
-        who.member,
-    )[0]
+    return _apply(uow, merge(incidents, _members(uow, incidents)), who, reason, now)[0]
 
 
-def split_incident(*, uow: UnitOfWork, incident_id: str, report_ids: list[str], actor: str, reason: str,
-                   now: datetime, who: Principal = SYSTEM) -> tuple[Incident, ...]:  # fmt: skip
+def split_incident(
+    *,
+    uow: UnitOfWork,
+    who: Principal,
+    incident_id: str,
+    report_ids: list[str],
+    reason: str,
+    now: datetime,
+) -> tuple[Incident, ...]:
     authorize(who, UseCase.FUSE)
     incident = uow.incidents.get(incident_id)
-    return _apply(
-        uow,
-        split(incident, report_ids, _members(uow, [incident])),
-        name_for(who, actor),
-        reason,
-        now,
-        who.member,
-    )
+    return _apply(uow, split(incident, report_ids, _members(uow, [incident])), who, reason, now)
 
 
 def _members(uow: UnitOfWork, incidents: list[Incident]) -> dict[str, Report]:
-    usable = usable_reports(uow)
     wanted = {r for i in incidents for r in i.report_ids}
+    usable = usable_reports(uow, ids=wanted)
     missing = wanted - set(usable)
     if missing:
         raise Conflict(
             f"report(s) {', '.join(sorted(missing))} are no longer current; run `truce fuse` first"
         )
-    return {r: usable[r] for r in wanted}
+    return usable
 
 
 def _apply(
-    uow: UnitOfWork,
-    change: Change,
-    actor: str,
-    reason: str,
-    now: datetime,
-    member: str = SYSTEM.member,
+    uow: UnitOfWork, change: Change, who: Principal, reason: str, now: datetime
 ) -> tuple[Incident, ...]:
     created = {i.id for i in change.created}
     uow.incidents.remove(i for i in change.removed if i not in created)
@@ -244,8 +301,14 @@ def _apply(
     if change.op == "split":
         # IDs that were merged into the split incident now lead to the part that stays.
         uow.incidents.repoint(change.removed[0], change.created[0].id)
-    uow.incidents.record(change.op, list(change.removed), sorted(created), actor, reason, now)
-    uow.record(Act(f"incidents.{change.op}", member, actor, objects=(*change.removed, *sorted(created)),
-                   details={"reason": reason}), now)  # fmt: skip
+    uow.incidents.record(change.op, list(change.removed), sorted(created), who.user, reason, now)
+    act = Act(
+        f"incidents.{change.op}",
+        who.member,
+        who.user,
+        objects=(*change.removed, *sorted(created)),
+        details={"reason": reason},
+    )
+    uow.record(act, now)
     uow.commit()
     return change.created

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from truce.domain.access import SYSTEM
+from truce.domain.access import Principal
 from truce.domain.documents import Channel, IntakeEvent, RawDocument, document_id_for
 from truce.domain.errors import InputRejected
 from truce.ledger.entries import Act
@@ -18,8 +18,8 @@ def receive_document(
     media_type: str,
     channel: Channel,
     now: datetime,
+    who: Principal,
     filename: str | None = None,
-    submitter: str | None = None,
     max_bytes: int,
 ) -> tuple[RawDocument, bool]:
     """Store the bytes (content-addressed) and an intake event, and commit.
@@ -32,20 +32,28 @@ def receive_document(
         raise InputRejected(f"{label} is empty")
     if len(content) > max_bytes:
         raise InputRejected(
-            f"{label} is {len(content):,} bytes; the limit is {max_bytes:,} (TRUCE_MAX_DOCUMENT_BYTES)"
+            f"{label} is {len(content):,} bytes; "
+            f"the limit is {max_bytes:,} (TRUCE_MAX_DOCUMENT_BYTES)"
         )
     document = RawDocument(id=document_id_for(content), media_type=media_type, size=len(content))
     event = IntakeEvent(
         document_id=document.id,
         channel=channel,
         received_at=now,
-        submitter=submitter,
+        submitter=who.user,
         filename=filename,
     )
     is_new = uow.documents.receive(document, content, event)
-    uow.record(Act("document.receive", SYSTEM.member, submitter or SYSTEM.user, objects=(document.id,),
-                   hashes={"document": document.id},
-                   details={"channel": channel.value, "filename": filename, "new": is_new}), now)  # fmt: skip
+    details = {"channel": channel.value, "filename": filename, "new": is_new}
+    act = Act(
+        "document.receive",
+        who.member,
+        who.user,
+        objects=(document.id,),
+        hashes={"document": document.id},
+        details=details,
+    )
+    uow.record(act, now)
     # Committed on its own, so that nothing later in processing can lose it.
     uow.commit()
     return (document if is_new else uow.documents.get(document.id)), is_new

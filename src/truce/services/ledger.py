@@ -59,9 +59,17 @@ def checkpoint(*, uow: UnitOfWork, who: Principal, now: datetime) -> entries.Che
     # The tree head carries the log's own time, like its entries (`now` may be a replayed one).
     made = entries.cosign(size, tree.root(size), uow.clock(), signers, proof)
     uow.ledger.add_checkpoint(made)
-    uow.record(entries.Act("ledger.checkpoint", who.member, who.user, objects=(f"checkpoint:{size}",),
-                           hashes={"root": made.root}, details={"size": size,
-                           "cosigners": [c.member for c in made.cosignatures]}), now)  # fmt: skip
+    uow.record(
+        entries.Act(
+            "ledger.checkpoint",
+            who.member,
+            who.user,
+            objects=(f"checkpoint:{size}",),
+            hashes={"root": made.root},
+            details={"size": size, "cosigners": [c.member for c in made.cosignatures]},
+        ),
+        now,
+    )
     uow.commit()
     return made
 
@@ -76,8 +84,14 @@ class Proof:
     checkpoint: int | None  # which checkpoint's root the proof leads to, if any
 
     def to_plain(self) -> dict[str, Any]:
-        return {"seq": self.seq, "leaf": self.leaf, "size": self.size, "root": self.root, "path": self.path,
-                "checkpoint": self.checkpoint}  # fmt: skip
+        return {
+            "seq": self.seq,
+            "leaf": self.leaf,
+            "size": self.size,
+            "root": self.root,
+            "path": self.path,
+            "checkpoint": self.checkpoint,
+        }
 
 
 def prove(*, uow: UnitOfWork, who: Principal, seq: int) -> Proof:
@@ -97,8 +111,13 @@ def prove(*, uow: UnitOfWork, who: Principal, seq: int) -> Proof:
 
 
 def check_proof(proof: Proof) -> bool:
-    return merkle.verify_inclusion(bytes.fromhex(proof.leaf), proof.seq, proof.size,
-                                   [bytes.fromhex(p) for p in proof.path], bytes.fromhex(proof.root))  # fmt: skip
+    return merkle.verify_inclusion(
+        bytes.fromhex(proof.leaf),
+        proof.seq,
+        proof.size,
+        [bytes.fromhex(p) for p in proof.path],
+        bytes.fromhex(proof.root),
+    )
 
 
 def export_bundle(*, uow: UnitOfWork, who: Principal, directory: Path) -> int:

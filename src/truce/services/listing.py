@@ -17,7 +17,7 @@ from shapely.geometry import Point, shape
 from truce.domain.access import Principal, UseCase, authorize
 from truce.domain.errors import ValidationFailed
 from truce.domain.incidents import Incident
-from truce.services.views import coarsened, sees_protected
+from truce.services.views import Redactor, sees_protected
 from truce.store.incidents import IncidentFilter
 from truce.store.uow import UnitOfWork
 
@@ -36,13 +36,26 @@ class Row:
 
     def to_plain(self) -> dict[str, Any]:
         i = self.incident
-        return {"id": i.id, "date_start": i.date_start.isoformat(), "date_end": i.date_end.isoformat(),
-                "location_name": i.location_name, "admin1": i.admin1, "lat": i.lat, "lon": i.lon,
-                "location_precision": i.location_precision, "event_type": i.event_type,
-                "sub_event_type": i.sub_event_type, "fatalities_best": i.fatalities_best,
-                "reports": len(i.report_ids), "finding": self.category, "responsible_side": self.responsible_side,
-                "occurrence": self.occurrence, "attribution": self.attribution, "case_id": self.case_id,
-                "case_state": self.case_state}  # fmt: skip
+        return {
+            "id": i.id,
+            "date_start": i.date_start.isoformat(),
+            "date_end": i.date_end.isoformat(),
+            "location_name": i.location_name,
+            "admin1": i.admin1,
+            "lat": i.lat,
+            "lon": i.lon,
+            "location_precision": i.location_precision,
+            "event_type": i.event_type,
+            "sub_event_type": i.sub_event_type,
+            "fatalities_best": i.fatalities_best,
+            "reports": len(i.report_ids),
+            "finding": self.category,
+            "responsible_side": self.responsible_side,
+            "occurrence": self.occurrence,
+            "attribution": self.attribution,
+            "case_id": self.case_id,
+            "case_state": self.case_state,
+        }
 
 
 @dataclass(frozen=True)
@@ -66,8 +79,15 @@ def _decode(cursor: str) -> tuple[date, str]:
         raise ValidationFailed("not a cursor this server gave out", field="cursor") from None
 
 
-def list_incidents(*, uow: UnitOfWork, who: Principal, agreement_id: str, filters: IncidentFilter,
-                   cursor: str | None = None, limit: int = 50) -> Page:  # fmt: skip
+def list_incidents(
+    *,
+    uow: UnitOfWork,
+    who: Principal,
+    agreement_id: str,
+    filters: IncidentFilter,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
     authorize(who, UseCase.VIEW)
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationFailed(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
@@ -77,41 +97,60 @@ def list_incidents(*, uow: UnitOfWork, who: Principal, agreement_id: str, filter
     if f.bbox and (f.bbox[0] > f.bbox[2] or f.bbox[1] > f.bbox[3]):
         raise ValidationFailed("bbox is west,south,east,north", field="bbox")
     zone = _zone(uow, agreement_id, f.zone) if f.zone else None
+    if zone is not None:
+        # The database narrows to the zone's bounding box; the exact test runs here.
+        f = dataclasses.replace(f, bbox=_intersect(f.bbox, zone.bounds))
     after = _decode(cursor) if cursor else None
-    rows: list[Row] = []
-    batch = limit + 1
-    found = uow.incidents.listing(agreement_id, f, after, limit=batch * 4 if zone else batch)
-    for body, category, side, occurrence, attribution, case_id, state in found:
-        incident = Incident.parse(body)
-        if zone is not None and (
-            incident.lat is None or not zone.covers(Point(incident.lon, incident.lat))
-        ):
-            continue
-        rows.append(Row(incident, category, side, occurrence, attribution, case_id, state))
-        if len(rows) == batch:
-            break
+    rows = _fetch(uow, agreement_id, f, zone, after, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     if not sees_protected(who):
-        rows = _redacted(uow, rows)
+        rows = _redacted(Redactor(uow, who), uow, rows)
     return Page(rows, _cursor(rows[-1]) if more and rows else None)
 
 
-VIOLATIONS = ("violation_serious", "violation_minor")
+def _fetch(
+    uow: UnitOfWork,
+    agreement_id: str,
+    f: IncidentFilter,
+    zone: Any,
+    after: tuple[date, str] | None,
+    wanted: int,
+) -> list[Row]:
+    """Up to `wanted` rows matching every filter. With a zone, fetch batch after batch until
+    the page is full or the matches run out, so that a page never ends early."""
+    rows: list[Row] = []
+    if f.bbox == EMPTY:
+        return rows
+    batch = wanted if zone is None else max(wanted * 4, 200)
+    while len(rows) < wanted:
+        found = uow.incidents.listing(agreement_id, f, after, limit=batch)
+        for body, category, side, occurrence, attribution, case_id, state in found:
+            incident = Incident.parse(body)
+            after = (incident.date_start, incident.id)
+            if zone is not None and (
+                incident.lat is None or not zone.covers(Point(incident.lon, incident.lat))
+            ):
+                continue
+            rows.append(Row(incident, category, side, occurrence, attribution, case_id, state))
+            if len(rows) == wanted:
+                break
+        if len(found) < batch:
+            break
+    return rows
 
 
-def violation_counts(*, uow: UnitOfWork, who: Principal, agreement_id: str, start: date | None = None,
-                     end: date | None = None) -> dict[str, Any]:  # fmt: skip
-    """Violations by governorate and by side held responsible, for the dashboard."""
-    authorize(who, UseCase.VIEW)
-    by_governorate: dict[str, int] = {}
-    by_side: dict[str, int] = {}
-    for governorate, side, n in uow.incidents.counts(agreement_id, VIOLATIONS, start, end):
-        by_governorate[governorate or "unknown"] = (
-            by_governorate.get(governorate or "unknown", 0) + n
-        )
-        by_side[side or "unknown"] = by_side.get(side or "unknown", 0) + n
-    return {"by_governorate": by_governorate, "by_side": by_side, "total": sum(by_side.values())}
+EMPTY = (0.0, 0.0, -1.0, -1.0)  # a box nothing falls in
+
+
+def _intersect(
+    box: tuple[float, float, float, float] | None, bounds: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    if box is None:
+        return bounds
+    west, south = max(box[0], bounds[0]), max(box[1], bounds[1])
+    east, north = min(box[2], bounds[2]), min(box[3], bounds[3])
+    return (west, south, east, north) if west <= east and south <= north else EMPTY
 
 
 def _zone(uow: UnitOfWork, agreement_id: str, zone_id: str) -> Any:
@@ -123,12 +162,12 @@ def _zone(uow: UnitOfWork, agreement_id: str, zone_id: str) -> Any:
     raise ValidationFailed(f"no zone {zone_id} in {agreement_id}", field="zone")
 
 
-def _redacted(uow: UnitOfWork, rows: list[Row]) -> list[Row]:
+def _redacted(redactor: Redactor, uow: UnitOfWork, rows: list[Row]) -> list[Row]:
     """Coarsen the incidents built on protected sources (their reports read in one query)."""
     reports = uow.reports.get_many([r for row in rows for r in row.incident.report_ids])
     out = []
     for row in rows:
-        incident = coarsened(
+        incident = redactor.incident(
             row.incident, [reports[r] for r in row.incident.report_ids if r in reports]
         )
         out.append(row if incident is row.incident else dataclasses.replace(row, incident=incident))

@@ -20,8 +20,9 @@ def _member_exists(uow: UnitOfWork, member: str) -> None:
         )
 
 
-def add_user(*, uow: UnitOfWork, who: Principal, user: str, member: str, name: str, role: Role,
-             now: datetime) -> Principal:  # fmt: skip
+def add_user(
+    *, uow: UnitOfWork, who: Principal, user: str, member: str, name: str, role: Role, now: datetime
+) -> Principal:
     authorize(who, UseCase.MANAGE_MEMBERS)
     _member_exists(uow, member)
     added = uow.users.add(user, member, name, role, now)

@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from truce.domain.access import SYSTEM, Principal, UseCase, authorize
+from truce.domain.access import Principal, UseCase, authorize
 from truce.domain.canonical import canonical_json
 from truce.domain.errors import ValidationFailed
 from truce.domain.reports import Report
@@ -26,14 +26,13 @@ from truce.store.uow import UnitOfWork
 def review_report(
     *,
     uow: UnitOfWork,
+    who: Principal,
     report_id: str,
     action: ReviewAction,
-    reviewer: str,
     now: datetime,
     field: str | None = None,
     value: Any = None,
     reason: str | None = None,
-    who: Principal = SYSTEM,
 ) -> tuple[Report, ReviewStatus]:
     """Record one review act and return the report as reviewed, with its new status.
 
@@ -50,27 +49,55 @@ def review_report(
         if field is None:
             raise ValidationFailed("a correction names the field it corrects", field="field")
         current, previous = apply_correction(current, field, value)
-    review = Review(report_id=report_id, action=action, field=field, value=value, previous=previous,
-                    reviewer=reviewer, reason=reason, at=now)  # fmt: skip
+    review = Review(
+        report_id=report_id,
+        action=action,
+        field=field,
+        value=value,
+        previous=previous,
+        reviewer=who.user,
+        reason=reason,
+        at=now,
+    )
     uow.reviews.add(review)
     reviewed, new_status = reviewed_view(original, [*history, review])
     uow.reports.set_review_status(report_id, new_status.value)
-    uow.record(Act(f"report.{action.value}", who.member, reviewer, objects=(report_id,),
-                   hashes={"report": hashlib.sha256(canonical_json(reviewed.to_plain())).hexdigest()},
-                   details={"field": field, "reason": reason}), now)  # fmt: skip
+    uow.record(
+        Act(
+            f"report.{action.value}",
+            who.member,
+            who.user,
+            objects=(report_id,),
+            hashes={"report": hashlib.sha256(canonical_json(reviewed.to_plain())).hexdigest()},
+            details={"field": field, "reason": reason},
+        ),
+        now,
+    )
     # The review and what it changes downstream (incident, grades, finding) land together.
     what = f"{action.value} {field}" if field else action.value
-    refresh(uow=uow, now=now, actor=reviewer, reason=f"review of {report_id}: {what}" + (f" ({reason})" if reason else ""),
-            touched=[report_id])  # fmt: skip
+    because = f"review of {report_id}: {what}" + (f" ({reason})" if reason else "")
+    refresh(uow=uow, who=who, now=now, reason=because, new=(), touched=[report_id])
     uow.commit()
     return reviewed, new_status
 
 
 def reviewed_report(
-    *, uow: UnitOfWork, report_id: str
+    *, uow: UnitOfWork, who: Principal, report_id: str
 ) -> tuple[Report, Report, ReviewStatus, list[Review]]:
-    """The original extraction, the reviewed version, the status and the review history."""
+    """The original extraction, the reviewed version, the status and the review history,
+    as this user may see them."""
+    from truce.services.views import Redactor
+
+    authorize(who, UseCase.VIEW)
+    redactor = Redactor(uow, who)
     original = uow.reports.get(report_id)
     history = uow.reviews.for_report(report_id)
     reviewed, status = reviewed_view(original, history)
-    return original, reviewed, status, history
+    shown = redactor.report(original)
+    if shown is not original:  # protected: its corrections may name the place or the source
+        history = [h for h in history if h.field not in _PLACE_FIELDS]
+    return shown, redactor.report(reviewed), status, history
+
+
+# Corrections of these fields would give a protected report's exact place back.
+_PLACE_FIELDS = frozenset({"location_name", "lat", "lon", "admin3", "notes"})

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from truce import scenarios
-from truce.domain.access import SYSTEM
+from truce.domain.access import Principal, UseCase, authorize
 from truce.domain.actors import ActorRegistry
 from truce.domain.canonical import canonical_json
 from truce.ledger.entries import Act
@@ -21,27 +21,36 @@ class LoadSummary:
     agreements: int
     members: int
     zones: int
+    sources: int = 0
 
 
-def load_scenario(*, uow: UnitOfWork, name: str) -> LoadSummary:
-    """Write a scenario's actors, members and agreements. Loading twice changes nothing."""
+def load_scenario(*, uow: UnitOfWork, who: Principal, name: str) -> LoadSummary:
+    """Write a scenario's actors, sources, members and agreements. Loading twice changes
+    nothing."""
+    authorize(who, UseCase.IMPORT_DATA)
     scenario = scenarios.load(name)
-    uow.actors.put_many(name, scenario.actors.all())
+    uow.actors.put_many(scenario.name, scenario.actors.all())
+    uow.sources.put_many(scenario.name, scenario.sources, scenario.source_aliases or {})
     for member in scenario.members:
         uow.members.put(member)
     # Base agreements first: an amendment refers to the one it amends.
     for agreement in sorted(scenario.agreements, key=lambda a: a.amends is not None):
         uow.agreements.put(agreement)
-    uow.record(Act("scenario.load", SYSTEM.member, SYSTEM.user, objects=(name,),
-                   hashes={"agreements": _digest([a.to_plain() for a in scenario.agreements]),
-                           "members": _digest([m.to_plain() for m in scenario.members])}), datetime.now(UTC))  # fmt: skip
+    hashes = {
+        "agreements": _digest([a.to_plain() for a in scenario.agreements]),
+        "members": _digest([m.to_plain() for m in scenario.members]),
+        "sources": _digest([s.to_plain() for s in scenario.sources]),
+    }
+    act = Act("scenario.load", who.member, who.user, objects=(scenario.name,), hashes=hashes)
+    uow.record(act, datetime.now(UTC))
     uow.commit()
     return LoadSummary(
-        scenario=name,
+        scenario=scenario.name,
         actors=len(scenario.actors),
         agreements=len(scenario.agreements),
         members=len(scenario.members),
         zones=sum(len(a.zones) for a in scenario.agreements),
+        sources=len(scenario.sources),
     )
 
 

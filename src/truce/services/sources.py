@@ -1,30 +1,24 @@
-"""The sources Truce knows: their affiliation, kind and reliability, from the scenario."""
+"""The sources Truce knows: their affiliation, kind, reliability and protection, read from
+the store (loaded with the scenario), once per use case."""
 
 from __future__ import annotations
 
-import functools
-
-from truce import scenarios
 from truce.assess.grading import SourceBook
 from truce.domain.actors import normalise_name
-
-SCENARIO = "astana-2016"  # the one scenario with a source list so far
-
-
-@functools.cache
-def source_book() -> SourceBook:
-    scenario = scenarios.load(SCENARIO)
-    return SourceBook(scenario.sources, scenario.source_aliases)
+from truce.store.uow import UnitOfWork
 
 
-@functools.cache
-def affiliations() -> dict[str, str]:
-    """Each partisan source's side, under every name it goes by (normalised), for fusion."""
-    scenario = scenarios.load(SCENARIO)
-    aliases = scenario.source_aliases or {}
+def source_book(*, uow: UnitOfWork) -> SourceBook:
+    held = uow.sources.all()
+    return SourceBook([s for s, _ in held], {s.id: aliases for s, aliases in held})
+
+
+def affiliations(*, uow: UnitOfWork) -> dict[str, str]:
+    """Each partisan source's side, under every name it goes by (normalised), for fusion.
+    A source not in the book has no side: fusion never guesses one."""
     return {
         normalise_name(name): source.affiliation
-        for source in scenario.sources
+        for source, aliases in uow.sources.all()
         if source.affiliation
-        for name in (source.name, *aliases.get(source.id, ()))
+        for name in (source.name, *aliases)
     }

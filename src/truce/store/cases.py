@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, update
@@ -18,9 +19,15 @@ class CaseRepository:
 
     def put(self, case: Case, event: CaseEvent) -> None:
         """Store the case as it now is, and the event that made it so."""
-        values = {"incident_id": case.incident_id, "agreement_id": case.agreement_id, "state": case.state.value,
-                  "accused_side": case.accused_side, "reply_due": case.reply_due, "updated_at": event.at,
-                  "body": case.to_plain()}  # fmt: skip
+        values = {
+            "incident_id": case.incident_id,
+            "agreement_id": case.agreement_id,
+            "state": case.state.value,
+            "accused_side": case.accused_side,
+            "reply_due": case.reply_due,
+            "updated_at": event.at,
+            "body": case.to_plain(),
+        }
         key = t.cases.c.id == case.id
         if self._c.execute(select(t.cases.c.id).where(key)).first() is None:
             self._c.execute(insert(t.cases).values(id=case.id, **values))
@@ -42,15 +49,20 @@ class CaseRepository:
             raise NotFound(f"no case {case_id}")
         return case
 
-    def all(self, *, state: str | None = None) -> list[Case]:
+    def all(self, *, state: str | None = None, states: Sequence[str] = ()) -> list[Case]:
         query = select(t.cases.c.body).order_by(t.cases.c.reply_due, t.cases.c.id)
         if state is not None:
             query = query.where(t.cases.c.state == state)
+        if states:
+            query = query.where(t.cases.c.state.in_(list(states)))
         return [Case.parse(body) for body in self._c.execute(query).scalars()]
 
     def events(self, case_id: str) -> list[CaseEvent]:
-        rows = self._c.execute(select(t.case_events.c.body).where(t.case_events.c.case_id == case_id)
-                               .order_by(t.case_events.c.id)).scalars()  # fmt: skip
+        rows = self._c.execute(
+            select(t.case_events.c.body)
+            .where(t.case_events.c.case_id == case_id)
+            .order_by(t.case_events.c.id)
+        ).scalars()
         return [CaseEvent.parse(body) for body in rows]
 
 
@@ -61,8 +73,11 @@ class UserRepository:
     def add(self, user: str, member: str, name: str, role: Role, at: datetime) -> Principal:
         if self._c.execute(select(t.users.c.id).where(t.users.c.id == user)).first():
             raise Conflict(f"user {user} already exists")
-        self._c.execute(insert(t.users).values(id=user, member_id=member, name=name, role=role.value, active=True,
-                                               created_at=at))  # fmt: skip
+        self._c.execute(
+            insert(t.users).values(
+                id=user, member_id=member, name=name, role=role.value, active=True, created_at=at
+            )
+        )
         return Principal(user=user, member=member, role=role)
 
     def set_password_hash(self, user: str, password_hash: str) -> None:
@@ -97,15 +112,29 @@ class TokenRepository:
     def add(
         self, token_id: str, user: str, token_hash: str, name: str | None, at: datetime
     ) -> None:
-        self._c.execute(insert(t.api_tokens).values(id=token_id, user_id=user, token_hash=token_hash, name=name,
-                                                    created_at=at, revoked_at=None))  # fmt: skip
+        self._c.execute(
+            insert(t.api_tokens).values(
+                id=token_id,
+                user_id=user,
+                token_hash=token_hash,
+                name=name,
+                created_at=at,
+                revoked_at=None,
+            )
+        )
 
     def user_for(self, token_hash: str) -> str | None:
-        row = self._c.execute(select(t.api_tokens.c.user_id).where(
-            t.api_tokens.c.token_hash == token_hash, t.api_tokens.c.revoked_at.is_(None))).first()  # fmt: skip
+        row = self._c.execute(
+            select(t.api_tokens.c.user_id).where(
+                t.api_tokens.c.token_hash == token_hash, t.api_tokens.c.revoked_at.is_(None)
+            )
+        ).first()
         return str(row.user_id) if row else None
 
     def revoke(self, token_id: str, at: datetime) -> bool:
-        done = self._c.execute(update(t.api_tokens).where(t.api_tokens.c.id == token_id,
-                                                          t.api_tokens.c.revoked_at.is_(None)).values(revoked_at=at))  # fmt: skip
+        done = self._c.execute(
+            update(t.api_tokens)
+            .where(t.api_tokens.c.id == token_id, t.api_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
         return bool(done.rowcount)

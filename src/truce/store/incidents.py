@@ -34,18 +34,32 @@ class IncidentRepository:
 
     def put(self, incident: Incident, now: datetime) -> None:
         """Store an incident (insert or update) and (re)assign its reports to it."""
-        values = {"date_start": incident.date_start, "admin1": incident.admin1, "lat": incident.lat, "lon": incident.lon,
-                  "sub_event_type": incident.sub_event_type, "updated_at": now, "body": incident.to_plain()}  # fmt: skip
+        values = {
+            "date_start": incident.date_start,
+            "admin1": incident.admin1,
+            "lat": incident.lat,
+            "lon": incident.lon,
+            "sub_event_type": incident.sub_event_type,
+            "updated_at": now,
+            "body": incident.to_plain(),
+        }
         key = t.incidents.c.id == incident.id
         if self._c.execute(select(t.incidents.c.id).where(key)).first() is None:
             self._c.execute(insert(t.incidents).values(id=incident.id, **values))
         else:
             self._c.execute(update(t.incidents).where(key).values(**values))
-        self._c.execute(delete(t.incident_members).where(or_(
-            t.incident_members.c.incident_id == incident.id, t.incident_members.c.report_id.in_(incident.report_ids),
-        )))  # fmt: skip
-        self._c.execute(insert(t.incident_members),
-                        [{"report_id": r, "incident_id": incident.id} for r in incident.report_ids])  # fmt: skip
+        self._c.execute(
+            delete(t.incident_members).where(
+                or_(
+                    t.incident_members.c.incident_id == incident.id,
+                    t.incident_members.c.report_id.in_(incident.report_ids),
+                )
+            )
+        )
+        self._c.execute(
+            insert(t.incident_members),
+            [{"report_id": r, "incident_id": incident.id} for r in incident.report_ids],
+        )
 
     def remove(self, incident_ids: Iterable[str]) -> None:
         ids = list(incident_ids)
@@ -53,9 +67,13 @@ class IncidentRepository:
         self._c.execute(delete(t.incidents).where(t.incidents.c.id.in_(ids)))
 
     def alias(self, former_id: str, current_id: str) -> None:
-        """Point a former ID (and every alias that pointed at it) to the incident now holding its reports."""
-        self._c.execute(update(t.incident_aliases).where(t.incident_aliases.c.current_id == former_id)
-                        .values(current_id=current_id))  # fmt: skip
+        """Point a former ID (and every alias that pointed at it) to the incident now holding
+        its reports."""
+        self._c.execute(
+            update(t.incident_aliases)
+            .where(t.incident_aliases.c.current_id == former_id)
+            .values(current_id=current_id)
+        )
         self._c.execute(
             delete(t.incident_aliases).where(t.incident_aliases.c.former_id == current_id)
         )
@@ -68,8 +86,11 @@ class IncidentRepository:
 
     def repoint(self, old_current: str, new_current: str) -> None:
         if old_current != new_current:
-            self._c.execute(update(t.incident_aliases).where(t.incident_aliases.c.current_id == old_current)
-                            .values(current_id=new_current))  # fmt: skip
+            self._c.execute(
+                update(t.incident_aliases)
+                .where(t.incident_aliases.c.current_id == old_current)
+                .values(current_id=new_current)
+            )
         # An ID that exists again as an incident is no longer an alias.
         live = select(t.incidents.c.id)
         self._c.execute(delete(t.incident_aliases).where(t.incident_aliases.c.former_id.in_(live)))
@@ -93,6 +114,54 @@ class IncidentRepository:
         ).scalar_one()
         return Incident.parse(body)
 
+    def get_many(self, incident_ids: Iterable[str]) -> list[Incident]:
+        """The incidents among `incident_ids` (current IDs only), in one query."""
+        wanted = list(incident_ids)
+        if not wanted:
+            return []
+        rows = self._c.execute(select(t.incidents.c.body).where(t.incidents.c.id.in_(wanted)))
+        found = [Incident.parse(body) for (body,) in rows]
+        return sorted(found, key=lambda i: (i.date_start, i.id))
+
+    def with_reports_between(self, start: date, end: date) -> set[str]:
+        """Incidents holding a report whose first day falls in [start, end]: the incidents a
+        new report of those days is compared with."""
+        m, r = t.incident_members.c, t.reports.c
+        query = (
+            select(m.incident_id)
+            .select_from(t.incident_members.join(t.reports, r.id == m.report_id))
+            .where(r.date_start >= start, r.date_start <= end)
+            .distinct()
+        )
+        return set(self._c.execute(query).scalars())
+
+    def holding(self, report_ids: Iterable[str]) -> set[str]:
+        """The incidents that hold any of `report_ids`."""
+        wanted = list(report_ids)
+        if not wanted:
+            return set()
+        query = select(t.incident_members.c.incident_id).where(
+            t.incident_members.c.report_id.in_(wanted)
+        )
+        return set(self._c.execute(query).scalars())
+
+    def with_unusable_reports(self) -> set[str]:
+        """Incidents holding a report that was superseded or rejected since it was placed."""
+        m, r = t.incident_members.c, t.reports.c
+        query = (
+            select(m.incident_id)
+            .select_from(t.incident_members.join(t.reports, r.id == m.report_id))
+            .where(or_(r.current.is_(False), r.review_status == "rejected"))
+            .distinct()
+        )
+        return set(self._c.execute(query).scalars())
+
+    def count(self) -> int:
+        return int(self._c.execute(select(func.count()).select_from(t.incidents)).scalar_one())
+
+    def any(self) -> bool:
+        return self._c.execute(select(t.incidents.c.id).limit(1)).first() is not None
+
     def all(self, *, start: date | None = None, end: date | None = None) -> list[Incident]:
         query = select(t.incidents.c.body)
         if start is not None:
@@ -102,31 +171,43 @@ class IncidentRepository:
         rows = self._c.execute(query.order_by(t.incidents.c.date_start, t.incidents.c.id))
         return [Incident.parse(body) for (body,) in rows]
 
-    def listing(self, agreement_id: str, f: IncidentFilter, after: tuple[date, str] | None,
-                limit: int) -> list[tuple[Any, ...]]:  # fmt: skip
+    def listing(
+        self, agreement_id: str, f: IncidentFilter, after: tuple[date, str] | None, limit: int
+    ) -> list[tuple[Any, ...]]:
         """Incidents newest first with their current finding and case: (body, category, side,
         occurrence, attribution, case ID, case state), after the (date, ID) cursor."""
-        finding = and_(t.findings.c.incident_id == t.incidents.c.id, t.findings.c.agreement_id == agreement_id,
-                       t.findings.c.current.is_(True))  # fmt: skip
+        finding = and_(
+            t.findings.c.incident_id == t.incidents.c.id,
+            t.findings.c.agreement_id == agreement_id,
+            t.findings.c.current.is_(True),
+        )
         case = and_(
             t.cases.c.incident_id == t.incidents.c.id, t.cases.c.agreement_id == agreement_id
         )
         query = (
-            select(t.incidents.c.body, t.findings.c.category, t.findings.c.responsible_side,
-                   t.findings.c.occurrence, t.findings.c.attribution, t.cases.c.id, t.cases.c.state)
+            select(
+                t.incidents.c.body,
+                t.findings.c.category,
+                t.findings.c.responsible_side,
+                t.findings.c.occurrence,
+                t.findings.c.attribution,
+                t.cases.c.id,
+                t.cases.c.state,
+            )
             .select_from(t.incidents.outerjoin(t.findings, finding).outerjoin(t.cases, case))
             .order_by(t.incidents.c.date_start.desc(), t.incidents.c.id.desc())
-        )  # fmt: skip
+        )
         c = t.incidents.c
         wanted = [
-            (f.start, lambda: c.date_start >= f.start), (f.end, lambda: c.date_start <= f.end),
+            (f.start, lambda: c.date_start >= f.start),
+            (f.end, lambda: c.date_start <= f.end),
             (f.governorate, lambda: c.admin1 == f.governorate),
             (f.sub_event_type, lambda: c.sub_event_type == f.sub_event_type),
             (f.side, lambda: t.findings.c.responsible_side == f.side),
             (f.finding, lambda: t.findings.c.category == f.finding),
             (f.grade, lambda: t.findings.c.occurrence >= f.grade),  # "C0" < ... < "C4" as text
             (f.case_state, lambda: t.cases.c.state == f.case_state),
-        ]  # fmt: skip
+        ]
         conditions: list[Any] = [make() for value, make in wanted if value]
         if f.bbox:
             west, south, east, north = f.bbox
@@ -138,42 +219,67 @@ class IncidentRepository:
             query = query.where(and_(*conditions))
         return [tuple(row) for row in self._c.execute(query.limit(limit))]
 
-    def counts(self, agreement_id: str, categories: Sequence[str], start: date | None,
-               end: date | None) -> list[tuple[str | None, str | None, int]]:  # fmt: skip
-        """(governorate, side held responsible, incidents) for findings in `categories`."""
+    def counts(
+        self, agreement_id: str, categories: Sequence[str], start: date | None, end: date | None
+    ) -> list[tuple[date, str | None, str | None, int]]:
+        """(first day, governorate, side held responsible, incidents) for incidents whose
+        current finding is in `categories`, counted in the database."""
         c = t.incidents.c
         query = (
-            select(c.admin1, t.findings.c.responsible_side, func.count())
+            select(c.date_start, c.admin1, t.findings.c.responsible_side, func.count())
             .select_from(t.incidents.join(t.findings, t.findings.c.incident_id == c.id))
-            .where(t.findings.c.agreement_id == agreement_id, t.findings.c.current.is_(True),
-                   t.findings.c.category.in_(list(categories)))
-            .group_by(c.admin1, t.findings.c.responsible_side)
-        )  # fmt: skip
+            .where(
+                t.findings.c.agreement_id == agreement_id,
+                t.findings.c.current.is_(True),
+                t.findings.c.category.in_(list(categories)),
+            )
+            .group_by(c.date_start, c.admin1, t.findings.c.responsible_side)
+        )
         if start:
             query = query.where(c.date_start >= start)
         if end:
             query = query.where(c.date_start <= end)
-        return [(a, s, int(n)) for a, s, n in self._c.execute(query)]
+        return [(d, a, s, int(n)) for d, a, s, n in self._c.execute(query)]
 
     def latest_day(self) -> date | None:
         return self._c.execute(select(func.max(t.incidents.c.date_start))).scalar_one_or_none()
 
-    def assigned_report_ids(self) -> set[str]:
-        return set(self._c.execute(select(t.incident_members.c.report_id)).scalars())
-
-    def record(self, op: str, removed: Sequence[str], created: Sequence[str], actor: str,
-               reason: str | None, at: datetime) -> None:  # fmt: skip
-        self._c.execute(insert(t.incident_history).values(
-            op=op, removed=list(removed), created=list(created), actor=actor, reason=reason, at=at,
-        ))  # fmt: skip
+    def record(
+        self,
+        op: str,
+        removed: Sequence[str],
+        created: Sequence[str],
+        actor: str,
+        reason: str | None,
+        at: datetime,
+    ) -> None:
+        values = {"op": op, "removed": list(removed), "created": list(created), "actor": actor}
+        history_id = self._c.execute(
+            insert(t.incident_history)
+            .values(**values, reason=reason, at=at)
+            .returning(t.incident_history.c.id)
+        ).scalar_one()
+        named = sorted({*removed, *created})
+        if named:
+            self._c.execute(
+                insert(t.incident_history_ids),
+                [{"incident_id": i, "history_id": history_id} for i in named],
+            )
 
     def history(self, incident_id: str) -> list[dict[str, Any]]:
-        rows = self._c.execute(select(t.incident_history).order_by(t.incident_history.c.id))
-        return [dict(r._mapping) for r in rows if incident_id in (*r.removed, *r.created)]
+        h, index = t.incident_history.c, t.incident_history_ids.c
+        rows = self._c.execute(
+            select(t.incident_history)
+            .join(t.incident_history_ids, index.history_id == h.id)
+            .where(index.incident_id == incident_id)
+            .order_by(h.id)
+        )
+        return [dict(r._mapping) for r in rows]
 
 
 class FindingRepository:
-    """Findings are appended; the newest per incident and agreement is current. Changes keep who and why."""
+    """Findings are appended; the newest per incident and agreement is current. Changes keep
+    who and why."""
 
     def __init__(self, connection: Connection) -> None:
         self._c = connection
@@ -181,11 +287,27 @@ class FindingRepository:
     def current(self, incident_id: str, agreement_id: str) -> Finding | None:
         body = self._c.execute(
             select(t.findings.c.body).where(
-                t.findings.c.incident_id == incident_id, t.findings.c.agreement_id == agreement_id,
+                t.findings.c.incident_id == incident_id,
+                t.findings.c.agreement_id == agreement_id,
                 t.findings.c.current.is_(True),
             )
-        ).scalar_one_or_none()  # fmt: skip
+        ).scalar_one_or_none()
         return Finding.parse(body) if body is not None else None
+
+    def current_many(self, incident_ids: Iterable[str], agreement_id: str) -> dict[str, Finding]:
+        """The current findings of many incidents, in one query."""
+        wanted = list(incident_ids)
+        if not wanted:
+            return {}
+        rows = self._c.execute(
+            select(t.findings.c.body).where(
+                t.findings.c.incident_id.in_(wanted),
+                t.findings.c.agreement_id == agreement_id,
+                t.findings.c.current.is_(True),
+            )
+        )
+        found = (Finding.parse(body) for (body,) in rows)
+        return {f.incident_id: f for f in found}
 
     def put(self, finding: Finding, *, actor: str, reason: str | None) -> bool:
         """Store a finding if it differs from the current one. True if it was stored."""
@@ -202,12 +324,21 @@ class FindingRepository:
             )
             .values(current=False)
         )
-        self._c.execute(insert(t.findings).values(
-            incident_id=finding.incident_id, agreement_id=finding.agreement_id, category=finding.category.value,
-            responsible_side=finding.responsible_side, occurrence=finding.occurrence.value,
-            attribution=finding.attribution.value, current=True, actor=actor, reason=reason,
-            assessed_at=finding.assessed_at, body=finding.to_plain(),
-        ))  # fmt: skip
+        self._c.execute(
+            insert(t.findings).values(
+                incident_id=finding.incident_id,
+                agreement_id=finding.agreement_id,
+                category=finding.category.value,
+                responsible_side=finding.responsible_side,
+                occurrence=finding.occurrence.value,
+                attribution=finding.attribution.value,
+                current=True,
+                actor=actor,
+                reason=reason,
+                assessed_at=finding.assessed_at,
+                body=finding.to_plain(),
+            )
+        )
         return True
 
     def history(self, incident_id: str) -> list[dict[str, Any]]:

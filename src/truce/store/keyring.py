@@ -8,6 +8,7 @@ import os
 import threading
 from pathlib import Path
 
+from truce.config import Settings
 from truce.domain.errors import ConfigurationError, InputRejected
 from truce.ledger.keys import SigningKey
 
@@ -29,10 +30,17 @@ class Keyring:
         self._lock = threading.Lock()
 
     @classmethod
+    def from_settings(cls, settings: Settings) -> Keyring:
+        passphrase = settings.key_passphrase
+        return _cached(
+            settings.keys_dir,
+            passphrase.get_secret_value() if passphrase else None,
+            settings.keys_autocreate,
+        )
+
+    @classmethod
     def from_environment(cls) -> Keyring:
-        directory = Path(os.environ.get("TRUCE_KEYS_DIR") or DEFAULT_DIR)
-        create = os.environ.get("TRUCE_KEYS_AUTOCREATE", "1") not in ("0", "false", "no")
-        return _cached(directory, os.environ.get("TRUCE_KEY_PASSPHRASE") or None, create)
+        return cls.from_settings(Settings.from_env())
 
     def path(self, member: str) -> Path:
         if not member or not set(member.lower()) <= _SAFE or member.startswith("."):
@@ -62,11 +70,8 @@ class Keyring:
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = self.path(key.member)
         if path.exists():
-            path.rename(
-                path.with_name(
-                    f"{key.member}.{SigningKey.unseal(path.read_bytes(), self._passphrase).id}.retired"
-                )
-            )
+            old = SigningKey.unseal(path.read_bytes(), self._passphrase)
+            path.rename(path.with_name(f"{key.member}.{old.id}.retired"))
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as out:
             out.write(key.seal(self._passphrase))

@@ -24,7 +24,8 @@ from truce.store import tables as t
 _HEAD = text("SELECT size, last_leaf FROM ledger_head WHERE id = 1")
 _HEAD_FOR_UPDATE = text("SELECT size, last_leaf FROM ledger_head WHERE id = 1 FOR UPDATE")
 _INSERT = text(
-    "INSERT INTO ledger_entries (seq, line, leaf, at, member_id, act) VALUES (:seq, :line, :leaf, :at, :member_id, :act)"
+    "INSERT INTO ledger_entries (seq, line, leaf, at, member_id, act) "
+    "VALUES (:seq, :line, :leaf, :at, :member_id, :act)"
 ).bindparams(bindparam("line", type_=LargeBinary), bindparam("at", type_=t.UTCDateTime()))
 _ADVANCE = text("UPDATE ledger_head SET size = :size, last_leaf = :leaf WHERE id = 1")
 _TREES: dict[str, merkle.Tree] = {}
@@ -64,8 +65,13 @@ class LedgerRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def append(self, act: entries.Act, signer: SigningKey, clock: Callable[[], datetime],
-               effective: datetime | None = None) -> int:  # fmt: skip
+    def append(
+        self,
+        act: entries.Act,
+        signer: SigningKey,
+        clock: Callable[[], datetime],
+        effective: datetime | None = None,
+    ) -> int:
         """Sign and append an entry; its sequence number. The entry's time is read from `clock`
         once the head is locked, so times never go back along the log."""
         if signer.member != act.member:
@@ -83,8 +89,17 @@ class LedgerRepository:
             signer,
         )
         leaf = entries.leaf(line).hex()
-        self._c.execute(_INSERT, {"seq": seq, "line": line, "leaf": leaf, "at": at, "member_id": act.member,
-                                  "act": act.act})  # fmt: skip
+        self._c.execute(
+            _INSERT,
+            {
+                "seq": seq,
+                "line": line,
+                "leaf": leaf,
+                "at": at,
+                "member_id": act.member,
+                "act": act.act,
+            },
+        )
         self._c.execute(_ADVANCE, {"size": seq + 1, "leaf": leaf})
         objects = sorted(set(act.objects))
         if objects:
@@ -108,10 +123,16 @@ class LedgerRepository:
     def lines(self, *, start: int = 0, batch: int = 10_000) -> Iterator[bytes]:
         """Every entry's line in order, read in batches."""
         while True:
-            rows = self._c.execute(
-                select(t.ledger_entries.c.line).where(t.ledger_entries.c.seq >= start)
-                .order_by(t.ledger_entries.c.seq).limit(batch)
-            ).scalars().all()  # fmt: skip
+            rows = (
+                self._c.execute(
+                    select(t.ledger_entries.c.line)
+                    .where(t.ledger_entries.c.seq >= start)
+                    .order_by(t.ledger_entries.c.seq)
+                    .limit(batch)
+                )
+                .scalars()
+                .all()
+            )
             yield from (bytes(r) for r in rows)
             if len(rows) < batch:
                 return
@@ -132,7 +153,7 @@ class LedgerRepository:
             .join(t.ledger_objects, t.ledger_objects.c.seq == t.ledger_entries.c.seq)
             .where(t.ledger_objects.c.object_id == object_id[:200])
             .order_by(t.ledger_entries.c.seq)
-        )  # fmt: skip
+        )
         return [
             entries.parse_entry(entries.split_line(bytes(line))[0]) | {"seq": seq}
             for seq, line in rows
@@ -154,8 +175,11 @@ class LedgerRepository:
                 tree = None
             if tree is None:
                 tree = merkle.Tree()
-            new = self._c.execute(select(t.ledger_entries.c.leaf).where(t.ledger_entries.c.seq >= len(tree))
-                                  .order_by(t.ledger_entries.c.seq)).scalars()  # fmt: skip
+            new = self._c.execute(
+                select(t.ledger_entries.c.leaf)
+                .where(t.ledger_entries.c.seq >= len(tree))
+                .order_by(t.ledger_entries.c.seq)
+            ).scalars()
             for leaf in new:
                 tree.append(bytes.fromhex(leaf))
             _TREES[key] = tree
@@ -172,8 +196,14 @@ class LedgerRepository:
         return bytes.fromhex(found) if found else None
 
     def add_checkpoint(self, checkpoint: entries.Checkpoint) -> None:
-        self._c.execute(insert(t.checkpoints).values(size=checkpoint.size, root=checkpoint.root,
-                                                     at=checkpoint.at, body=checkpoint.to_plain()))  # fmt: skip
+        self._c.execute(
+            insert(t.checkpoints).values(
+                size=checkpoint.size,
+                root=checkpoint.root,
+                at=checkpoint.at,
+                body=checkpoint.to_plain(),
+            )
+        )
 
     def checkpoints(self) -> list[entries.Checkpoint]:
         rows = self._c.execute(select(t.checkpoints.c.body).order_by(t.checkpoints.c.id)).scalars()
@@ -192,14 +222,27 @@ class KeyRepository:
             select(t.member_keys.c.key_id).where(t.member_keys.c.key_id == key_id)
         ).first():
             raise Conflict(f"key {key_id} is already registered")
-        self._c.execute(update(t.member_keys).where(t.member_keys.c.member_id == member_id,
-                                                    t.member_keys.c.retired_at.is_(None)).values(retired_at=at))  # fmt: skip
-        self._c.execute(insert(t.member_keys).values(key_id=key_id, member_id=member_id, public=public.hex(),
-                                                     valid_from=at, retired_at=None))  # fmt: skip
+        self._c.execute(
+            update(t.member_keys)
+            .where(t.member_keys.c.member_id == member_id, t.member_keys.c.retired_at.is_(None))
+            .values(retired_at=at)
+        )
+        self._c.execute(
+            insert(t.member_keys).values(
+                key_id=key_id,
+                member_id=member_id,
+                public=public.hex(),
+                valid_from=at,
+                retired_at=None,
+            )
+        )
 
     def current(self, member_id: str) -> KeyRecord | None:
-        row = self._c.execute(select(t.member_keys).where(t.member_keys.c.member_id == member_id,
-                                                          t.member_keys.c.retired_at.is_(None))).first()  # fmt: skip
+        row = self._c.execute(
+            select(t.member_keys).where(
+                t.member_keys.c.member_id == member_id, t.member_keys.c.retired_at.is_(None)
+            )
+        ).first()
         return _record(row) if row else None
 
     def all(self) -> list[KeyRecord]:
@@ -210,5 +253,10 @@ class KeyRepository:
 
 
 def _record(row: Any) -> KeyRecord:
-    return KeyRecord(member=row.member_id, key_id=row.key_id, public=row.public, valid_from=row.valid_from,
-                     retired_at=row.retired_at)  # fmt: skip
+    return KeyRecord(
+        member=row.member_id,
+        key_id=row.key_id,
+        public=row.public,
+        valid_from=row.valid_from,
+        retired_at=row.retired_at,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -12,7 +12,7 @@ from truce.domain.actors import Actor
 from truce.domain.agreements import Agreement
 from truce.domain.documents import DocumentStatus, IntakeEvent, RawDocument
 from truce.domain.errors import NotFound
-from truce.domain.members import Member
+from truce.domain.members import Member, Source
 from truce.domain.reports import Report
 from truce.domain.reviews import Review
 from truce.store import tables as t
@@ -34,10 +34,18 @@ class ActorRepository:
     def put_many(self, scenario: str, actors: Iterable[Actor]) -> int:
         """Insert or replace the scenario's actors. Returns how many were written."""
         rows = [
-            {"id": a.id, "scenario": scenario, "name": a.name, "kind": a.kind.value,
-             "side": a.side, "parent_id": a.parent, "inter": a.inter, "body": a.to_plain()}
+            {
+                "id": a.id,
+                "scenario": scenario,
+                "name": a.name,
+                "kind": a.kind.value,
+                "side": a.side,
+                "parent_id": a.parent,
+                "inter": a.inter,
+                "body": a.to_plain(),
+            }
             for a in actors
-        ]  # fmt: skip
+        ]
         for row in rows:
             _upsert(self._c, t.actors, row)
         return len(rows)
@@ -52,10 +60,17 @@ class AgreementRepository:
         self._c = connection
 
     def put(self, agreement: Agreement) -> None:
-        _upsert(self._c, t.agreements, {
-            "id": agreement.id, "title": agreement.title, "amends": agreement.amends,
-            "in_force_from": agreement.in_force_from, "body": agreement.to_plain(),
-        })  # fmt: skip
+        _upsert(
+            self._c,
+            t.agreements,
+            {
+                "id": agreement.id,
+                "title": agreement.title,
+                "amends": agreement.amends,
+                "in_force_from": agreement.in_force_from,
+                "body": agreement.to_plain(),
+            },
+        )
 
     def get(self, agreement_id: str) -> Agreement:
         body = self._c.execute(
@@ -70,14 +85,58 @@ class AgreementRepository:
         return [Agreement.parse(body) for (body,) in rows]
 
 
+class SourceRepository:
+    """The source book: each source with every name it goes by."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def put_many(
+        self, scenario: str, sources: Iterable[Source], aliases: Mapping[str, Sequence[str]]
+    ) -> int:
+        count = 0
+        for source in sources:
+            _upsert(
+                self._c,
+                t.sources,
+                {
+                    "id": source.id,
+                    "scenario": scenario,
+                    "name": source.name,
+                    "kind": source.kind.value,
+                    "affiliation": source.affiliation,
+                    "reliability": source.reliability,
+                    "confidential": source.confidential,
+                    "aliases": list(aliases.get(source.id, ())),
+                    "body": source.to_plain(),
+                },
+            )
+            count += 1
+        return count
+
+    def all(self) -> list[tuple[Source, tuple[str, ...]]]:
+        """Every source with its aliases, in ID order."""
+        rows = self._c.execute(
+            select(t.sources.c.body, t.sources.c.aliases).order_by(t.sources.c.id)
+        )
+        return [(Source.parse(body), tuple(aliases or ())) for body, aliases in rows]
+
+
 class MemberRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
     def put(self, member: Member) -> None:
-        _upsert(self._c, t.members, {
-            "id": member.id, "name": member.name, "kind": member.kind.value, "body": member.to_plain(),
-        })  # fmt: skip
+        _upsert(
+            self._c,
+            t.members,
+            {
+                "id": member.id,
+                "name": member.name,
+                "kind": member.kind.value,
+                "body": member.to_plain(),
+            },
+        )
 
     def all(self) -> list[Member]:
         rows = self._c.execute(select(t.members.c.body).order_by(t.members.c.id))
@@ -98,17 +157,24 @@ class DocumentRepository:
         if exists is None:
             self._c.execute(
                 insert(t.raw_documents).values(
-                    id=document.id, media_type=document.media_type, size=document.size,
-                    content=content, status=document.status.value,
-                    status_detail=document.status_detail, first_received_at=event.received_at,
+                    id=document.id,
+                    media_type=document.media_type,
+                    size=document.size,
+                    content=content,
+                    status=document.status.value,
+                    status_detail=document.status_detail,
+                    first_received_at=event.received_at,
                 )
-            )  # fmt: skip
+            )
         self._c.execute(
             insert(t.intake_events).values(
-                document_id=event.document_id, channel=event.channel.value,
-                received_at=event.received_at, submitter=event.submitter, filename=event.filename,
+                document_id=event.document_id,
+                channel=event.channel.value,
+                received_at=event.received_at,
+                submitter=event.submitter,
+                filename=event.filename,
             )
-        )  # fmt: skip
+        )
         return exists is None
 
     def get(self, document_id: str) -> RawDocument:
@@ -117,8 +183,13 @@ class DocumentRepository:
         ).first()
         if row is None:
             raise NotFound(f"no raw document {document_id}")
-        return RawDocument(id=row.id, media_type=row.media_type, size=row.size,
-                           status=DocumentStatus(row.status), status_detail=row.status_detail)  # fmt: skip
+        return RawDocument(
+            id=row.id,
+            media_type=row.media_type,
+            size=row.size,
+            status=DocumentStatus(row.status),
+            status_detail=row.status_detail,
+        )
 
     def content(self, document_id: str) -> bytes:
         content = self._c.execute(
@@ -142,10 +213,15 @@ class DocumentRepository:
             .order_by(t.intake_events.c.id)
         )
         return [
-            IntakeEvent(document_id=r.document_id, channel=r.channel, received_at=r.received_at,
-                        submitter=r.submitter, filename=r.filename)
+            IntakeEvent(
+                document_id=r.document_id,
+                channel=r.channel,
+                received_at=r.received_at,
+                submitter=r.submitter,
+                filename=r.filename,
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
 
     def count(self) -> int:
         return int(self._c.execute(select(func.count()).select_from(t.raw_documents)).scalar_one())
@@ -168,13 +244,18 @@ class ReportRepository:
         """
         ids = [r.id for r in reports]
         held = set(self._c.execute(select(t.reports.c.id).where(t.reports.c.id.in_(ids))).scalars())
-        keyed = {(r.provenance.dataset, r.provenance.dataset_id) for r in reports
-                 if r.provenance.dataset and r.provenance.dataset_id}  # fmt: skip
+        keyed = {
+            (r.provenance.dataset, r.provenance.dataset_id)
+            for r in reports
+            if r.provenance.dataset and r.provenance.dataset_id
+        }
         current: dict[tuple[str | None, str | None], list[str]] = {}
         if keyed:
             rows = self._c.execute(
                 select(t.reports.c.dataset, t.reports.c.dataset_id, t.reports.c.id).where(
                     t.reports.c.current.is_(True),
+                    # Both columns, so the (dataset, dataset_id) index serves the look-up.
+                    t.reports.c.dataset.in_(sorted({k[0] for k in keyed if k[0]})),
                     t.reports.c.dataset_id.in_([k[1] for k in keyed]),
                 )
             )
@@ -191,17 +272,27 @@ class ReportRepository:
             previous = current.pop((prov.dataset, prov.dataset_id), []) if prov.dataset else []
             if previous:
                 self._c.execute(
-                    update(t.reports).where(t.reports.c.id.in_(previous))
+                    update(t.reports)
+                    .where(t.reports.c.id.in_(previous))
                     .values(current=False, superseded_by=report.id)
-                )  # fmt: skip
+                )
             outcomes.append("revised" if previous else "new")
-            rows_to_insert.append({
-                "id": report.id, "document_id": report.document_id, "dataset": prov.dataset,
-                "dataset_id": prov.dataset_id, "date_start": report.date_start,
-                "date_end": report.date_end, "admin1": report.admin1,
-                "event_type": report.event_type, "sub_event_type": report.sub_event_type,
-                "current": True, "stored_at": stored_at, "body": report.to_plain(),
-            })  # fmt: skip
+            rows_to_insert.append(
+                {
+                    "id": report.id,
+                    "document_id": report.document_id,
+                    "dataset": prov.dataset,
+                    "dataset_id": prov.dataset_id,
+                    "date_start": report.date_start,
+                    "date_end": report.date_end,
+                    "admin1": report.admin1,
+                    "event_type": report.event_type,
+                    "sub_event_type": report.sub_event_type,
+                    "current": True,
+                    "stored_at": stored_at,
+                    "body": report.to_plain(),
+                }
+            )
         if rows_to_insert:
             self._c.execute(insert(t.reports), rows_to_insert)
         return outcomes
@@ -236,6 +327,55 @@ class ReportRepository:
         result = self._c.execute(query.execution_options(yield_per=batch))
         for (body,) in result:
             yield Report.parse(body)
+
+    def usable(
+        self,
+        *,
+        ids: Iterable[str] | None = None,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> list[tuple[Report, str]]:
+        """Current reports not rejected in review, with their review status, in one query:
+        those among `ids`, or those whose first day falls in [start, end]."""
+        r = t.reports.c
+        query = select(r.body, r.review_status).where(
+            r.current.is_(True), r.review_status != "rejected"
+        )
+        if ids is not None:
+            wanted = list(ids)
+            if not wanted:
+                return []
+            query = query.where(r.id.in_(wanted))
+        if start is not None:
+            query = query.where(r.date_start >= start)
+        if end is not None:
+            query = query.where(r.date_start <= end)
+        # Sorted here, not by the database: an ORDER BY may lead the planner to walk the
+        # date index over the whole table instead of looking the IDs up.
+        found = [(Report.parse(body), str(status)) for body, status in self._c.execute(query)]
+        return sorted(found, key=lambda pair: (pair[0].date_start, pair[0].id))
+
+    def unassigned(self, ids: Iterable[str] | None = None) -> list[str]:
+        """Usable reports in no incident (among `ids`, or all of them: a full scan)."""
+        r = t.reports.c
+        query = select(r.id).where(
+            r.current.is_(True),
+            r.review_status != "rejected",
+            ~select(t.incident_members.c.report_id)
+            .where(t.incident_members.c.report_id == r.id)
+            .exists(),
+        )
+        if ids is not None:
+            query = query.where(r.id.in_(list(ids)))
+        return list(self._c.execute(query).scalars())
+
+    def superseded_by(self, report_ids: Iterable[str]) -> list[str]:
+        """The reports that `report_ids` replaced (revised rows of the same dataset ID)."""
+        wanted = list(report_ids)
+        if not wanted:
+            return []
+        query = select(t.reports.c.id).where(t.reports.c.superseded_by.in_(wanted))
+        return list(self._c.execute(query).scalars())
 
     def set_review_status(self, report_id: str, status: str) -> None:
         self._c.execute(
@@ -284,23 +424,50 @@ class ReviewRepository:
     def add(self, review: Review) -> None:
         self._c.execute(
             insert(t.report_reviews).values(
-                report_id=review.report_id, action=review.action.value, field=review.field,
-                value=review.value, previous=review.previous, reviewer=review.reviewer,
-                reason=review.reason, at=review.at,
+                report_id=review.report_id,
+                action=review.action.value,
+                field=review.field,
+                value=review.value,
+                previous=review.previous,
+                reviewer=review.reviewer,
+                reason=review.reason,
+                at=review.at,
             )
-        )  # fmt: skip
+        )
 
     def for_report(self, report_id: str) -> list[Review]:
+        return self.for_reports([report_id]).get(report_id, [])
+
+    def for_reports(self, report_ids: Iterable[str]) -> dict[str, list[Review]]:
+        """Each report's reviews in order, for many reports in one query."""
+        wanted = list(report_ids)
+        if not wanted:
+            return {}
         rows = self._c.execute(
             select(t.report_reviews)
-            .where(t.report_reviews.c.report_id == report_id)
+            .where(t.report_reviews.c.report_id.in_(wanted))
             .order_by(t.report_reviews.c.id)
         )
+        out: dict[str, list[Review]] = {}
+        for review in self._reviews(rows):
+            out.setdefault(review.report_id, []).append(review)
+        return out
+
+    @staticmethod
+    def _reviews(rows: Iterable[Any]) -> list[Review]:
         return [
-            Review(report_id=r.report_id, action=r.action, field=r.field, value=r.value, previous=r.previous,
-                   reviewer=r.reviewer, reason=r.reason, at=r.at)
+            Review(
+                report_id=r.report_id,
+                action=r.action,
+                field=r.field,
+                value=r.value,
+                previous=r.previous,
+                reviewer=r.reviewer,
+                reason=r.reason,
+                at=r.at,
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
 
 
 class DocumentListing:
@@ -310,9 +477,14 @@ class DocumentListing:
         self._c = connection
 
     def list(self, *, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        query = select(t.raw_documents.c.id, t.raw_documents.c.media_type, t.raw_documents.c.size,
-                       t.raw_documents.c.status, t.raw_documents.c.status_detail,
-                       t.raw_documents.c.first_received_at)  # fmt: skip
+        query = select(
+            t.raw_documents.c.id,
+            t.raw_documents.c.media_type,
+            t.raw_documents.c.size,
+            t.raw_documents.c.status,
+            t.raw_documents.c.status_detail,
+            t.raw_documents.c.first_received_at,
+        )
         if status is not None:
             query = query.where(t.raw_documents.c.status == status)
         query = query.order_by(t.raw_documents.c.first_received_at.desc()).limit(limit)

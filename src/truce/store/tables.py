@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -79,6 +80,22 @@ agreements = Table(
     Column("body", Json, nullable=False),
 )
 
+# The scenario's source book: who reports, their side, reliability and protection, and
+# every name each goes by. Read through the unit of work, never from the package's files.
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("scenario", String(80), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("affiliation", String(40)),
+    Column("reliability", String(1), nullable=False),
+    Column("confidential", Boolean, nullable=False),
+    Column("aliases", Json, nullable=False),
+    Column("body", Json, nullable=False),
+)
+
 members = Table(
     "members",
     metadata,
@@ -128,7 +145,22 @@ reports = Table(
     Column("superseded_by", String(64)),
     Column("stored_at", UTCDateTime, nullable=False),
     Column("body", Json, nullable=False),
-    Index("ix_reports_dataset_dataset_id", "dataset", "dataset_id"),
+    # Partial, for the same reason as below: reports from texts carry no data-set ID.
+    Index(
+        "ix_reports_dataset_dataset_id",
+        "dataset",
+        "dataset_id",
+        sqlite_where=text("dataset_id IS NOT NULL"),
+        postgresql_where=text("dataset_id IS NOT NULL"),
+    ),
+    # Partial: nearly every report is current, and a full index of NULLs looks useless to
+    # the planner, which would then scan the table to find what a revision replaced.
+    Index(
+        "ix_reports_superseded_by",
+        "superseded_by",
+        sqlite_where=text("superseded_by IS NOT NULL"),
+        postgresql_where=text("superseded_by IS NOT NULL"),
+    ),
 )
 
 report_reviews = Table(
@@ -156,6 +188,8 @@ incidents = Table(
     Column("lon", Float),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("body", Json, nullable=False),
+    # The lists' order (newest first, then ID) read straight from an index.
+    Index("ix_incidents_date_start_id", "date_start", "id"),
 )
 
 incident_members = Table(
@@ -184,6 +218,14 @@ incident_history = Table(
     Column("at", UTCDateTime, nullable=False),
 )
 
+# Which history rows name which incident: an incident's history is a query, not a scan.
+incident_history_ids = Table(
+    "incident_history_ids",
+    metadata,
+    Column("incident_id", String(64), primary_key=True),
+    Column("history_id", Integer, ForeignKey("incident_history.id"), primary_key=True),
+)
+
 findings = Table(
     "findings",
     metadata,
@@ -199,6 +241,15 @@ findings = Table(
     Column("reason", Text),
     Column("assessed_at", UTCDateTime, nullable=False),
     Column("body", Json, nullable=False),
+    # Counts and list filters join the current finding per incident: covered by one index.
+    Index(
+        "ix_findings_current_lookup",
+        "agreement_id",
+        "current",
+        "incident_id",
+        "category",
+        "responsible_side",
+    ),
 )
 
 # --- the joint mechanism: users, keys, cases, and the ledger -----------------------------

@@ -23,6 +23,7 @@ from truce.store.repositories import (
     MemberRepository,
     ReportRepository,
     ReviewRepository,
+    SourceRepository,
 )
 
 
@@ -30,6 +31,7 @@ class UnitOfWork:
     actors: ActorRepository
     agreements: AgreementRepository
     members: MemberRepository
+    sources: SourceRepository
     documents: DocumentRepository
     reports: ReportRepository
     reviews: ReviewRepository
@@ -42,8 +44,14 @@ class UnitOfWork:
     cases: CaseRepository
     tokens: TokenRepository
 
-    def __init__(self, engine: Engine, keyring: Keyring | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC), *, read_only: bool = False) -> None:  # fmt: skip
+    def __init__(
+        self,
+        engine: Engine,
+        keyring: Keyring | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        read_only: bool = False,
+    ) -> None:
         """`clock` times ledger entries and key registrations: the log's own time, which use
         cases cannot set (their `now` is recorded beside it as the act's effective time)."""
         self._engine = engine
@@ -88,13 +96,19 @@ class UnitOfWork:
             current = self.keys.current(member)
         if current is None:
             self.keys.register(member, signer.id, signer.public, self.clock())
-            first = Act("key.register", member, user, objects=(signer.id,),
-                        details={"public": signer.public.hex(), "first_use": True})  # fmt: skip
+            first = Act(
+                "key.register",
+                member,
+                user,
+                objects=(signer.id,),
+                details={"public": signer.public.hex(), "first_use": True},
+            )
             self.ledger.append(first, signer, self.clock)
         elif current.key_id != signer.id:
             raise ConfigurationError(
                 f"the key file of {member} holds key {signer.id}, but its registered key is "
-                f"{current.key_id}: restore that key file, or rotate with `truce members keygen {member}`"
+                f"{current.key_id}: restore that key file, "
+                f"or rotate with `truce members keygen {member}`"
             )
         self._checked[member] = signer.id
         return signer
@@ -108,6 +122,7 @@ class UnitOfWork:
         self.actors = ActorRepository(c)
         self.agreements = AgreementRepository(c)
         self.members = MemberRepository(c)
+        self.sources = SourceRepository(c)
         self.documents = DocumentRepository(c)
         self.reports = ReportRepository(c)
         self.reviews = ReviewRepository(c)

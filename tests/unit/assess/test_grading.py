@@ -31,8 +31,10 @@ TEAM = next(d["name"] for d in SOURCES if d["id"] == "mechanism-team")
 
 # Different write-ups of one shelling: no two share enough words to be copies.
 STORIES = (
-    "Shelling hit the village of Basimah in the Wadi Barada valley, wounding several people overnight.",
-    "Artillery rounds landed on homes near the springs at Ain al-Fijah, a local activist told the agency.",
+    "Shelling hit the village of Basimah in the Wadi Barada valley, "
+    "wounding several people overnight.",
+    "Artillery rounds landed on homes near the springs at Ain al-Fijah, "
+    "a local activist told the agency.",
     "Mortar fire struck the outskirts of Basima on Monday morning; medics treated the wounded.",
 )
 WIRE = "Shelling hit Basimah village in the Wadi Barada valley on Monday, killing three people."

@@ -13,15 +13,28 @@ TRUCE = SCENARIO.base_agreement
 START, END = date(2016, 12, 30), date(2017, 2, 28)
 
 
-def event(actor1: str, actor2: str | None = None, *, day: date = date(2017, 1, 9), sub: str = "Armed clash",
-          admin1: str = "Rural Damascus", days: int = 0, deaths: int = 0) -> Report:  # fmt: skip
+def event(
+    actor1: str,
+    actor2: str | None = None,
+    *,
+    day: date = date(2017, 1, 9),
+    sub: str = "Armed clash",
+    admin1: str = "Rural Damascus",
+    days: int = 0,
+    deaths: int = 0,
+) -> Report:
     actors = [ActorRole(name=actor1, role="side_a")]
     if actor2:
         actors.append(ActorRole(name=actor2, role="side_b"))
     return Report(
-        date_start=day, date_end=day + timedelta(days=days), date_precision="week" if days else "day",
-        sub_event_type=sub, admin1=admin1, actors=tuple(actors), fatalities_best=deaths,
-    )  # fmt: skip
+        date_start=day,
+        date_end=day + timedelta(days=days),
+        date_precision="week" if days else "day",
+        sub_event_type=sub,
+        admin1=admin1,
+        actors=tuple(actors),
+        fatalities_best=deaths,
+    )
 
 
 def run(*reports: Report):  # type: ignore[no-untyped-def]

@@ -6,7 +6,15 @@ import dataclasses
 
 import pytest
 
-from truce.domain.access import POLICY, SYSTEM, Principal, Role, UseCase, allowed, authorize
+from truce.domain.access import (
+    OPERATIONS_CENTRE,
+    POLICY,
+    Principal,
+    Role,
+    UseCase,
+    allowed,
+    authorize,
+)
 from truce.domain.errors import Forbidden
 
 MEMBER_OF = {
@@ -151,7 +159,8 @@ def test_principal_reads_as_user_role_and_member_and_is_immutable() -> None:
 
 
 def test_the_system_acts_as_the_operations_centres_analyst_for_the_un() -> None:
-    assert (SYSTEM.user, SYSTEM.member, SYSTEM.role) == ("system", "un", Role.ANALYST)
+    ops = OPERATIONS_CENTRE
+    assert (ops.user, ops.member, ops.role) == ("ops-centre", "un", Role.ANALYST)
     for use_case in (UseCase.IMPORT_DATA, UseCase.FUSE, UseCase.ASSESS, UseCase.ESCALATE):
-        assert allowed(SYSTEM, use_case)
-    assert not allowed(SYSTEM, UseCase.PUBLISH)
+        assert allowed(OPERATIONS_CENTRE, use_case)
+    assert not allowed(OPERATIONS_CENTRE, UseCase.PUBLISH)

@@ -31,12 +31,14 @@ def test_lookup_by_name_or_alias() -> None:
 
 
 def test_side_is_inherited_from_the_nearest_ancestor() -> None:
-    registry = ActorRegistry([
-        actor("fsa", side="opposition"),
-        actor("southern-front", parent="fsa"),
-        actor("brigade", parent="southern-front"),
-        actor("hts", side="excluded"),
-    ])  # fmt: skip
+    registry = ActorRegistry(
+        [
+            actor("fsa", side="opposition"),
+            actor("southern-front", parent="fsa"),
+            actor("brigade", parent="southern-front"),
+            actor("hts", side="excluded"),
+        ]
+    )
     assert registry.side_of("brigade") == "opposition"
     assert [a.id for a in registry.ancestors("brigade")] == ["southern-front", "fsa"]
     assert registry.side_of("hts") == "excluded"

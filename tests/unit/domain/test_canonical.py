@@ -43,9 +43,15 @@ def test_numbers_follow_ecmascript(value: float, expected: str) -> None:
 
 def test_rfc8785_sorting_example() -> None:
     # Keys sort by UTF-16 code units: the emoji (a surrogate pair) sorts before U+FB33.
-    value = {"\u20ac": "Euro Sign", "\r": "Carriage Return", "\ufb33": "Hebrew Letter Dalet With Dagesh",
-             "1": "One", "\U0001f600": "Emoji: Grinning Face", "\u0080": "Control",
-             "\u00f6": "Latin Small Letter O With Diaeresis"}  # fmt: skip
+    value = {
+        "\u20ac": "Euro Sign",
+        "\r": "Carriage Return",
+        "\ufb33": "Hebrew Letter Dalet With Dagesh",
+        "1": "One",
+        "\U0001f600": "Emoji: Grinning Face",
+        "\u0080": "Control",
+        "\u00f6": "Latin Small Letter O With Diaeresis",
+    }
     keys = [k for k, _ in sorted(value.items(), key=lambda kv: kv[0].encode("utf-16-be"))]
     assert keys == ["\r", "1", "\u0080", "\u00f6", "\u20ac", "\U0001f600", "\ufb33"]
     encoded = canonical_json(value).decode()
@@ -53,8 +59,11 @@ def test_rfc8785_sorting_example() -> None:
 
 
 def test_fixed_document_vector() -> None:
-    value = {"numbers": [333333333.33333329, 1e30, 4.50, 2e-3, 1e-27],
-             "string": "\u20ac$\u000f\nA'B\"\\\\\"/", "literals": [None, True, False]}  # fmt: skip
+    value = {
+        "numbers": [333333333.33333329, 1e30, 4.50, 2e-3, 1e-27],
+        "string": '\u20ac$\u000f\nA\'B"\\\\"/',
+        "literals": [None, True, False],
+    }
     assert canonical_json(value) == (
         b'{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],'
         b'"string":"\xe2\x82\xac$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}'
@@ -100,9 +109,13 @@ def test_every_finite_float_round_trips_through_its_canonical_form(x: float) -> 
     assert float(canonical_json(x)) == x
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
-                    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
-                    max_leaves=20))  # fmt: skip
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+        max_leaves=20,
+    )
+)
 def test_canonical_form_is_valid_json_and_stable(value: object) -> None:
     import json
 

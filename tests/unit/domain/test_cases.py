@@ -40,7 +40,7 @@ from truce.domain.errors import Conflict, Forbidden, ValidationFailed
 from truce.domain.incidents import AttributionGrade, Finding, FindingCategory, OccurrenceGrade
 
 TRUCE = next(a for a in scenarios.load("astana-2016").agreements if a.id == "astana-2016")
-QUORUM_2 = TRUCE.model_copy(update={"sign_off": SignOffRule.QUORUM, "quorum": 2})
+QUORUM_2 = TRUCE.evolve(sign_off=SignOffRule.QUORUM, quorum=2)
 GUARANTORS = ("russia", "iran", "turkey")
 
 NOW = datetime(2017, 1, 9, 8, tzinfo=UTC)
@@ -91,7 +91,7 @@ def opened(side: str = "government", agreement: Agreement = TRUCE) -> Case:
 
 
 def in_state(state: CaseState, side: str = "government") -> Case:
-    return opened(side).model_copy(update={"state": state})
+    return opened(side).evolve(state=state)
 
 
 def replied(
@@ -152,7 +152,7 @@ def test_opposition_side_violation_goes_to_turkey_and_informs_russia_and_iran() 
 
 
 def test_reply_deadline_follows_the_agreement() -> None:
-    quick = TRUCE.model_copy(update={"reply_deadline_hours": 24})
+    quick = TRUCE.evolve(reply_deadline_hours=24)
     case, _ = open_case(finding(), quick, ANALYST, NOW)
     assert case.reply_due == NOW + timedelta(hours=24)
 
@@ -392,8 +392,12 @@ def test_every_reply_kind_counts_and_the_case_waits_for_every_answerable_member(
         ),
     )
     assert case.overdue_members == ("iran",)
-    assert first.details == {"kind": kind.value, "text": "our answer", "counter_claim": claim,
-                             "late": False}  # fmt: skip
+    assert first.details == {
+        "kind": kind.value,
+        "text": "our answer",
+        "counter_claim": claim,
+        "late": False,
+    }
 
     case, second = reply(case, IRAN, NOW, kind, "ours too", counter_claim=claim)
     assert case.state is CaseState.UNDER_VERIFICATION
@@ -441,8 +445,11 @@ def test_escalation_counts_keeps_the_state_and_names_who_is_overdue() -> None:
     assert case.escalations == 1
     assert case.state is CaseState.AWAITING_REPLY
     assert (event.before, event.after) == (CaseState.AWAITING_REPLY, CaseState.AWAITING_REPLY)
-    assert event.details == {"overdue": ["russia", "iran"], "reply_due": DUE.isoformat(),
-                             "escalation": 1}  # fmt: skip
+    assert event.details == {
+        "overdue": ["russia", "iran"],
+        "reply_due": DUE.isoformat(),
+        "escalation": 1,
+    }
 
     case, _ = reply(case, RUSSIA, LATE, ReplyKind.ACKNOWLEDGED, "late, sorry")
     case, event = escalate(case, ADMIN, LATE + timedelta(days=1))
@@ -458,7 +465,7 @@ def test_a_case_everyone_replied_to_cannot_be_escalated() -> None:
         escalate(case, ANALYST, LATE)  # under verification now
     # Even if it were still awaiting a reply, nobody would be overdue.
     with pytest.raises(Conflict) as refused:
-        escalate(case.model_copy(update={"state": CaseState.AWAITING_REPLY}), ANALYST, LATE)
+        escalate(case.evolve(state=CaseState.AWAITING_REPLY), ANALYST, LATE)
     assert "not overdue" in str(refused.value)
 
 
@@ -494,9 +501,10 @@ def test_a_finding_is_proposed_once_the_reply_is_overdue() -> None:
 
 def test_proposing_takes_the_new_finding_and_clears_the_ballots() -> None:
     stale = (ballot("russia", Vote.CONFIRM), ballot("iran", Vote.DISSENT))
-    case = in_state(CaseState.ACCESS_DENIED).model_copy(update={"ballots": stale})
-    revised = finding(category=FindingCategory.VIOLATION_MINOR,
-                      reasons=("shelling confirmed", "no casualties"))  # fmt: skip
+    case = in_state(CaseState.ACCESS_DENIED).evolve(ballots=stale)
+    revised = finding(
+        category=FindingCategory.VIOLATION_MINOR, reasons=("shelling confirmed", "no casualties")
+    )
     case, event = propose_finding(case, ANALYST, NOW, revised)
     assert case.ballots == ()
     assert case.category is FindingCategory.VIOLATION_MINOR
@@ -638,23 +646,35 @@ def test_quorum_disputed_once_it_can_no_longer_be_reached() -> None:
         ({}, TRUCE, None),
         ({"russia": Vote.CONFIRM}, TRUCE, None),
         ({"russia": Vote.CONFIRM, "iran": Vote.CONFIRM}, TRUCE, None),
-        ({"russia": Vote.CONFIRM, "iran": Vote.CONFIRM, "turkey": Vote.CONFIRM}, TRUCE,
-         CaseState.ADOPTED),
+        (
+            {"russia": Vote.CONFIRM, "iran": Vote.CONFIRM, "turkey": Vote.CONFIRM},
+            TRUCE,
+            CaseState.ADOPTED,
+        ),
         ({"turkey": Vote.CANNOT_CONFIRM}, TRUCE, CaseState.DISPUTED),
-        ({"russia": Vote.CONFIRM, "iran": Vote.CONFIRM, "turkey": Vote.DISSENT}, TRUCE,
-         CaseState.DISPUTED),
+        (
+            {"russia": Vote.CONFIRM, "iran": Vote.CONFIRM, "turkey": Vote.DISSENT},
+            TRUCE,
+            CaseState.DISPUTED,
+        ),
         ({}, QUORUM_2, None),
         ({"russia": Vote.CONFIRM}, QUORUM_2, None),
         ({"russia": Vote.DISSENT}, QUORUM_2, None),
         ({"russia": Vote.CONFIRM, "turkey": Vote.DISSENT}, QUORUM_2, None),
         ({"russia": Vote.CONFIRM, "iran": Vote.CONFIRM}, QUORUM_2, CaseState.ADOPTED),
-        ({"russia": Vote.CONFIRM, "iran": Vote.CONFIRM, "turkey": Vote.DISSENT}, QUORUM_2,
-         CaseState.ADOPTED),
+        (
+            {"russia": Vote.CONFIRM, "iran": Vote.CONFIRM, "turkey": Vote.DISSENT},
+            QUORUM_2,
+            CaseState.ADOPTED,
+        ),
         ({"russia": Vote.DISSENT, "iran": Vote.CANNOT_CONFIRM}, QUORUM_2, CaseState.DISPUTED),
-        ({"russia": Vote.CONFIRM, "iran": Vote.DISSENT, "turkey": Vote.DISSENT}, QUORUM_2,
-         CaseState.DISPUTED),
+        (
+            {"russia": Vote.CONFIRM, "iran": Vote.DISSENT, "turkey": Vote.DISSENT},
+            QUORUM_2,
+            CaseState.DISPUTED,
+        ),
     ],
-)  # fmt: skip
+)
 def test_sign_off_table(votes: dict[str, Vote], rule: Agreement, outcome: CaseState | None) -> None:
     ballots = tuple(ballot(member, vote) for member, vote in votes.items())
     assert sign_off(rule, ballots) is outcome
@@ -677,8 +697,7 @@ def expected_outcome(agreement: Agreement, votes: dict[str, Vote]) -> CaseState 
 
 
 RULES = st.sampled_from(
-    [TRUCE]
-    + [TRUCE.model_copy(update={"sign_off": SignOffRule.QUORUM, "quorum": q}) for q in (1, 2, 3)]
+    [TRUCE] + [TRUCE.evolve(sign_off=SignOffRule.QUORUM, quorum=q) for q in (1, 2, 3)]
 )
 VOTE_SETS = st.permutations(GUARANTORS).flatmap(
     lambda order: st.integers(0, len(order)).flatmap(
@@ -786,11 +805,11 @@ def test_record_access_denied_keeps_where() -> None:
 
 @pytest.mark.parametrize("state", sorted(FROM[Action.REOPEN]))
 def test_reopening_starts_a_new_round_and_keeps_the_evidence(state: CaseState) -> None:
-    busy = replied().model_copy(update={
-        "state": state,
-        "ballots": (ballot("russia", Vote.CONFIRM), ballot("iran", Vote.DISSENT)),
-        "escalations": 2,
-    })  # fmt: skip
+    busy = replied().evolve(
+        state=state,
+        ballots=(ballot("russia", Vote.CONFIRM), ballot("iran", Vote.DISSENT)),
+        escalations=2,
+    )
     case, event = reopen(busy, ANALYST, LATE, "satellite images of the crater")
     assert case.state is CaseState.REOPENED
     assert case.round == 2
@@ -799,7 +818,7 @@ def test_reopening_starts_a_new_round_and_keeps_the_evidence(state: CaseState) -
     assert (event.before, event.after) == (state, CaseState.REOPENED)
     assert event.details == {"evidence": "satellite images of the crater", "round": 2}
 
-    case, event = reopen(case.model_copy(update={"state": state}), ANALYST, LATE, "more")
+    case, event = reopen(case.evolve(state=state), ANALYST, LATE, "more")
     assert case.round == 3 and event.details["round"] == 3
 
 
@@ -826,8 +845,10 @@ def test_after_reopening_a_clarification_restarts_the_deadline() -> None:
     assert case.reply_due == later + timedelta(hours=72)
     assert case.question == "whose aircraft?"
     assert (event.before, event.after) == (CaseState.REOPENED, CaseState.AWAITING_REPLY)
-    assert event.details == {"question": "whose aircraft?",
-                             "reply_due": (later + timedelta(hours=72)).isoformat()}  # fmt: skip
+    assert event.details == {
+        "question": "whose aircraft?",
+        "reply_due": (later + timedelta(hours=72)).isoformat(),
+    }
     # Replies in the new round are on time against the new deadline, and escalation waits for it.
     case, reply_event = reply(
         case, RUSSIA, later + timedelta(hours=1), ReplyKind.ACKNOWLEDGED, "ok"
@@ -869,19 +890,31 @@ def test_walk_through_from_opening_to_publication_of_a_disputed_finding() -> Non
     events: list[CaseEvent] = []
     case, event = open_case(finding("government"), TRUCE, ANALYST, NOW)
     events.append(event)
-    case, event = reply(case, RUSSIA, NOW + timedelta(hours=5), ReplyKind.ACKNOWLEDGED,
-                        "we are looking into it")  # fmt: skip
+    case, event = reply(
+        case, RUSSIA, NOW + timedelta(hours=5), ReplyKind.ACKNOWLEDGED, "we are looking into it"
+    )
     events.append(event)
-    case, event = reply(case, IRAN, NOW + timedelta(hours=30), ReplyKind.DISPUTED,
-                        "our forces were not there",
-                        counter_claim="the shelling came from Jabhat Fateh al-Sham positions")  # fmt: skip
+    case, event = reply(
+        case,
+        IRAN,
+        NOW + timedelta(hours=30),
+        ReplyKind.DISPUTED,
+        "our forces were not there",
+        counter_claim="the shelling came from Jabhat Fateh al-Sham positions",
+    )
     events.append(event)
     case, event = propose_finding(case, ANALYST, NOW + timedelta(hours=40), finding("government"))
     events.append(event)
     case, event = review(case, TRUCE, RUSSIA, NOW + timedelta(hours=50), Vote.CONFIRM)
     events.append(event)
-    case, event = review(case, TRUCE, IRAN, NOW + timedelta(hours=51), Vote.DISSENT,
-                         "the counter-claim was not examined")  # fmt: skip
+    case, event = review(
+        case,
+        TRUCE,
+        IRAN,
+        NOW + timedelta(hours=51),
+        Vote.DISSENT,
+        "the counter-claim was not examined",
+    )
     events.append(event)
     case, event = publish(case, ADMIN, NOW + timedelta(hours=60))
     events.append(event)

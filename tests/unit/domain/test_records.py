@@ -33,15 +33,18 @@ def report(**fields: object) -> Report:
         ({"date_end": date(2017, 1, 10)}, "date_end", "day-precision"),
         ({"fatalities_low": 9, "fatalities_high": 3}, "fatalities_low", "above fatalities_high"),
         ({"fatalities_best": -1}, "fatalities_best", "greater than or equal to 0"),
-        ({"event_type": "Battles", "sub_event_type": "Peaceful protest"}, "sub_event_type",
-         "belongs to 'Protests', not 'Battles'"),
+        (
+            {"event_type": "Battles", "sub_event_type": "Peaceful protest"},
+            "sub_event_type",
+            "belongs to 'Protests', not 'Battles'",
+        ),
         ({"sub_event_type": "Carpet bombing"}, "sub_event_type", "unknown sub-event type"),
         ({"event_type": "Ceasefire violation"}, "event_type", "unknown ACLED event type"),
         ({"plover_event": "BOMB"}, "plover_event", "unknown PLOVER category"),
         ({"location_precision": 8}, "location_precision", "less than or equal to 7"),
         ({"date_precision": "fortnight"}, "date_precision", "Input should be"),
     ],
-)  # fmt: skip
+)
 def test_impossible_reports_name_the_field(
     fields: dict[str, object], field: str, message: str
 ) -> None:
@@ -52,10 +55,18 @@ def test_impossible_reports_name_the_field(
 
 
 def test_a_valid_report_and_its_content_id() -> None:
-    r = report(date_end=date(2017, 1, 12), date_precision=DatePrecision.DAYS, lat=33.61, lon=36.17,
-               event_type="Battles", sub_event_type="Armed clash", fatalities_low=1,
-               fatalities_best=3, fatalities_high=4,
-               actors=(ActorRole(name="Hezbollah", role="side_a"),))  # fmt: skip
+    r = report(
+        date_end=date(2017, 1, 12),
+        date_precision=DatePrecision.DAYS,
+        lat=33.61,
+        lon=36.17,
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        fatalities_low=1,
+        fatalities_best=3,
+        fatalities_high=4,
+        actors=(ActorRole(name="Hezbollah", role="side_a"),),
+    )
     with_id = r.with_content_id()
     assert with_id.id.startswith("rep_")
     assert with_id.with_content_id().id == with_id.id  # the ID is not part of its own content
@@ -85,6 +96,52 @@ def test_records_are_immutable() -> None:
         r.admin1 = "Idleb"  # type: ignore[misc]
 
 
+def test_evolve_copies_with_changes_and_leaves_the_original() -> None:
+    r = report(lat=33.5, lon=36.3, actors=(ActorRole(name="Hezbollah", role="side_a"),))
+    moved = r.evolve(lat=34.0, admin1="Homs")
+    assert (moved.lat, moved.lon, moved.admin1) == (34.0, 36.3, "Homs")
+    assert (r.lat, r.admin1) == (33.5, None)
+    assert moved.actors == r.actors
+    assert r.evolve() == r
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"lat": 200}, "lat", r"Report\.lat: Input should be less than or equal to 90"),
+        ({"lon": None}, "lat", "come together"),  # the record's own checks run again
+        ({"date_end": date(2017, 1, 1)}, "date_end", "before date_start"),
+        ({"fatalities_best": -3}, "fatalities_best", "greater than or equal to 0"),
+        # A nested record given as plain data is checked as it is built, and names its own field.
+        ({"actors": ({"name": "", "role": "side_a"},)}, "name", r"ActorRole\.name: String"),
+        ({"admin_9": "Idlib"}, "admin_9", "Extra inputs are not permitted"),
+    ],
+)
+def test_evolve_rejects_an_invalid_change_naming_the_field(
+    changes: dict[str, object], field: str, message: str
+) -> None:
+    r = report(lat=33.5, lon=36.3)
+    with pytest.raises(ValidationFailed, match=message) as caught:
+        r.evolve(**changes)
+    assert caught.value.field == field
+
+
+def test_evolve_validates_every_kind_of_record() -> None:
+    incident = Incident(
+        id="inc_1", report_ids=("rep_1",), date_start=DAY, date_end=DAY, date_precision="day"
+    )
+    with pytest.raises(ValidationFailed, match=r"Incident\.lat") as caught:
+        incident.evolve(lat=200.0)
+    assert caught.value.field == "lat"
+    with pytest.raises(ValidationFailed) as caught:
+        incident.evolve(report_ids=())
+    assert caught.value.field == "report_ids"
+    source = Source(id="s", name="SOHR", kind="ngo", reliability="B")
+    with pytest.raises(ValidationFailed) as caught:
+        source.evolve(reliability="G")
+    assert caught.value.field == "reliability"
+
+
 def test_spans_must_be_ordered() -> None:
     with pytest.raises(ValidationFailed, match="end"):
         Span(start=10, end=3)
@@ -107,10 +164,12 @@ def test_raw_document_ids_are_sha256_hex() -> None:
 def test_agreement_guarantors_must_answer_for_real_sides() -> None:
     with pytest.raises(ValidationFailed, match="answers for unknown side") as caught:
         Agreement(
-            id="x", title="x", in_force_from=datetime(2016, 12, 30, tzinfo=UTC),
+            id="x",
+            title="x",
+            in_force_from=datetime(2016, 12, 30, tzinfo=UTC),
             parties=(Party(side="government", name="G"),),
             guarantors=(Guarantor(member_id="turkey", answers_for=("opposition",)),),
-        )  # fmt: skip
+        )
     assert caught.value.field == "guarantors"
 
 
@@ -142,8 +201,15 @@ def test_incident_and_finding_validate() -> None:
     with pytest.raises(ValidationFailed, match="report_ids"):
         Incident(id="inc_1", report_ids=(), date_start=DAY, date_end=DAY, date_precision="day")
     with pytest.raises(ValidationFailed, match="reasons"):
-        Finding(incident_id="inc_1", agreement_id="a", category="undetermined", occurrence="C2",
-                attribution="undetermined", reasons=(), assessed_at=datetime(2017, 1, 9, tzinfo=UTC))  # fmt: skip
+        Finding(
+            incident_id="inc_1",
+            agreement_id="a",
+            category="undetermined",
+            occurrence="C2",
+            attribution="undetermined",
+            reasons=(),
+            assessed_at=datetime(2017, 1, 9, tzinfo=UTC),
+        )
 
 
 def test_source_reliability_is_an_admiralty_letter() -> None:

@@ -32,11 +32,19 @@ def _report(
     ),
 ) -> Report:
     return Report(
-        date_start=day, date_end=day, event_type=event, sub_event_type=sub,
-        lat=where[0] if where else None, lon=where[1] if where else None,
-        fatalities_low=fatalities, fatalities_best=fatalities, fatalities_high=fatalities,
-        actors=tuple(ActorRole(name=f"{side} actor", role=role, side=side) for role, side in actors),
-    ).with_content_id()  # fmt: skip
+        date_start=day,
+        date_end=day,
+        event_type=event,
+        sub_event_type=sub,
+        lat=where[0] if where else None,
+        lon=where[1] if where else None,
+        fatalities_low=fatalities,
+        fatalities_best=fatalities,
+        fatalities_high=fatalities,
+        actors=tuple(
+            ActorRole(name=f"{side} actor", role=role, side=side) for role, side in actors
+        ),
+    ).with_content_id()
 
 
 def _gold(
@@ -47,10 +55,13 @@ def _gold(
     actors: tuple[tuple[str, str], ...] = (("perpetrator", "government"), ("target", "civilians")),
 ) -> GoldEvent:
     return GoldEvent(
-        sub_event_type=sub, date=day, lat=where[0] if where else None,
-        lon=where[1] if where else None, fatalities=fatalities,
+        sub_event_type=sub,
+        date=day,
+        lat=where[0] if where else None,
+        lon=where[1] if where else None,
+        fatalities=fatalities,
         actors=tuple(GoldActor(role, side) for role, side in actors),
-    )  # fmt: skip
+    )
 
 
 def _north_of(point: tuple[float, float], km: float) -> tuple[float, float]:
@@ -134,9 +145,13 @@ def test_fields_are_scored_independently_on_a_matched_pair() -> None:
 
 
 def test_actor_sides_are_compared_as_sets() -> None:
-    report = _report(actors=((ActorRoleKind.PERPETRATOR, "government"),
-                             (ActorRoleKind.ASSOCIATED_A, "government"),
-                             (ActorRoleKind.TARGET, "opposition")))  # fmt: skip
+    report = _report(
+        actors=(
+            (ActorRoleKind.PERPETRATOR, "government"),
+            (ActorRoleKind.ASSOCIATED_A, "government"),
+            (ActorRoleKind.TARGET, "opposition"),
+        )
+    )
     scores = _score([report], [_gold()])
     roles = scores.fields["actors: role and side"]
     assert (roles.tp, roles.fp, roles.fn) == (1, 1, 1)
@@ -173,14 +188,22 @@ def test_render_lists_every_field() -> None:
 def test_parse_gold_reads_a_gold_file() -> None:
     doc = parse_gold(
         {
-            "id": "g1", "text": "Regime forces shelled Douma on 9 January 2017.",
+            "id": "g1",
+            "text": "Regime forces shelled Douma on 9 January 2017.",
             "published": "2017-01-10",
-            "events": [{"sub_event_type": "Shelling/artillery/missile attack", "date": "2017-01-09",
-                        "lat": 33.57, "lon": 36.40, "fatalities": 0,
-                        "actors": [{"role": "perpetrator", "side": "government"}]}],
+            "events": [
+                {
+                    "sub_event_type": "Shelling/artillery/missile attack",
+                    "date": "2017-01-09",
+                    "lat": 33.57,
+                    "lon": 36.40,
+                    "fatalities": 0,
+                    "actors": [{"role": "perpetrator", "side": "government"}],
+                }
+            ],
         },
         "g1.json",
-    )  # fmt: skip
+    )
     assert doc.id == "g1" and doc.published == date(2017, 1, 10)
     (event,) = doc.events
     assert event.event_type == "Explosions/Remote violence"
@@ -191,11 +214,17 @@ def test_parse_gold_reads_a_gold_file() -> None:
     ("text", "message"),
     [
         ('{"events": []}', "not a gold file"),
-        ('{"text": "x", "events": [{"sub_event_type": "Bombing", "date": "2017-01-09"}]}', "unknown sub_event_type"),
-        ('{"text": "x", "events": [{"sub_event_type": "Armed clash", "date": "9 Jan"}]}', "not a gold file"),
+        (
+            '{"text": "x", "events": [{"sub_event_type": "Bombing", "date": "2017-01-09"}]}',
+            "unknown sub_event_type",
+        ),
+        (
+            '{"text": "x", "events": [{"sub_event_type": "Armed clash", "date": "9 Jan"}]}',
+            "not a gold file",
+        ),
         ("{", "not JSON"),
     ],
-)  # fmt: skip
+)
 def test_bad_gold_files_are_refused_by_name(text: str, message: str) -> None:
     with pytest.raises(InputRejected, match=message) as caught:
         parse_gold_json(text, "bad.json")
@@ -217,9 +246,10 @@ ROWS = [
     'Unit Test Monitor,Other,"On 9 January 2017, regime forces shelled Kafr Zita in northern Hama '
     'countryside, killing 3 civilians.",3,,1484446319',
     "SYRUT002,2017-01-11,2017,1,Political violence,Battles,Armed clash,"
-    "Brigade of the Unit Test Hills,,2,Military Forces of Syria (2000-),,1,12,,760,Middle East,Syria,"
-    "Rural Damascus,Duma,Duma,Douma,33.5711,36.4022,1,Unit Test Monitor,Other,"
-    '"On 11 January 2017, rebels clashed with regime forces near Douma. No fatalities reported.",0,,'
+    "Brigade of the Unit Test Hills,,2,Military Forces of Syria (2000-),,1,12,,760,Middle East,"
+    "Syria,Rural Damascus,Duma,Duma,Douma,33.5711,36.4022,1,Unit Test Monitor,Other,"
+    '"On 11 January 2017, rebels clashed with regime forces near Douma. '
+    'No fatalities reported.",0,,'
     "1484446319",
 ]
 
@@ -235,8 +265,10 @@ def test_gold_from_acled_gives_one_event_per_row_with_sides_from_the_registry() 
     assert docs[0].text.startswith("On 9 January 2017, regime forces shelled Kafr Zita")
     assert docs[0].published == date(2017, 1, 9)
     assert (shelling.sub_event_type, shelling.date, shelling.fatalities) == (
-        "Shelling/artillery/missile attack", date(2017, 1, 9), 3,
-    )  # fmt: skip
+        "Shelling/artillery/missile attack",
+        date(2017, 1, 9),
+        3,
+    )
     assert (shelling.lat, shelling.lon) == (35.3743, 36.6033)
     assert {(a.role, a.side) for a in shelling.actors} == {
         ("perpetrator", "government"),

@@ -57,7 +57,11 @@ def test_astana_article_loses_every_clutter_line(clutter: str) -> None:
 
 def test_astana_article_loses_both_copies_of_each_photo_caption() -> None:
     raw = _article()
-    captions = [line.strip() for line in raw.splitlines() if line.strip().endswith(("Photo: AP", "Photo: AFP"))]  # fmt: skip
+    captions = [
+        line.strip()
+        for line in raw.splitlines()
+        if line.strip().endswith(("Photo: AP", "Photo: AFP"))
+    ]
     assert len(captions) == 3  # one single caption and one printed twice
     body = clean_text(raw)
     for caption in captions:
@@ -112,7 +116,8 @@ def test_every_story_line_of_the_fixture_is_kept_in_order(raw: Path) -> None:
 # Lines that match a clutter rule, per fixture: each must go.
 FIXTURE_CLUTTER = {
     "arabic-outlet-english": [
-        "This website uses cookies to improve your experience. By continuing to browse the site, you agree to our use of cookies. Learn more",
+        "This website uses cookies to improve your experience. By continuing to browse the site, "
+        "you agree to our use of cookies. Learn more",
         "Follow us on Telegram",
         "Related: Opposition delegation arrives in Geneva for fifth round of talks",
         "Related: Qaboun residents describe life under bombardment",
@@ -124,7 +129,9 @@ FIXTURE_CLUTTER = {
         "5 min read",
         "Share",
         "Listen",
-        "Members of a local council inspect a crater left by an air strike in Maarat al-Numan, Idlib province, in January 2017. Photograph: courtesy of the Maarat al-Numan local council",
+        "Members of a local council inspect a crater left by an air strike in Maarat al-Numan, "
+        "Idlib province, in January 2017. "
+        "Photograph: courtesy of the Maarat al-Numan local council",
         "Share on Facebook",
         "Share on Twitter",
         "Subscribe",
@@ -139,14 +146,16 @@ FIXTURE_CLUTTER = {
         "Related:",
         "Related: What the four Syrian safe zones mean for civilians",
         "Read more: Original article at Levant Wire",
-        "Rastan, in the northern countryside of Homs province, seen from the Orontes bridge. Photo: AFP",
+        "Rastan, in the northern countryside of Homs province, seen from the Orontes bridge. "
+        "Photo: AFP",
     ],
     "regional-daily": [
         "Advertisement",
         "ADVERTISEMENT",
         "Reading Time: 4 minutes",
         "Why you can trust The Gulf Courier",
-        "Smoke rises over the Manshiyeh district of Daraa after an air strike on February 12, 2017, in a picture taken from the opposition-held part of the city. Photo: AFP",
+        "Smoke rises over the Manshiyeh district of Daraa after an air strike on February 12, "
+        "2017, in a picture taken from the opposition-held part of the city. Photo: AFP",
         "Select Voice",
         "Choose your listening speed",
         "Get through articles 2x faster",
@@ -157,9 +166,11 @@ FIXTURE_CLUTTER = {
         "Fast",
     ],
     "tv-channel": [
-        "We use cookies to give you the best possible experience. Learn more about how we use cookies or edit your cookie preferences.",
+        "We use cookies to give you the best possible experience. Learn more about how we use "
+        "cookies or edit your cookie preferences.",
         "Listen to this article",
-        "Civil defence volunteers search for survivors at the site of an air strike in Saraqeb, Idlib province, Syria, April 27, 2017. (Reuters)",
+        "Civil defence volunteers search for survivors at the site of an air strike in Saraqeb, "
+        "Idlib province, Syria, April 27, 2017. (Reuters)",
         "Advertisement",
         "Read more: Russia proposes four safe zones for Syria ahead of Astana talks",
         "Share on Facebook",
@@ -169,7 +180,8 @@ FIXTURE_CLUTTER = {
         "Share this article",
         "Tweet",
         "Email",
-        "A repair crew from the Damascus water authority waits at an army checkpoint on the road to Ain al-Fijeh, northwest of Damascus, Syria, January 9, 2017. (Reuters)",
+        "A repair crew from the Damascus water authority waits at an army checkpoint on the road "
+        "to Ain al-Fijeh, northwest of Damascus, Syria, January 9, 2017. (Reuters)",
         "Advertisement",
         "Read more: Russia says Astana talks on Syria will open on January 23",
         "Read more: UN aid chief warns water cuts in Damascus could amount to a war crime",
@@ -234,10 +246,13 @@ def test_story_sentences_with_clutter_words_are_kept(name: str, sentence_start: 
         ("Subscribe to our newsletter", "share or subscribe"),
         ("Related: Talks resume in Geneva next month", "link list"),
         ("Read more: Aid convoy reaches Madaya", "link list"),
-        ("We use cookies to improve your visit. By continuing you accept our cookie settings.", "cookie notice"),
+        (
+            "We use cookies to improve your visit. By continuing you accept our cookie settings.",
+            "cookie notice",
+        ),
         ("A boy walks past rubble in Douma after an air strike. Photo: AFP", "photo caption"),
     ],
-)  # fmt: skip
+)
 def test_clutter_reason_names_the_rule(line: str, reason: str) -> None:
     assert clutter_reason(line) == reason
 
@@ -245,10 +260,12 @@ def test_clutter_reason_names_the_rule(line: str, reason: str) -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        "Residents said they would share what little bread they had with families displaced from Wadi Barada.",
+        "Residents said they would share what little bread they had "
+        "with families displaced from Wadi Barada.",
         "The council said it would not subscribe to any deal that forced people from their homes.",
         "A government advertisement on state television urged fighters to lay down their arms.",
-        "Government shelling killed at least nine people in Douma on Monday, the civil defence said.",
+        "Government shelling killed at least nine people in Douma on Monday, "
+        "the civil defence said.",
     ],
 )
 def test_story_sentences_have_no_clutter_reason(line: str) -> None:

@@ -131,11 +131,17 @@ def test_clashes_between_two_groups_name_both_sides() -> None:
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("The Russian defence ministry denied that its aircraft struck Douma on Tuesday.", "denial"),
-        ("Rebel commanders threatened to shell Damascus if the army attacks Wadi Barada.", "hedged"),
+        (
+            "The Russian defence ministry denied that its aircraft struck Douma on Tuesday.",
+            "denial",
+        ),
+        (
+            "Rebel commanders threatened to shell Damascus if the army attacks Wadi Barada.",
+            "hedged",
+        ),
         ("If the talks fail, government forces could launch an offensive on Idlib.", "hedged"),
     ],
-)  # fmt: skip
+)
 def test_denials_threats_and_hypotheticals_give_no_report(text: str, reason: str) -> None:
     doc = _run(text)
     assert doc.reports == []

@@ -21,14 +21,56 @@ PUBLISHED = date(2017, 1, 25)
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text that looks like the inputs: words the stages react to, mixed with anything.
-_WORDS = st.sampled_from([
-    "shelled", "killing", "3", "civilians", "wounded", "on", "Tuesday", "9 January 2017",
-    "regime", "forces", "rebels", "Douma", "Idlib", "countryside", "northern", "Hama",
-    "according to", "the", "Syrian Observatory", "said", "clashes", "between", "and",
-    "denied", "threatened to", "if", "Astana", "agreed", "ceasefire", "دوما", "قصف",
-    "several", "dozens", "no fatalities", "including", "two children", ".", ",", "\n",
-    "Advertisement", "Photo: AFP", "yesterday", "last week", "2013", "al-Sham", "HTS",
-])  # fmt: skip
+_WORDS = st.sampled_from(
+    [
+        "shelled",
+        "killing",
+        "3",
+        "civilians",
+        "wounded",
+        "on",
+        "Tuesday",
+        "9 January 2017",
+        "regime",
+        "forces",
+        "rebels",
+        "Douma",
+        "Idlib",
+        "countryside",
+        "northern",
+        "Hama",
+        "according to",
+        "the",
+        "Syrian Observatory",
+        "said",
+        "clashes",
+        "between",
+        "and",
+        "denied",
+        "threatened to",
+        "if",
+        "Astana",
+        "agreed",
+        "ceasefire",
+        "دوما",
+        "قصف",
+        "several",
+        "dozens",
+        "no fatalities",
+        "including",
+        "two children",
+        ".",
+        ",",
+        "\n",
+        "Advertisement",
+        "Photo: AFP",
+        "yesterday",
+        "last week",
+        "2013",
+        "al-Sham",
+        "HTS",
+    ]
+)
 _NEWSY = st.lists(st.one_of(_WORDS, st.text(max_size=12)), max_size=60).map(" ".join)
 
 
@@ -68,8 +110,11 @@ _EDIT = st.tuples(
 
 
 @FUZZ
-@given(edits=st.lists(_EDIT, max_size=25), shuffle=st.randoms(use_true_random=False),
-       do_shuffle=st.booleans())  # fmt: skip
+@given(
+    edits=st.lists(_EDIT, max_size=25),
+    shuffle=st.randoms(use_true_random=False),
+    do_shuffle=st.booleans(),
+)
 def test_mutated_article_is_read_without_crashing(
     edits: list[tuple[str, float, str]], shuffle, do_shuffle: bool
 ) -> None:

@@ -40,7 +40,7 @@ def report(
     ).with_content_id()
 
 
-# Three events fusion keeps apart: Basimah on the 9th, Basimah a week later, 50 km north on the 12th.
+# Three events fusion keeps apart: Basimah on the 9th and a week later, 50 km north on the 12th.
 A1 = report("SOHR", "Government artillery shelled Basimah, killing three civilians.")
 A2 = report("Smart News Agency", "Regime shelling on Bassima killed four people.", deaths=4)
 B1 = report("SOHR", "Shells fell on Basimah again a week on.", day=DAY + timedelta(days=7))

@@ -25,9 +25,21 @@ from truce.gazetteer.model import Gazetteer, Place, choose
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "geonames" / "SY-sample.txt"
 GOVERNORATES = {
-    "Aleppo", "Al-Hasakeh", "Ar-Raqqa", "As-Sweida", "Damascus", "Dar'a", "Deir-ez-Zor",
-    "Hama", "Homs", "Idleb", "Lattakia", "Quneitra", "Rural Damascus", "Tartous",
-}  # fmt: skip
+    "Aleppo",
+    "Al-Hasakeh",
+    "Ar-Raqqa",
+    "As-Sweida",
+    "Damascus",
+    "Dar'a",
+    "Deir-ez-Zor",
+    "Hama",
+    "Homs",
+    "Idleb",
+    "Lattakia",
+    "Quneitra",
+    "Rural Damascus",
+    "Tartous",
+}
 CODES = {"10": "Hama", "12": "Idleb", "13": "Damascus"}
 
 
@@ -206,10 +218,17 @@ def test_a_syrian_place_beats_a_foreign_one_of_the_same_name() -> None:
 @pytest.mark.parametrize(
     ("text", "admin1"),
     [
-        ("On 9 January 2017, regime forces shelled Suran in Hama province, killing 2 civilians.", "Hama"),
-        ("On 9 January 2017, Turkish forces shelled Suran in Aleppo province, killing 2 civilians.", "Aleppo"),
+        (
+            "On 9 January 2017, regime forces shelled Suran in Hama province, killing 2 civilians.",
+            "Hama",
+        ),
+        (
+            "On 9 January 2017, Turkish forces shelled Suran in Aleppo province, "
+            "killing 2 civilians.",
+            "Aleppo",
+        ),
     ],
-)  # fmt: skip
+)
 def test_extraction_uses_the_governorate_named_in_the_text(text: str, admin1: str) -> None:
     from truce.services.extraction import resources_for
 
@@ -249,9 +268,11 @@ def test_parse_dump_skips_feature_classes_it_does_not_keep() -> None:
 def test_parse_dump_maps_admin1_codes_to_governorates() -> None:
     places, _ = parse_dump(SAMPLE.read_text("utf-8"), CODES)
     assert {p.aliases[0]: p.admin1 for p in places} == {
-        "Qasr Ibn Wardan": "Hama", "Tall Mardikh": "Idleb", "Wadi ad Dayf": "Idleb",
+        "Qasr Ibn Wardan": "Hama",
+        "Tall Mardikh": "Idleb",
+        "Wadi ad Dayf": "Idleb",
         "Taftanaz Air Base": "Idleb",
-    }  # fmt: skip
+    }
     unmapped, _ = parse_dump(SAMPLE.read_text("utf-8"), {})
     assert all(p.admin1 is None for p in unmapped)
 
@@ -268,9 +289,17 @@ def test_parse_dump_keeps_useful_alternate_names_only() -> None:
 
 @pytest.mark.parametrize(
     ("alias", "useful"),
-    [("Ebla", True), ("Tell Mardikh", True), ("Dar'a", True), ("تل مرديخ", True),
-     ("QIW", False), ("Эбла", False), ("", False), ("12 km", False)],
-)  # fmt: skip
+    [
+        ("Ebla", True),
+        ("Tell Mardikh", True),
+        ("Dar'a", True),
+        ("تل مرديخ", True),
+        ("QIW", False),
+        ("Эбла", False),
+        ("", False),
+        ("12 km", False),
+    ],
+)
 def test_useful_alias(alias: str, useful: bool) -> None:
     assert useful_alias(alias) is useful
 

@@ -22,7 +22,12 @@ def _bytes(name: str) -> bytes:
 
 def _read(name: str, kind: str | None = None, meta: TextMeta | None = None) -> list[Text]:
     content = _bytes(name)
-    return read(content, kind=kind or detect_kind(content, name), label=name, meta=meta or TextMeta(label=name))  # fmt: skip
+    return read(
+        content,
+        kind=kind or detect_kind(content, name),
+        label=name,
+        meta=meta or TextMeta(label=name),
+    )
 
 
 # --- detect_kind ----------------------------------------------------------------------------------
@@ -31,11 +36,17 @@ def _read(name: str, kind: str | None = None, meta: TextMeta | None = None) -> l
 @pytest.mark.parametrize(
     ("filename", "kind"),
     [
-        ("page.html", "html"), ("page.HTM", "html"), ("feed.rss", "feed"), ("feed.atom", "feed"),
-        ("feed.xml", "feed"), ("mail.eml", "email"), ("form.json", "json"), ("notes.txt", "text"),
+        ("page.html", "html"),
+        ("page.HTM", "html"),
+        ("feed.rss", "feed"),
+        ("feed.atom", "feed"),
+        ("feed.xml", "feed"),
+        ("mail.eml", "email"),
+        ("form.json", "json"),
+        ("notes.txt", "text"),
         ("notes.md", "text"),
     ],
-)  # fmt: skip
+)
 def test_kind_from_the_file_name(filename: str, kind: str) -> None:
     assert detect_kind(b"anything", filename) == kind
 
@@ -138,9 +149,19 @@ def test_html_gives_the_article_without_page_chrome() -> None:
     body = text.text
     assert body.startswith("Mortar fire and air strikes hit the villages of Ain al-Fijeh")
     assert "Talks between the government and the opposition are due to resume" in body
-    for chrome in ("We use cookies", "cookie policy", "Accept all", "Manage preferences",
-                   "Sign up for our daily briefing", "Share on Facebook", "All rights reserved",
-                   "Privacy policy", "Advertisement", "Related stories", "Photo: AFP"):  # fmt: skip
+    for chrome in (
+        "We use cookies",
+        "cookie policy",
+        "Accept all",
+        "Manage preferences",
+        "Sign up for our daily briefing",
+        "Share on Facebook",
+        "All rights reserved",
+        "Privacy policy",
+        "Advertisement",
+        "Related stories",
+        "Photo: AFP",
+    ):
         assert chrome not in body, chrome
     assert "&amp;" not in body and "&rsquo;" not in body and "<p>" not in body
 
@@ -162,8 +183,12 @@ def test_html_meta_given_by_the_user_wins() -> None:
 
 def test_html_without_an_article_is_rejected() -> None:
     with pytest.raises(InputRejected, match=r"empty\.html"):
-        read(b"<html><head><title>T</title></head><body><script>x()</script></body></html>", kind="html", label="empty.html",
-             meta=TextMeta())  # fmt: skip
+        read(
+            b"<html><head><title>T</title></head><body><script>x()</script></body></html>",
+            kind="html",
+            label="empty.html",
+            meta=TextMeta(),
+        )
 
 
 # --- read: feeds ----------------------------------------------------------------------------------
@@ -173,7 +198,12 @@ def test_rss_gives_one_text_per_entry_with_its_own_date_and_title() -> None:
     texts = _read("feed.rss")
     assert len(texts) == 4
     assert [t.part for t in texts] == ["entry-1", "entry-2", "entry-3", "entry-4"]
-    assert [t.meta.published for t in texts] == [date(2017, 1, 24), date(2017, 1, 24), date(2017, 1, 23), date(2017, 1, 23)]  # fmt: skip
+    assert [t.meta.published for t in texts] == [
+        date(2017, 1, 24),
+        date(2017, 1, 24),
+        date(2017, 1, 23),
+        date(2017, 1, 23),
+    ]
     assert texts[0].meta.title == "Monitors log shelling in Wadi Barada as Astana talks close"
     assert texts[3].meta.title == "Rebel factions clash near Idlib town of Saraqeb"
     assert all(t.meta.publisher == "The Levant Courier - Syria" for t in texts)
@@ -187,7 +217,11 @@ def test_rss_gives_one_text_per_entry_with_its_own_date_and_title() -> None:
 def test_atom_gives_one_text_per_entry() -> None:
     texts = _read("feed.atom")
     assert len(texts) == 3
-    assert [t.meta.published for t in texts] == [date(2017, 2, 14), date(2017, 2, 12), date(2017, 2, 10)]  # fmt: skip
+    assert [t.meta.published for t in texts] == [
+        date(2017, 2, 14),
+        date(2017, 2, 12),
+        date(2017, 2, 10),
+    ]
     assert [t.meta.title for t in texts] == [
         "Second day of fighting in Daraa al-Balad",
         "Rebels open offensive on Manshiyeh",

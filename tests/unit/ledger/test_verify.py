@@ -55,7 +55,9 @@ class Ledger:
     ) -> Checkpoint:
         tree = self.tree(lines)
         proof = tree.consistency_proof(after, size) if after else []
-        return entries.cosign(size, tree.root(size), at or _at(size), [self.keys[m] for m in signers], proof)  # fmt: skip
+        return entries.cosign(
+            size, tree.root(size), at or _at(size), [self.keys[m] for m in signers], proof
+        )
 
 
 def _at(i: int) -> datetime:
@@ -365,7 +367,11 @@ def _rewritten_history(index: int) -> list[bytes]:
     led = ledger()
     items = _items(led.keys, N)
     act, signer, at = items[index]
-    items[index] = (dataclasses.replace(act, details={"n": index, "note": "nothing happened"}), signer, at)  # fmt: skip
+    items[index] = (
+        dataclasses.replace(act, details={"n": index, "note": "nothing happened"}),
+        signer,
+        at,
+    )
     return chain(items)
 
 
@@ -432,7 +438,9 @@ def test_a_checkpoint_signed_by_a_non_guarantor_instead_is_named() -> None:
     led = ledger()
     checkpoint = led.cosign(N, signers=["russia", "iran", "un"])
     result = check(led.lines, [checkpoint])
-    assert [str(p) for p in result.problems] == [f"{cp_where(0, checkpoint)}: not co-signed by turkey"]  # fmt: skip
+    assert [str(p) for p in result.problems] == [
+        f"{cp_where(0, checkpoint)}: not co-signed by turkey"
+    ]
 
 
 def _with_cosignature(checkpoint: Checkpoint, member: str, forged: Cosignature) -> Checkpoint:
@@ -446,7 +454,9 @@ def test_a_forged_cosignature_is_named() -> None:
     led = ledger()
     honest = led.cosign(N)
     # Turkey's name and key id, but the signature is iran's.
-    forged = Cosignature("turkey", led.keys["turkey"].id, led.keys["iran"].sign(honest.message()).hex())  # fmt: skip
+    forged = Cosignature(
+        "turkey", led.keys["turkey"].id, led.keys["iran"].sign(honest.message()).hex()
+    )
     checkpoint = _with_cosignature(honest, "turkey", forged)
     result = check(led.lines, [checkpoint])
     assert wheres(result) == [cp_where(0, checkpoint)] * 2
@@ -503,7 +513,9 @@ def test_a_malformed_checkpoint_is_reported_not_raised(field: str) -> None:
     led = ledger()
     first, honest = led.cosign(8), led.cosign(N, after=8)
     if field == "signature":
-        bad = _with_cosignature(honest, "iran", dataclasses.replace(honest.cosignatures[1], signature="zz"))  # fmt: skip
+        bad = _with_cosignature(
+            honest, "iran", dataclasses.replace(honest.cosignatures[1], signature="zz")
+        )
     elif field == "root":
         bad = dataclasses.replace(honest, root="not hex")
     elif field == "proof":

@@ -29,7 +29,11 @@
   }
 
   function zonesLayer(map, collection) {
-    return L.geoJSON(collection, { style: { color: "#1b7837", weight: 2, fillOpacity: 0.08 } })
+    // De-escalation areas stand out; the area a whole agreement covers is only outlined.
+    const style = (feature) => feature.properties.kind === "de_escalation"
+      ? { color: "#1b7837", weight: 2, fillOpacity: 0.08 }
+      : { color: "#1b7837", weight: 1, dashArray: "4 4", fill: false };
+    return L.geoJSON(collection, { style })
       .eachLayer((layer) => layer.bindTooltip(document.createTextNode(layer.feature.properties.name)))
       .addTo(map);
   }

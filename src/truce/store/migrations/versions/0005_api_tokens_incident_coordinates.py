@@ -40,13 +40,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_incidents_admin1"), ["admin1"], unique=False)
 
     # Incidents stored before this revision get their coordinates from their stored record.
-    incidents = sa.table("incidents", sa.column("id", sa.String), sa.column("body", sa.JSON),
-                         sa.column("lat", sa.Float), sa.column("lon", sa.Float))  # fmt: skip
+    incidents = sa.table(
+        "incidents",
+        sa.column("id", sa.String),
+        sa.column("body", sa.JSON),
+        sa.column("lat", sa.Float),
+        sa.column("lon", sa.Float),
+    )
     connection = op.get_bind()
     for incident_id, body in connection.execute(sa.select(incidents.c.id, incidents.c.body)).all():
         record = json.loads(body) if isinstance(body, str) else body
-        connection.execute(sa.update(incidents).where(incidents.c.id == incident_id)
-                           .values(lat=record.get("lat"), lon=record.get("lon")))  # fmt: skip
+        connection.execute(
+            sa.update(incidents)
+            .where(incidents.c.id == incident_id)
+            .values(lat=record.get("lat"), lon=record.get("lon"))
+        )
 
 
 def downgrade() -> None:

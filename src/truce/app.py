@@ -1,0 +1,109 @@
+"""The one ASGI app: the REST API under /api and the pages at /, as sibling layers over the
+same services and the same HTTP dependencies (`truce.http.deps`). Errors are translated here,
+at the edge: problem details (RFC 9457) under /api, the error page elsewhere."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from truce import web
+from truce.api.app import DESCRIPTION, ERRORS, PREFIX, routers, with_problems
+from truce.api.common import problem
+from truce.config import Settings
+from truce.domain.errors import TruceError, ValidationFailed
+from truce.http.deps import State, TooLarge, Unauthorized, status_of
+from truce.services.session import Engine, Keyring, keyring_for, open_store
+from truce.web.errors import error_page
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    keyring: Keyring | None = None,
+) -> FastAPI:
+    """The app for the settings; `engine` and `keyring` default to the settings' own."""
+    settings = settings or Settings.from_env()
+    app = FastAPI(
+        title="Truce",
+        version="1",
+        description=DESCRIPTION,
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=f"{PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.truce = State(
+        settings, engine or open_store(settings), keyring or keyring_for(settings)
+    )
+    for router in routers:
+        app.include_router(router, prefix=PREFIX, responses=ERRORS)
+    _describe_problems(app)
+    web.install(app, settings)
+    app.add_exception_handler(TruceError, _truce_error)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    return app
+
+
+def _describe_problems(app: FastAPI) -> None:
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = with_problems(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _is_api(request: Request) -> bool:
+    path = request.url.path
+    return path == PREFIX or path.startswith(f"{PREFIX}/")
+
+
+async def _truce_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TruceError)
+    status = status_of(exc)
+    if not _is_api(request):
+        return error_page(request, status, str(exc))
+    if isinstance(exc, Unauthorized):
+        answer = problem(status, "Unauthorized", str(exc))
+        answer.headers["WWW-Authenticate"] = 'Bearer realm="truce"'
+        return answer
+    if isinstance(exc, TooLarge):
+        return problem(status, "Content Too Large", str(exc))
+    if isinstance(exc, ValidationFailed):
+        errors = [{"field": exc.field, "message": str(exc)}]
+        return problem(status, type(exc).__name__, str(exc), errors=errors)
+    return problem(status, type(exc).__name__, str(exc))
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    """Input that does not fit a route's parameters or body: 422, naming each field."""
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "message": e["msg"]}
+        for e in exc.errors()
+    ]
+    if not _is_api(request):
+        return error_page(request, 422, "; ".join(f"{e['field']}: {e['message']}" for e in errors))
+    return problem(422, "Unprocessable Content", "the request does not fit the API", errors=errors)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Errors raised before a route runs: no such path or method, a malformed body..."""
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    if not _is_api(request):
+        message = "There is no such page." if status == 404 else str(exc.detail)
+        answer = error_page(request, status, message)
+    else:
+        answer = problem(status, HTTPStatus(status).phrase, str(exc.detail))
+    answer.headers.update(exc.headers or {})
+    return answer

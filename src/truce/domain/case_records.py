@@ -1,0 +1,125 @@
+"""The records of the case workflow: its states and actions, replies, ballots, the case itself
+and the events of its timeline. The workflow that moves a case between states is `cases`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import pydantic
+
+from truce.domain.access import Role
+from truce.domain.base import Record
+from truce.domain.canonical import content_id
+from truce.domain.incidents import FindingCategory
+
+
+class CaseState(StrEnum):
+    """The incident lifecycle of MECHANISM.md, as case states."""
+
+    AWAITING_REPLY = "awaiting_reply"
+    UNDER_VERIFICATION = "under_verification"
+    ACCESS_DENIED = "access_denied"
+    JOINT_REVIEW = "joint_review"
+    ADOPTED = "adopted"
+    DISPUTED = "disputed"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+class Action(StrEnum):
+    OPEN = "open"
+    REQUEST_CLARIFICATION = "request_clarification"
+    REPLY = "reply"
+    ESCALATE = "escalate"
+    ACCESS_DENIED = "access_denied"
+    PROPOSE_FINDING = "propose_finding"
+    REVIEW = "review"
+    PUBLISH = "publish"
+    CLOSE = "close"
+    REOPEN = "reopen"
+
+
+class ReplyKind(StrEnum):
+    ACKNOWLEDGED = "acknowledged"
+    DISPUTED = "disputed"  # with a counter-claim
+    ACTION_TAKEN = "action_taken"
+    INFORMATION_REQUESTED = "information_requested"
+
+
+class Vote(StrEnum):
+    CONFIRM = "confirm"
+    CANNOT_CONFIRM = "cannot_confirm"
+    DISSENT = "dissent"
+
+
+class Reply(Record):
+    member: str
+    user: str
+    kind: ReplyKind
+    text: str = pydantic.Field(min_length=1)
+    counter_claim: str | None = None
+    at: pydantic.AwareDatetime
+
+
+class Ballot(Record):
+    member: str
+    user: str
+    vote: Vote
+    reason: str | None = None
+    at: pydantic.AwareDatetime
+
+
+class Case(Record):
+    """The workflow object for a finding put to the guarantors."""
+
+    id: str = pydantic.Field(min_length=1)
+    incident_id: str
+    agreement_id: str
+    state: CaseState
+    category: FindingCategory
+    accused_side: str | None = None
+    clauses: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    answerable: tuple[str, ...] = ()  # guarantor member IDs that must reply
+    informed: tuple[str, ...] = ()  # the other guarantors
+    opened_at: pydantic.AwareDatetime
+    reply_due: pydantic.AwareDatetime | None = None
+    replies: tuple[Reply, ...] = ()
+    ballots: tuple[Ballot, ...] = ()
+    escalations: int = 0
+    round: int = 1  # one more each time the case is reopened; replies and ballots are per round
+    question: str | None = None
+
+    @property
+    def overdue_members(self) -> tuple[str, ...]:
+        replied = {r.member for r in self.replies}
+        return tuple(m for m in self.answerable if m not in replied)
+
+    def overdue(self, now: datetime) -> bool:
+        return (
+            self.state is CaseState.AWAITING_REPLY
+            and self.reply_due is not None
+            and now > self.reply_due
+            and bool(self.overdue_members)
+        )
+
+
+class CaseEvent(Record):
+    """One step of a case's timeline (and, in the store, of the ledger)."""
+
+    case_id: str
+    action: Action
+    user: str
+    member: str
+    role: Role
+    before: CaseState | None
+    after: CaseState
+    at: pydantic.AwareDatetime
+    details: dict[str, Any] = pydantic.Field(default_factory=dict)
+
+
+def case_id(incident_id: str, agreement_id: str) -> str:
+    return content_id("case", {"incident": incident_id, "agreement": agreement_id}, length=20)

@@ -1,0 +1,52 @@
+"""The incident as one view: the incident and its reports as this user may see them, its
+finding, its case with the case's timeline, the ledger proof of its latest entry (for those
+who may read the ledger), its history of merges and splits, and why its reports were linked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from truce.domain.access import Principal, UseCase, allowed
+from truce.domain.cases import Case, CaseEvent, case_id
+from truce.domain.incidents import Finding, Incident
+from truce.domain.reports import Report
+from truce.services import ledger as ledger_service
+from truce.services.views import incident_view
+from truce.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class IncidentDetail:
+    incident: Incident
+    reports: list[Report]
+    finding: Finding | None
+    case: Case | None
+    events: list[CaseEvent]
+    proof: ledger_service.Proof | None
+    history: list[dict[str, Any]]
+
+    def to_plain(self) -> dict[str, Any]:
+        return {
+            "incident": self.incident.to_plain(),
+            "reports": [r.to_plain() for r in self.reports],
+            "finding": self.finding.to_plain() if self.finding else None,
+            "case": self.case.to_plain() if self.case else None,
+        }
+
+
+def incident_detail(
+    *, uow: UnitOfWork, who: Principal, incident_id: str, agreement_id: str
+) -> IncidentDetail:
+    incident, reports, finding = incident_view(
+        uow=uow, who=who, incident_id=incident_id, agreement_id=agreement_id
+    )
+    case = uow.cases.find(case_id(incident.id, agreement_id))
+    events = uow.cases.events(case.id) if case else []
+    proof = None
+    if allowed(who, UseCase.READ_LEDGER):
+        logged = uow.ledger.entries_for(incident.id)
+        if logged:
+            proof = ledger_service.prove(uow=uow, who=who, seq=logged[-1]["seq"])
+    history = uow.incidents.history(incident.id) if allowed(who, UseCase.FUSE) else []
+    return IncidentDetail(incident, reports, finding, case, events, proof, history)
