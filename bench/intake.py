@@ -50,9 +50,28 @@ TEXT = (
 )
 
 
+GAZETTEER = Path(__file__).resolve().parents[2] / "shared/data/gazetteer/syria_places.tsv"
+
+
+def places() -> list[tuple[str, str, float, float]]:
+    """Where stored reports are placed: Syria's populated places (the shared gazetteer) when
+    it is at hand, else the few towns above. Real reports spread over the country; piling a
+    million onto six towns would measure a density no store has."""
+    if not GAZETTEER.exists():
+        return PLACES
+    out = []
+    for line in GAZETTEER.read_text().splitlines()[1:]:
+        cells = line.split("\t")
+        gov = cells[6].split(":", 1)[-1] or "Idleb"
+        out.append((cells[0], gov, float(cells[3]), float(cells[4])))
+    return out
+
+
 def fill(engine: Engine, count: int, seed: int = 7) -> None:
-    """`count` reports, one incident and one finding each, spread over ten years."""
+    """`count` reports, one incident and one finding each, spread over ten years and over
+    Syria's populated places."""
     rng = random.Random(seed)
+    spread = places()
     now = datetime(2024, 1, 1, tzinfo=UTC)
     template = Report.parse(
         {
@@ -85,8 +104,8 @@ def fill(engine: Engine, count: int, seed: int = 7) -> None:
 
     for k in range(count):
         day = START + timedelta(days=rng.randrange(DAYS))
-        name, gov, lat, lon = rng.choice(PLACES)
-        lat, lon = lat + rng.uniform(-0.3, 0.3), lon + rng.uniform(-0.3, 0.3)
+        name, gov, lat, lon = rng.choice(spread)
+        lat, lon = lat + rng.uniform(-0.01, 0.01), lon + rng.uniform(-0.01, 0.01)
         report_id, incident_id = f"rep_{k:020x}", f"inc_{k:020x}"
         body = template | {
             "id": report_id,

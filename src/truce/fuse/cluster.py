@@ -224,8 +224,8 @@ def _top_scores(
     candidates: Sequence[tuple[str, list[Features]]], threshold: float
 ) -> list[float | None]:
     """Each incident's best match weight between the new report (first of its items) and its
-    members, None when that is below the threshold. One batch for all incidents: per pair,
-    the array code costs more than the scoring."""
+    members, None when that is below the threshold. One batch for all incidents: the array
+    code has a fixed cost per call that would swamp scoring a pair at a time."""
     if not candidates:
         return []
     flat, owner = [candidates[0][1][0]], []

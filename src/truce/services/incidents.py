@@ -149,12 +149,33 @@ def place_reports(
         stale = uow.incidents.holding(uow.reports.superseded_by(new_ids))
     stale |= uow.incidents.holding(touched)
     near: set[str] = set()
-    if fresh:
-        days = sorted(r.date_start for r in fresh.values())
-        near = uow.incidents.with_reports_between(days[0] - NEIGHBOURS, days[-1] + NEIGHBOURS)
+    for report in fresh.values():
+        near |= _neighbourhood(uow, report)
     existing = uow.incidents.get_many(stale | near)
     held = usable_reports(uow, ids={r for i in existing for r in i.report_ids}, registry=registry)
     return _place(uow, fresh, held, existing, touched, now, who, reason)
+
+
+def _neighbourhood(uow: UnitOfWork, report: Report) -> set[str]:
+    """The incidents a new report may join: within a week of it, and near it as batch
+    blocking has it (a town-level report: incidents within about two grid cells; a vaguer
+    one: its governorate), with unplaced incidents always in."""
+    start, end = report.date_start - NEIGHBOURS, report.date_start + NEIGHBOURS
+    precise = report.lat is not None and report.lon is not None
+    if precise and (report.location_precision or 1) <= PRECISE:
+        lat, lon = float(report.lat or 0), float(report.lon or 0)
+        box = (lon - REACH_LON, lat - REACH_LAT, lon + REACH_LON, lat + REACH_LAT)
+        return uow.incidents.with_reports_between(start, end, box=box, admin1=report.admin1)
+    if report.admin1:
+        return uow.incidents.with_reports_between(start, end, admin1=report.admin1)
+    return uow.incidents.with_reports_between(start, end)
+
+
+# Batch blocking compares town-level reports across two grid cells of 0.15 degrees either way
+# (fuse/blocking.py); the look-up for one new report reaches as far.
+PRECISE = 2  # UCDP location precision: the place itself, or within 25 km
+REACH_LAT = 0.3
+REACH_LON = 0.45
 
 
 def _place(

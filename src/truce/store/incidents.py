@@ -123,16 +123,35 @@ class IncidentRepository:
         found = [Incident.parse(body) for (body,) in rows]
         return sorted(found, key=lambda i: (i.date_start, i.id))
 
-    def with_reports_between(self, start: date, end: date) -> set[str]:
+    def with_reports_between(
+        self,
+        start: date,
+        end: date,
+        *,
+        box: tuple[float, float, float, float] | None = None,
+        admin1: str | None = None,
+    ) -> set[str]:
         """Incidents holding a report whose first day falls in [start, end]: the incidents a
-        new report of those days is compared with."""
-        m, r = t.incident_members.c, t.reports.c
+        new report of those days is compared with. With a `box` (west, south, east, north),
+        only incidents placed in it or not placed at all; with `admin1` alone, only those of
+        that governorate or of none."""
+        m, r, i = t.incident_members.c, t.reports.c, t.incidents.c
         query = (
             select(m.incident_id)
-            .select_from(t.incident_members.join(t.reports, r.id == m.report_id))
+            .select_from(
+                t.incident_members.join(t.reports, r.id == m.report_id).join(
+                    t.incidents, i.id == m.incident_id
+                )
+            )
             .where(r.date_start >= start, r.date_start <= end)
             .distinct()
         )
+        if box is not None:
+            west, south, east, north = box
+            placed = and_(i.lat >= south, i.lat <= north, i.lon >= west, i.lon <= east)
+            query = query.where(or_(placed, i.lat.is_(None)))
+        elif admin1 is not None:
+            query = query.where(or_(i.admin1 == admin1, i.admin1.is_(None), i.lat.is_(None)))
         return set(self._c.execute(query).scalars())
 
     def holding(self, report_ids: Iterable[str]) -> set[str]:
