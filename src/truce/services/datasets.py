@@ -173,10 +173,7 @@ def _process(
     summary.rejected = parsed.rejected
     summary.warnings = parsed.warnings
     for first in range(0, len(parsed.reports), BATCH):
-        batch = [
-            r.model_copy(update={"document_id": document_id})
-            for r in parsed.reports[first : first + BATCH]
-        ]
+        batch = [r.evolve(document_id=document_id) for r in parsed.reports[first : first + BATCH]]
         outcomes = uow.reports.add_many(batch, now)
         summary.stored += [r.id for r, o in zip(batch, outcomes, strict=True) if o != "unchanged"]
         summary.imported += outcomes.count("new")

@@ -213,7 +213,7 @@ def _extract_text(
     summary.dropped += [
         f"{doc.body[m.start : m.end]!r}: {why}" for m, why in doc.dropped if m.start >= 0
     ]
-    return [r.model_copy(update={"document_id": document_id}) for r in doc.reports]
+    return [r.evolve(document_id=document_id) for r in doc.reports]
 
 
 def extract_texts(items: list[tuple[str, TextMeta]], resources: Resources) -> list[list[Report]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -58,6 +59,8 @@ class ExportRow:
 
 
 COLUMNS = tuple(ExportRow.__dataclass_fields__)
+assert COLUMNS[-1] == "report_ids"  # the CSV writer joins the last column
+_values = operator.attrgetter(*COLUMNS)
 
 
 def incident_rows(
@@ -104,7 +107,7 @@ def incident_rows(
 
 def _row(row: Row, finding: Finding | None) -> ExportRow:
     i = row.incident
-    reason = finding.reasons[0].splitlines()[0] if finding and finding.reasons else None
+    reason = next(iter(finding.reasons[0].splitlines()), "") if finding else None
     return ExportRow(
         id=i.id,
         date_start=i.date_start,
@@ -133,14 +136,12 @@ def _row(row: Row, finding: Finding | None) -> ExportRow:
 
 def write_csv(rows: Iterable[ExportRow], out: TextIO) -> int:
     """One header line, then a line per incident; report IDs joined by ';'."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n")  # None is written as an empty cell
     writer.writerow(COLUMNS)
     count = 0
     for row in rows:
-        cells = (getattr(row, name) for name in COLUMNS)
-        writer.writerow(
-            [";".join(c) if isinstance(c, tuple) else "" if c is None else c for c in cells]
-        )
+        *cells, report_ids = _values(row)
+        writer.writerow([*cells, ";".join(report_ids)])
         count += 1
     return count
 

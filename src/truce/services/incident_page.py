@@ -4,14 +4,17 @@ who may read the ledger), its history of merges and splits, and why its reports 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from truce.domain.access import Principal, UseCase, allowed
 from truce.domain.cases import Case, CaseEvent, case_id
 from truce.domain.incidents import Finding, Incident
 from truce.domain.reports import Report
+from truce.fuse.score import explain_links
 from truce.services import ledger as ledger_service
+from truce.services.incidents import usable_reports
+from truce.services.sources import affiliations
 from truce.services.views import incident_view
 from truce.store.uow import UnitOfWork
 
@@ -25,6 +28,8 @@ class IncidentDetail:
     events: list[CaseEvent]
     proof: ledger_service.Proof | None
     history: list[dict[str, Any]]
+    # Why the incident holds each report: (report, the earlier report it is most alike, why).
+    links: list[tuple[str, str, str]] = field(default_factory=list)
 
     def to_plain(self) -> dict[str, Any]:
         return {
@@ -48,5 +53,12 @@ def incident_detail(
         logged = uow.ledger.entries_for(incident.id)
         if logged:
             proof = ledger_service.prove(uow=uow, who=who, seq=logged[-1]["seq"])
-    history = uow.incidents.history(incident.id) if allowed(who, UseCase.FUSE) else []
-    return IncidentDetail(incident, reports, finding, case, events, proof, history)
+    history: list[dict[str, Any]] = []
+    links: list[tuple[str, str, str]] = []
+    if allowed(who, UseCase.FUSE):
+        # For those who merge and split: the comparisons can speak of exact places.
+        history = uow.incidents.history(incident.id)
+        members = usable_reports(uow, ids=incident.report_ids)
+        if len(members) > 1:
+            links = explain_links(list(members.values()), affiliations(uow=uow))
+    return IncidentDetail(incident, reports, finding, case, events, proof, history, links)

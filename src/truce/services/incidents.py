@@ -83,16 +83,12 @@ def with_sides(report: Report, registry: ActorRegistry) -> Report:
     for actor in report.actors:
         known = registry.get(actor.actor_id) if actor.actor_id else registry.lookup(actor.name)
         if known is not None and (actor.side is None or actor.actor_id is None):
-            actor = actor.model_copy(
-                update={
-                    "actor_id": known.id,
-                    "side": registry.side_of(known.id),
-                    "inter": actor.inter or known.inter,
-                }
+            actor = actor.evolve(
+                actor_id=known.id, side=registry.side_of(known.id), inter=actor.inter or known.inter
             )
             changed = True
         actors.append(actor)
-    return report.model_copy(update={"actors": tuple(actors)}) if changed else report
+    return report.evolve(actors=tuple(actors)) if changed else report
 
 
 def fuse(*, uow: UnitOfWork, who: Principal, now: datetime, rebuild: bool = False) -> FuseSummary:
