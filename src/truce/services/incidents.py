@@ -28,6 +28,7 @@ from truce.services.sources import affiliations
 from truce.store.uow import UnitOfWork
 
 NEIGHBOURS = timedelta(days=7)  # incidents a new report is compared with, either side of its date
+LONGEST = timedelta(days=31)  # the longest an incident's reports span (month precision)
 
 
 @dataclass
@@ -156,7 +157,10 @@ def _neighbourhood(uow: UnitOfWork, report: Report) -> set[str]:
     """The incidents a new report may join: within a week of it, and near it as batch
     blocking has it (a town-level report: incidents within about two grid cells; a vaguer
     one: its governorate), with unplaced incidents always in."""
-    start, end = report.date_start - NEIGHBOURS, report.date_start + NEIGHBOURS
+    # An incident begins on its earliest report's day and may run a month (a month-precision
+    # report): those that began up to that long before the week are looked at too.
+    start = report.date_start - NEIGHBOURS - LONGEST
+    end = report.date_start + NEIGHBOURS
     precise = report.lat is not None and report.lon is not None
     if precise and (report.location_precision or 1) <= PRECISE:
         lat, lon = float(report.lat or 0), float(report.lon or 0)

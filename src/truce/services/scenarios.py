@@ -29,6 +29,7 @@ def load_scenario(*, uow: UnitOfWork, who: Principal, name: str) -> LoadSummary:
     nothing."""
     authorize(who, UseCase.IMPORT_DATA)
     scenario = scenarios.load(name)
+    uow.memo.clear()  # the registry and source book change with the scenario
     uow.actors.put_many(scenario.name, scenario.actors.all())
     uow.sources.put_many(scenario.name, scenario.sources, scenario.source_aliases or {})
     for member in scenario.members:
@@ -59,4 +60,8 @@ def _digest(value: object) -> str:
 
 
 def registry_from_store(*, uow: UnitOfWork) -> ActorRegistry:
-    return ActorRegistry(uow.actors.all())
+    """The actor registry, built once per unit of work (it normalises every alias)."""
+    if "registry" not in uow.memo:
+        uow.memo["registry"] = ActorRegistry(uow.actors.all())
+    registry: ActorRegistry = uow.memo["registry"]
+    return registry

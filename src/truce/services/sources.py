@@ -9,8 +9,12 @@ from truce.store.uow import UnitOfWork
 
 
 def source_book(*, uow: UnitOfWork) -> SourceBook:
-    held = uow.sources.all()
-    return SourceBook([s for s, _ in held], {s.id: aliases for s, aliases in held})
+    """The source book, read once per unit of work."""
+    if "source_book" not in uow.memo:
+        held = uow.sources.all()
+        uow.memo["source_book"] = SourceBook([s for s, _ in held], {s.id: a for s, a in held})
+    book: SourceBook = uow.memo["source_book"]
+    return book
 
 
 def affiliations(*, uow: UnitOfWork) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -61,6 +62,9 @@ class UnitOfWork:
         self._keyring = keyring
         self._checked: dict[str, str] = {}  # member -> key ID found registered in this unit of work
         self._failed = False  # a ledger entry failed: this transaction may only be rolled back
+        # What use cases derive from reference data once per transaction (the actor registry,
+        # the source book); whoever changes that data in the transaction clears it.
+        self.memo: dict[str, Any] = {}
 
     @property
     def keyring(self) -> Keyring:
@@ -148,6 +152,7 @@ class UnitOfWork:
     def rollback(self) -> None:
         assert self._connection is not None, "rollback outside a unit of work"
         self._checked.clear()
+        self.memo.clear()
         self._failed = False
         self._connection.rollback()
         self._connection.begin()

@@ -65,6 +65,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.create_index("ix_incidents_date_start_id", ["date_start", "id"])
+        batch_op.create_index("ix_incidents_near", ["date_start", "lat", "lon", "admin1", "id"])
     with op.batch_alter_table("findings", schema=None) as batch_op:
         batch_op.create_index(
             "ix_findings_current_lookup",
@@ -151,6 +152,7 @@ def downgrade() -> None:
     with op.batch_alter_table("findings", schema=None) as batch_op:
         batch_op.drop_index("ix_findings_current_lookup")
     with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.drop_index("ix_incidents_near")
         batch_op.drop_index("ix_incidents_date_start_id")
     op.drop_index("ix_reports_superseded_by", table_name="reports")
     op.drop_index("ix_reports_dataset_dataset_id", table_name="reports")
