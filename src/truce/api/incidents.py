@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -21,26 +21,20 @@ from truce.services.listing import IncidentFilter, list_incidents
 router = APIRouter(tags=["incidents"])
 
 
-@router.get("/incidents", response_model=models.IncidentPage)
-def get_incidents(
-    unit: Uow,
-    who: Who,
-    agreement: AgreementId,
+async def incident_filter(
     start: date | None = None,
     end: date | None = None,
     governorate: str | None = None,
     side: str | None = None,
     sub_event_type: str | None = None,
     finding: str | None = None,
-    grade: str | None = None,
+    grade: Annotated[str | None, Query(description="this grade or better, C0 to C4")] = None,
     case_state: str | None = None,
     bbox: Bbox = None,
     zone: str | None = None,
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> Response:
-    """Incidents, newest first, filtered; `next_cursor` fetches the next page."""
-    filters = IncidentFilter(
+) -> IncidentFilter:
+    """The list's filters, from the query."""
+    return IncidentFilter(
         start=start,
         end=end,
         governorate=governorate,
@@ -52,6 +46,21 @@ def get_incidents(
         bbox=parse_bbox(bbox),
         zone=zone,
     )
+
+
+Filters = Annotated[IncidentFilter, Depends(incident_filter)]
+
+
+@router.get("/incidents", response_model=models.IncidentPage)
+def get_incidents(
+    unit: Uow,
+    who: Who,
+    agreement: AgreementId,
+    filters: Filters,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Response:
+    """Incidents, newest first, filtered; `next_cursor` fetches the next page."""
     page = list_incidents(
         uow=unit, who=who, agreement_id=agreement, filters=filters, cursor=cursor, limit=limit
     )
@@ -90,7 +99,9 @@ def get_incident(
     incident_id: str, unit: Uow, who: Who, agreement: AgreementId
 ) -> models.IncidentDetail:
     """An incident with every field's provenance (claims), its reports, finding and case."""
-    detail = incident_detail(uow=unit, who=who, incident_id=incident_id, agreement_id=agreement)
+    detail = incident_detail(
+        uow=unit, who=who, incident_id=incident_id, agreement_id=agreement, full=False
+    )
     return models.IncidentDetail(
         incident=detail.incident, reports=detail.reports, finding=detail.finding, case=detail.case
     )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from truce.api.common import Who
+from truce.api.common import Bbox, Who, parse_bbox
 from truce.api.models import Ingested, Reports, Reviewed
 from truce.domain.reports import Report
 from truce.domain.reviews import ReviewAction
@@ -155,13 +155,22 @@ def get_export(
     start: date | None = None,
     end: date | None = None,
     governorate: str | None = None,
+    bbox: Bbox = None,
     layout: Annotated[str | None, Query(description="an ACLED layout, for `acled`")] = None,
 ) -> Response:
     """Current reports in a data-set format (acled, ucdp, geojson, plover), as this user may
-    see them, kept to the days `start` to `end` and the `governorate` if given; the rows'
-    losses in the X-Truce-Losses header (a count)."""
+    see them, kept to the days `start` to `end`, the `governorate` and the `bbox` if given
+    (the box tests the place as this user sees it); the rows' losses in the X-Truce-Losses
+    header (a count)."""
     result = export_reports(
-        uow=unit, who=who, fmt=fmt, layout=layout, start=start, end=end, governorate=governorate
+        uow=unit,
+        who=who,
+        fmt=fmt,
+        layout=layout,
+        start=start,
+        end=end,
+        governorate=governorate,
+        bbox=parse_bbox(bbox),
     )
     media = EXPORT_TYPES.get(fmt, "text/plain")
     return Response(

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from truce.domain.access import Principal, UseCase, authorize
 from truce.domain.documents import Channel, DocumentStatus
 from truce.domain.errors import InputRejected, NotFound, TruceError
+from truce.domain.reports import Report
 from truce.formats.acled import read_acled, write_acled
 from truce.formats.common import ReadResult, RowError, WriteResult
 from truce.formats.geojson import read_geojson, write_geojson
@@ -212,10 +213,13 @@ def export_reports(
     start: date | None = None,
     end: date | None = None,
     governorate: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
 ) -> WriteResult:
     """Current reports in a format, with what each row lost; protected sources redacted for
     all but analysts. `start`/`end` keep reports overlapping those days; `governorate` keeps
-    those in it (by name, as the report gives it)."""
+    those in it (by name, as the report gives it); `bbox` (west, south, east, north) those
+    placed in it, as this user sees the place: a box never finds a protected report by its
+    exact coordinates."""
     from truce.services.views import Redactor
 
     authorize(who, UseCase.VIEW)
@@ -223,11 +227,19 @@ def export_reports(
     if layout is not None and fmt != "acled":
         raise InputRejected("--layout applies only to ACLED exports")
     redactor = Redactor(uow, who)
-    reports = [
+    shown = (
         redactor.report(r)
         for r in uow.reports.iter_current(start=start, end=end)
         if governorate is None or (r.admin1 or "").casefold() == governorate.casefold()
-    ]
+    )
+    reports = [r for r in shown if bbox is None or _inside(r, bbox)]
     if layout is not None:
         return spec.write(reports, layout=layout)
     return spec.write(reports)
+
+
+def _inside(report: Report, bbox: tuple[float, float, float, float]) -> bool:
+    west, south, east, north = bbox
+    if report.lat is None or report.lon is None:
+        return False
+    return west <= report.lon <= east and south <= report.lat <= north

@@ -21,9 +21,9 @@ from truce.services import ledger
 from truce.services.assessment import assess_incidents, tally_for_day
 from truce.services.datasets import ImportSummary, import_dataset
 from truce.services.extraction import store_resources, submit_text
+from truce.services.incidents import FuseSummary, fuse
 from truce.services.members import add_user
 from truce.services.passwords import set_password
-from truce.services.incidents import FuseSummary, fuse
 from truce.services.scenarios import LoadSummary, load_scenario
 from truce.services.summary import compliance_summary
 from truce.store.uow import UnitOfWork

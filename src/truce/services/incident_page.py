@@ -41,21 +41,28 @@ class IncidentDetail:
 
 
 def incident_detail(
-    *, uow: UnitOfWork, who: Principal, incident_id: str, agreement_id: str
+    *,
+    uow: UnitOfWork,
+    who: Principal,
+    incident_id: str,
+    agreement_id: str,
+    full: bool = True,
 ) -> IncidentDetail:
+    """`full` adds what the page shows beyond the record: the ledger proof, the history of
+    merges and splits, and why its reports were linked."""
     incident, reports, finding = incident_view(
         uow=uow, who=who, incident_id=incident_id, agreement_id=agreement_id
     )
     case = uow.cases.find(case_id(incident.id, agreement_id))
     events = uow.cases.events(case.id) if case else []
     proof = None
-    if allowed(who, UseCase.READ_LEDGER):
+    if full and allowed(who, UseCase.READ_LEDGER):
         logged = uow.ledger.entries_for(incident.id)
         if logged:
             proof = ledger_service.prove(uow=uow, who=who, seq=logged[-1]["seq"])
     history: list[dict[str, Any]] = []
     links: list[tuple[str, str, str]] = []
-    if allowed(who, UseCase.FUSE):
+    if full and allowed(who, UseCase.FUSE):
         # For those who merge and split: the comparisons can speak of exact places.
         history = uow.incidents.history(incident.id)
         members = usable_reports(uow, ids=incident.report_ids)

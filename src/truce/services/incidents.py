@@ -161,14 +161,19 @@ def _neighbourhood(uow: UnitOfWork, report: Report) -> set[str]:
     # report): those that began up to that long before the week are looked at too.
     start = report.date_start - NEIGHBOURS - LONGEST
     end = report.date_start + NEIGHBOURS
+    near = report.date_start - NEIGHBOURS
     precise = report.lat is not None and report.lon is not None
     if precise and (report.location_precision or 1) <= PRECISE:
         lat, lon = float(report.lat or 0), float(report.lon or 0)
         box = (lon - REACH_LON, lat - REACH_LAT, lon + REACH_LON, lat + REACH_LAT)
-        return uow.incidents.with_reports_between(start, end, box=box, admin1=report.admin1)
+        return uow.incidents.with_reports_between(
+            start, end, box=box, admin1=report.admin1, reports_from=near
+        )
     if report.admin1:
-        return uow.incidents.with_reports_between(start, end, admin1=report.admin1)
-    return uow.incidents.with_reports_between(start, end)
+        return uow.incidents.with_reports_between(
+            start, end, admin1=report.admin1, reports_from=near
+        )
+    return uow.incidents.with_reports_between(start, end, reports_from=near)
 
 
 # Batch blocking compares town-level reports across two grid cells of 0.15 degrees either way

@@ -130,13 +130,23 @@ class IncidentRepository:
         *,
         box: tuple[float, float, float, float] | None = None,
         admin1: str | None = None,
+        reports_from: date | None = None,
     ) -> set[str]:
         """Incidents that began in [start, end]: the incidents a new report of those days is
         compared with. With a `box` (west, south, east, north), only incidents placed in it
         or not placed at all; with `admin1` alone, only those of that governorate or of none.
-        Read from one covering index, whatever the size of the store."""
+        Read from one covering index, whatever the size of the store. With `reports_from`,
+        only those holding a report whose first day is from then to `end`."""
         i = t.incidents.c
         query = select(i.id).where(i.date_start >= start, i.date_start <= end)
+        if reports_from is not None:
+            m, r = t.incident_members.c, t.reports.c
+            held = (
+                select(m.report_id)
+                .join(t.reports, r.id == m.report_id)
+                .where(m.incident_id == i.id, r.date_start >= reports_from, r.date_start <= end)
+            )
+            query = query.where(held.exists())
         if box is not None:
             west, south, east, north = box
             placed = and_(i.lat >= south, i.lat <= north, i.lon >= west, i.lon <= east)

@@ -192,6 +192,8 @@ incidents = Table(
     Index("ix_incidents_date_start_id", "date_start", "id"),
     # A new report's neighbours (by day, then place) without touching the table.
     Index("ix_incidents_near", "date_start", "lat", "lon", "admin1", "id"),
+    # The list filtered by governorate, newest first.
+    Index("ix_incidents_admin1_date_start_id", "admin1", "date_start", "id"),
 )
 
 incident_members = Table(

@@ -66,6 +66,7 @@ def upgrade() -> None:
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.create_index("ix_incidents_date_start_id", ["date_start", "id"])
         batch_op.create_index("ix_incidents_near", ["date_start", "lat", "lon", "admin1", "id"])
+        batch_op.create_index("ix_incidents_admin1_date_start_id", ["admin1", "date_start", "id"])
     with op.batch_alter_table("findings", schema=None) as batch_op:
         batch_op.create_index(
             "ix_findings_current_lookup",
@@ -152,6 +153,7 @@ def downgrade() -> None:
     with op.batch_alter_table("findings", schema=None) as batch_op:
         batch_op.drop_index("ix_findings_current_lookup")
     with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.drop_index("ix_incidents_admin1_date_start_id")
         batch_op.drop_index("ix_incidents_near")
         batch_op.drop_index("ix_incidents_date_start_id")
     op.drop_index("ix_reports_superseded_by", table_name="reports")
