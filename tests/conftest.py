@@ -97,7 +97,11 @@ def _reset_postgres(url: str) -> Engine:
     return engine
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+# Each PostgreSQL variant resets a schema and runs every migration: slow, so `make test-quick`
+# runs the SQLite ones alone (and needs no server); `make test` runs both.
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.slow])]
+)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A URL to an empty database, once for SQLite and once for PostgreSQL."""
     if request.param == "sqlite":
@@ -220,7 +224,7 @@ def demo_store(new_store: NewStore) -> Iterator[Store]:
     now = datetime.now(UTC)
     with new_store("demo") as store:
         with store.uow() as uow:
-            load_sample(uow, now, max_bytes=MAX_BYTES)
+            load_sample(uow, now, who=OPERATIONS_CENTRE, max_bytes=MAX_BYTES)
             fuse(uow=uow, who=OPERATIONS_CENTRE, now=now, rebuild=True)
             assess_incidents(uow=uow, who=OPERATIONS_CENTRE, agreement_id=AGREEMENT, now=now)
             users = accounts(uow, now)

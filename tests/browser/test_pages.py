@@ -19,10 +19,10 @@ import httpx
 import pytest
 
 from tests.conftest import NewStore
+from truce.domain.access import OPERATIONS_CENTRE
 from truce.services import cases as flow
 from truce.services.demo import accounts, demo_password, load_sample
 
-playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 ARGS = [
@@ -55,7 +55,7 @@ def server(new_store: NewStore, tmp_path_factory: pytest.TempPathFactory) -> Ite
     opened = datetime.now(UTC) - timedelta(days=4)
     with new_store("browser") as store:
         with store.uow() as uow:
-            load_sample(uow, opened)
+            load_sample(uow, opened, who=OPERATIONS_CENTRE)
             users = accounts(uow, opened)
             flow.open_cases(uow=uow, who=users["analyst"], agreement_id="astana-2016", now=opened)
         store.engine.dispose()  # the server process has the store to itself
@@ -89,6 +89,8 @@ def server(new_store: NewStore, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    # Imported here, not at collection: a quick run (-m "not slow") skips it whole.
+    playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium

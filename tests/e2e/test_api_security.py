@@ -381,9 +381,17 @@ def test_the_matrix_covers_every_api_route(api: Api) -> None:
     assert set(table) == served, f"not in the table: {missing}; not served: {extra}"
 
 
-def assert_fits_the_document(app: FastAPI, route: Route, response: httpx.Response) -> None:
+@pytest.fixture(scope="module")
+def document(api: Api) -> dict[str, Any]:
+    """The OpenAPI document, made once: every copy's app serves the same one, and making it
+    takes most of a second (each new app would make it again)."""
+    return api.app.openapi()
+
+
+def assert_fits_the_document(
+    document: dict[str, Any], route: Route, response: httpx.Response
+) -> None:
     """A JSON body is what the OpenAPI document says the operation answers with."""
-    document = app.openapi()
     answers = document["paths"][route.path][route.method.lower()]["responses"]
     media_type = response.headers["content-type"].split(";")[0]
     schema = answers[str(response.status_code)]["content"][media_type]["schema"]
@@ -393,10 +401,11 @@ def assert_fits_the_document(app: FastAPI, route: Route, response: httpx.Respons
         assert not errors, errors[:5]
 
 
+@pytest.mark.slow  # 200-odd requests, each on a store of its own (the policy's own matrix is quick)
 @pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c or "anonymous")
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
 def test_each_route_answers_each_role_as_the_policy_says(
-    fresh: Api, route: Route, caller: str | None
+    fresh: Api, route: Route, caller: str | None, document: dict[str, Any]
 ) -> None:
     request = route.request(fresh, caller or "anonymous")
     before = fresh.counts()
@@ -416,7 +425,7 @@ def test_each_route_answers_each_role_as_the_policy_says(
         assert response.headers["content-type"].startswith(
             expected.get(route.path, "application/json")
         )
-        assert_fits_the_document(fresh.app, route, response)
+        assert_fits_the_document(document, route, response)
     else:
         body = assert_problem(response, 403)
         assert route.use_case.value in body["detail"]

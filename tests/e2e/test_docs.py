@@ -128,8 +128,8 @@ def test_one_identity_option_everywhere() -> None:
         "ledger export",
         "ledger prove",
     }
-    acting |= {p for p in commands if p.split(" ")[0] in {"incidents", "cases", "members", "review"}}
-    acting -= {"incidents", "cases", "members", "review"}
+    groups = {"incidents", "cases", "members", "review"}
+    acting |= {p for p in commands if p.split(" ")[0] in groups} - groups
     for path in sorted(acting):
         assert "--as" in _options(commands[path]), path
 

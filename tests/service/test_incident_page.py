@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from truce.domain.access import Principal, Role
+from truce.domain.access import OPERATIONS_CENTRE, Principal, Role
 from truce.services.demo import load_sample
 from truce.services.incident_page import incident_detail
 from truce.store.uow import UnitOfWork
@@ -18,7 +18,7 @@ GUARANTOR = Principal("ru-officer", "russia", Role.GUARANTOR)
 
 def test_an_analyst_sees_why_reports_were_linked(sqlite_engine: Engine) -> None:
     with UnitOfWork(sqlite_engine) as uow:
-        load_sample(uow, datetime(2017, 3, 1, tzinfo=UTC))
+        load_sample(uow, datetime(2017, 3, 1, tzinfo=UTC), who=OPERATIONS_CENTRE)
         busiest = max(uow.incidents.all(), key=lambda i: len(i.report_ids))
         assert len(busiest.report_ids) > 1
         seen = incident_detail(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from truce.cli.main import DATE, App, acting, cli, pass_app
+from truce.cli.main import DATE, App, BoxType, acting, cli, pass_app
 from truce.cli.render import echo_import
 from truce.formats.common import Loss
 from truce.services import DATASET_FORMATS, export_reports, import_dataset
@@ -81,6 +81,7 @@ def import_(app: App, fmt: str, files: tuple[Path, ...], no_refresh: bool) -> No
 @click.option("--from", "start", type=DATE, help="Only reports on or after this day.")
 @click.option("--to", "end", type=DATE, help="Only reports on or before this day.")
 @click.option("--governorate", help="Only reports in this governorate (as the report names it).")
+@click.option("--bbox", type=BoxType(), help="Only reports placed inside this box.")
 @acting
 @pass_app
 def export(
@@ -92,6 +93,7 @@ def export(
     start: datetime | None,
     end: datetime | None,
     governorate: str | None,
+    bbox: tuple[float, float, float, float] | None,
 ) -> None:
     """Export current reports as acled, ucdp, geojson or plover.
 
@@ -109,6 +111,7 @@ def export(
             start=start.date() if start else None,
             end=end.date() if end else None,
             governorate=governorate,
+            bbox=bbox,
         )
     if out is None:
         click.echo(result.text, nl=False)

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 import click
 
 from truce.assess.views import Counting
-from truce.cli.main import DATE, App, acting, agreement_option, as_json, cli, pass_app
+from truce.cli.main import DATE, App, BoxType, acting, agreement_option, as_json, cli, pass_app
 from truce.cli.render import (
     echo_json,
     echo_json_lines,
@@ -24,21 +24,6 @@ from truce.services.counts import violation_counts
 from truce.services.incident_export import FORMATS, ExportRow, export_incidents, incident_rows
 from truce.services.incident_page import incident_detail
 from truce.services.incidents import fuse, merge_incidents, split_incident
-
-
-class BoxType(click.ParamType):
-    """A bounding box given as WEST,SOUTH,EAST,NORTH in decimal degrees."""
-
-    name = "W,S,E,N"
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[float, float, float, float]:
-        if isinstance(value, tuple):
-            return value
-        try:
-            west, south, east, north = (float(v) for v in str(value).split(","))
-        except ValueError:
-            self.fail(f"{value!r} is not WEST,SOUTH,EAST,NORTH in degrees", param, ctx)
-        return west, south, east, north
 
 
 def _day(value: datetime | None) -> date | None:

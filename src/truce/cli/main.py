@@ -114,6 +114,21 @@ agreement_option = click.option(
 DATE = click.DateTime(["%Y-%m-%d"])
 
 
+class BoxType(click.ParamType):
+    """A bounding box given as WEST,SOUTH,EAST,NORTH in decimal degrees."""
+
+    name = "W,S,E,N"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[float, float, float, float]:
+        if isinstance(value, tuple):
+            return value
+        try:
+            west, south, east, north = (float(v) for v in str(value).split(","))
+        except ValueError:
+            self.fail(f"{value!r} is not WEST,SOUTH,EAST,NORTH in degrees", param, ctx)
+        return west, south, east, north
+
+
 @click.group(cls=TruceGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--database",

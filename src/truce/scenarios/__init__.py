@@ -16,6 +16,7 @@ from truce.domain.errors import NotFound
 from truce.domain.members import Member, Source
 
 SCENARIOS = {"astana-2016": "astana_2016"}
+DEFAULT = "astana-2016"  # the scenario whose actors extraction knows when the store has none
 
 
 @dataclass(frozen=True)

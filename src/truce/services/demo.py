@@ -5,6 +5,7 @@ and verified offline."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 from truce import scenarios
 from truce.assess.tally import Tally
 from truce.assess.views import GuarantorTally
-from truce.domain.access import OPERATIONS_CENTRE, Principal, Role
+from truce.domain.access import Principal, Role
 from truce.domain.cases import Case, CaseState, ReplyKind, Vote
 from truce.domain.errors import Conflict
 from truce.domain.incidents import Finding, FindingCategory, Incident
@@ -69,7 +70,7 @@ def load_sample(
     uow: UnitOfWork,
     now: datetime,
     *,
-    who: Principal = OPERATIONS_CENTRE,
+    who: Principal,
     max_bytes: int = 1 << 26,
     scenario_name: str = DEMO_SCENARIO,
 ) -> Sample:
@@ -126,7 +127,7 @@ def run_demo(
     *,
     bundle: Path,
     max_bytes: int,
-    who: Principal = OPERATIONS_CENTRE,
+    who: Principal,
 ) -> DemoRun:
     """The whole chain on the Astana sample: scenario, sample corpus, fusion, findings,
     tallies, the Wadi Barada findings, and the joint mechanism played over them."""
@@ -190,32 +191,33 @@ def play(uow: UnitOfWork, now: datetime, bundle: Path, agreement_id: str) -> lis
     lines += [f"  {u} / {demo_password(u)}: {r.value} of {m}" for u, m, r, _ in DEMO_USERS]
     opened = flow.open_cases(uow=uow, who=who["analyst"], agreement_id=agreement_id, now=now)
     all_cases = uow.cases.all()
-    by_side: dict[str | None, int] = {}
-    for case in all_cases:
-        by_side[case.accused_side] = by_side.get(case.accused_side, 0) + 1
+    by_side = Counter(str(case.accused_side) for case in all_cases)
     lines.append(
         f"cases: {len(opened)} opened now, {len(all_cases)} in all; by accused side: "
-        + ", ".join(f"{s} {n}" for s, n in sorted(by_side.items(), key=str))
+        + ", ".join(f"{s} {n}" for s, n in sorted(by_side.items()))
     )
     if not opened:
         # Played on an earlier run: show where things stand, change nothing but the export.
-        count = ledger.export_bundle(uow=uow, who=who["chair"], directory=bundle)
-        result = ledger.verify_bundle(bundle)
-        states: dict[str, int] = {}
-        for case in all_cases:
-            states[case.state.value] = states.get(case.state.value, 0) + 1
+        states = Counter(case.state.value for case in all_cases)
         lines.append(
             "already played on an earlier run; cases by state: "
             + ", ".join(f"{k} {v}" for k, v in sorted(states.items()))
         )
-        lines.append(
-            f"ledger: {count} entries exported to {bundle}; offline check: "
-            + ("verified" if result.ok else "FAILED: " + "; ".join(map(str, result.problems[:3])))
-        )
-        return lines
+        return [*lines, _export(uow, who, bundle)]
     later = now + timedelta(hours=5)
     wadi = _wadi_barada(uow, all_cases)
-    waiting = [c for c in all_cases if c.state is CaseState.AWAITING_REPLY and c is not wadi]
+    _replies(uow, who, [c for c in all_cases if c is not wadi], later)
+    lines.append(f"replies: {sum(len(c.replies) for c in uow.cases.all())} on record")
+    if wadi is not None:
+        lines += _wadi_barada_review(uow, who, wadi, later)
+    lines += _deadline_passes(uow, who, now + timedelta(hours=73))
+    return [*lines, _export(uow, who, bundle)]
+
+
+def _replies(uow: UnitOfWork, who: dict[str, Principal], cases: list[Case], at: datetime) -> None:
+    """Turkey acts on every other case against the opposition; Russia and Iran ask for more
+    on every third case against the government; the rest wait."""
+    waiting = [c for c in cases if c.state is CaseState.AWAITING_REPLY]
     for k, case in enumerate(c for c in waiting if c.accused_side == "opposition"):
         if k % 2 == 0:
             flow.reply(
@@ -223,7 +225,7 @@ def play(uow: UnitOfWork, now: datetime, bundle: Path, agreement_id: str) -> lis
                 who=who["tr-officer"],
                 case_id=case.id,
                 kind=ReplyKind.ACTION_TAKEN,
-                now=later,
+                now=at,
                 text="The faction's commander was told to hold fire; Turkey is following up.",
             )
     for k, case in enumerate(c for c in waiting if c.accused_side == "government"):
@@ -234,33 +236,29 @@ def play(uow: UnitOfWork, now: datetime, bundle: Path, agreement_id: str) -> lis
                     who=who[officer],
                     case_id=case.id,
                     kind=ReplyKind.INFORMATION_REQUESTED,
-                    now=later,
+                    now=at,
                     text="Send the coordinates and the time of the strike.",
                 )
-    lines.append(f"replies: {sum(len(c.replies) for c in uow.cases.all())} on record")
-    if wadi is not None:
-        lines += _wadi_barada_review(uow, who, wadi, later)
-    overdue_at = now + timedelta(hours=73)
-    escalated = flow.escalate_overdue(uow=uow, who=who["analyst"], now=overdue_at)
-    lines.append(
-        f"escalated at {overdue_at:%Y-%m-%d %H:%M} (72 h reply deadline passed): "
-        f"{len(escalated)} case(s)"
-    )
-    inbox = flow.inbox(uow=uow, who=who["ru-officer"], now=overdue_at)
-    lines.append(
-        f"ru-officer's inbox: {len(inbox)} case(s), "
-        f"{sum(c.overdue(overdue_at) for c in inbox)} overdue"
-    )
-    made = ledger.checkpoint(uow=uow, who=who["chair"], now=overdue_at)
-    lines.append(
+
+
+def _deadline_passes(uow: UnitOfWork, who: dict[str, Principal], at: datetime) -> list[str]:
+    """Past the reply deadline: escalation, a guarantor's inbox, a co-signed checkpoint."""
+    escalated = flow.escalate_overdue(uow=uow, who=who["analyst"], now=at)
+    inbox = flow.inbox(uow=uow, who=who["ru-officer"], now=at)
+    made = ledger.checkpoint(uow=uow, who=who["chair"], now=at)
+    return [
+        f"escalated at {at:%Y-%m-%d %H:%M} (72 h reply deadline passed): {len(escalated)} case(s)",
+        f"ru-officer's inbox: {len(inbox)} case(s), {sum(c.overdue(at) for c in inbox)} overdue",
         f"checkpoint: {made.size} entries, root {made.root[:16]}…, "
-        f"co-signed by {', '.join(c.member for c in made.cosignatures)}"
-    )
+        f"co-signed by {', '.join(c.member for c in made.cosignatures)}",
+    ]
+
+
+def _export(uow: UnitOfWork, who: dict[str, Principal], bundle: Path) -> str:
     count = ledger.export_bundle(uow=uow, who=who["chair"], directory=bundle)
     result = ledger.verify_bundle(bundle)
     verdict = "verified" if result.ok else "FAILED: " + "; ".join(map(str, result.problems[:3]))
-    lines.append(f"ledger: {count} entries exported to {bundle}; offline check: {verdict}")
-    return lines
+    return f"ledger: {count} entries exported to {bundle}; offline check: {verdict}"
 
 
 def _wadi_barada(uow: UnitOfWork, cases: list[Case]) -> Case | None:

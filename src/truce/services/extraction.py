@@ -43,7 +43,7 @@ MEDIA_TYPES = {
 def resources_for(registry: ActorRegistry | None = None) -> Resources:
     """The extraction look-ups: the given actor registry (else the Astana scenario's), the
     gazetteer."""
-    return Resources(registry or scenarios.load("astana-2016").actors, default_gazetteer())
+    return Resources(registry or scenarios.load(scenarios.DEFAULT).actors, default_gazetteer())
 
 
 def store_resources(uow: UnitOfWork) -> Resources:

@@ -207,25 +207,7 @@ def _place(
         for i in existing
         if len(members.get(i.id, ())) != len(i.report_ids) or touched.intersection(i.report_ids)
     }
-    by_day: dict[int, set[str]] = {}
-    for incident_id_, kept in members.items():
-        for x in kept:
-            by_day.setdefault(x.date_start.toordinal(), set()).add(incident_id_)
-    sides = affiliations(uow=uow)
-    for report in sorted(fresh.values(), key=lambda r: (r.date_start, r.id)):
-        day = report.date_start.toordinal()
-        window = range(day - NEIGHBOURS.days, day + NEIGHBOURS.days + 1)
-        near_ids = set().union(*(by_day.get(d, set()) for d in window))
-        target = best_incident(report, {i: members[i] for i in near_ids}, affiliations=sides)
-        if target is None:
-            target = incident_id([report])
-            members[target] = []
-            summary.created += 1
-        else:
-            summary.joined += 1
-        members[target].append(report)
-        by_day.setdefault(day, set()).add(target)
-        changed.add(target)
+    changed |= _assign(fresh, members, affiliations(uow=uow), summary)
     former = {i.id: i.former_ids for i in existing}
     for incident_id_ in sorted(changed):
         if incident_id_ in members:
@@ -245,6 +227,36 @@ def _place(
     if summary.changed or summary.removed:
         log_fusion(uow, summary, who, now)
     return summary
+
+
+def _assign(
+    fresh: dict[str, Report],
+    members: dict[str, list[Report]],
+    sides: dict[str, str],
+    summary: FuseSummary,
+) -> set[str]:
+    """Each new report, oldest first, joins the best incident within a week of it, or opens
+    one. Updates `members` and the summary; returns the incidents it changed."""
+    changed: set[str] = set()
+    by_day: dict[int, set[str]] = {}
+    for incident_id_, kept in members.items():
+        for x in kept:
+            by_day.setdefault(x.date_start.toordinal(), set()).add(incident_id_)
+    for report in sorted(fresh.values(), key=lambda r: (r.date_start, r.id)):
+        day = report.date_start.toordinal()
+        window = range(day - NEIGHBOURS.days, day + NEIGHBOURS.days + 1)
+        near_ids = set().union(*(by_day.get(d, set()) for d in window))
+        target = best_incident(report, {i: members[i] for i in near_ids}, affiliations=sides)
+        if target is None:
+            target = incident_id([report])
+            members[target] = []
+            summary.created += 1
+        else:
+            summary.joined += 1
+        members[target].append(report)
+        by_day.setdefault(day, set()).add(target)
+        changed.add(target)
+    return changed
 
 
 def _rebuild(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, tuple_, update
 
 from truce.domain.errors import NotFound
 from truce.domain.incidents import Finding, Incident
@@ -234,7 +234,8 @@ class IncidentRepository:
             conditions += [c.lon >= west, c.lon <= east, c.lat >= south, c.lat <= north]
         if after:
             day, last = after
-            conditions.append(or_(c.date_start < day, and_(c.date_start == day, c.id < last)))
+            # A row value, so that the page starts with an index search, not a scan from the top.
+            conditions.append(tuple_(c.date_start, c.id) < tuple_(day, last))
         if conditions:
             query = query.where(and_(*conditions))
         return [tuple(row) for row in self._c.execute(query.limit(limit))]
