@@ -37,12 +37,38 @@ from sqlalchemy import insert
 from truce.store import tables as t
 from truce.store.database import make_engine, migrate
 
-GOVERNORATES = ("Idleb", "Aleppo", "Hama", "Homs", "Rural Damascus", "Damascus", "Dar'a", "Quneitra", "Lattakia",
-                "Tartous", "Deir-ez-Zor", "Ar-Raqqa", "Al-Hasakeh", "As-Sweida")  # fmt: skip
-SUBS = ("Shelling/artillery/missile attack", "Air/drone strike", "Armed clash", "Attack",
-        "Remote explosive/landmine/IED")  # fmt: skip
-CATEGORIES = ("violation_serious", "violation_minor", "not_a_violation", "undetermined", "contested_exclusion",
-              "excluded_target", "not_an_incident")  # fmt: skip
+GOVERNORATES = (
+    "Idleb",
+    "Aleppo",
+    "Hama",
+    "Homs",
+    "Rural Damascus",
+    "Damascus",
+    "Dar'a",
+    "Quneitra",
+    "Lattakia",
+    "Tartous",
+    "Deir-ez-Zor",
+    "Ar-Raqqa",
+    "Al-Hasakeh",
+    "As-Sweida",
+)
+SUBS = (
+    "Shelling/artillery/missile attack",
+    "Air/drone strike",
+    "Armed clash",
+    "Attack",
+    "Remote explosive/landmine/IED",
+)
+CATEGORIES = (
+    "violation_serious",
+    "violation_minor",
+    "not_a_violation",
+    "undetermined",
+    "contested_exclusion",
+    "excluded_target",
+    "not_an_incident",
+)
 START = date(2017, 1, 1)
 DAYS = 3650
 AGREEMENT = "astana-2016"
@@ -61,23 +87,56 @@ def build(path: Path, count: int) -> None:
             lat, lon = 32.5 + rng.random() * 4.5, 35.8 + rng.random() * 6.0
             sub = rng.choice(SUBS)
             incident_id = f"inc_{k:024x}"
-            body = {"id": incident_id, "report_ids": [f"rep_{k:032x}"], "former_ids": [], "date_start": day.isoformat(),
-                    "date_end": day.isoformat(), "date_precision": "day", "location_name": f"Place {k % 5000}",
-                    "admin1": gov, "lat": lat, "lon": lon, "location_precision": 1,
-                    "event_type": "Explosions/Remote violence" if sub != "Armed clash" else "Battles",
-                    "sub_event_type": sub, "fatalities_best": k % 7, "claims": {}}  # fmt: skip
-            batch_i.append({"id": incident_id, "date_start": day, "admin1": gov, "sub_event_type": sub, "lat": lat,
-                            "lon": lon, "updated_at": now, "body": body})  # fmt: skip
+            body = {
+                "id": incident_id,
+                "report_ids": [f"rep_{k:032x}"],
+                "former_ids": [],
+                "date_start": day.isoformat(),
+                "date_end": day.isoformat(),
+                "date_precision": "day",
+                "location_name": f"Place {k % 5000}",
+                "admin1": gov,
+                "lat": lat,
+                "lon": lon,
+                "location_precision": 1,
+                "event_type": "Explosions/Remote violence" if sub != "Armed clash" else "Battles",
+                "sub_event_type": sub,
+                "fatalities_best": k % 7,
+                "claims": {},
+            }
+            batch_i.append(
+                {
+                    "id": incident_id,
+                    "date_start": day,
+                    "admin1": gov,
+                    "sub_event_type": sub,
+                    "lat": lat,
+                    "lon": lon,
+                    "updated_at": now,
+                    "body": body,
+                }
+            )
             category = rng.choice(CATEGORIES)
             side = (
                 rng.choice(("government", "opposition"))
                 if category.startswith("violation")
                 else None
             )
-            batch_f.append({"incident_id": incident_id, "agreement_id": AGREEMENT, "category": category,
-                            "responsible_side": side, "occurrence": rng.choice(("C1", "C2", "C3", "C4")),
-                            "attribution": "likely", "current": True, "actor": "bench", "reason": None,
-                            "assessed_at": now, "body": {}})  # fmt: skip
+            batch_f.append(
+                {
+                    "incident_id": incident_id,
+                    "agreement_id": AGREEMENT,
+                    "category": category,
+                    "responsible_side": side,
+                    "occurrence": rng.choice(("C1", "C2", "C3", "C4")),
+                    "attribution": "likely",
+                    "current": True,
+                    "actor": "bench",
+                    "reason": None,
+                    "assessed_at": now,
+                    "body": {},
+                }
+            )
             if len(batch_i) == 20_000:
                 c.execute(insert(t.incidents), batch_i)
                 c.execute(insert(t.findings), batch_f)
@@ -110,8 +169,12 @@ def serve_truce(path: Path, workdir: Path) -> tuple[subprocess.Popen[bytes], str
     port = _port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRUCE_")}
     env |= {"TRUCE_DATABASE_URL": f"sqlite:///{path}", "TRUCE_KEYS_DIR": str(workdir / "keys")}
-    process = subprocess.Popen([sys.executable, "-m", "truce", "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "truce", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     _wait(f"{base}/api/openapi.json")
     return process, base
@@ -120,8 +183,11 @@ def serve_truce(path: Path, workdir: Path) -> tuple[subprocess.Popen[bytes], str
 def serve_datasette(path: Path) -> tuple[subprocess.Popen[bytes], str]:
     exe = shutil.which("datasette", path=str(Path(sys.executable).parent)) or "datasette"
     port = _port()
-    process = subprocess.Popen([exe, "serve", str(path), "--port", str(port), "--setting", "sql_time_limit_ms",
-                                "10000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        [exe, "serve", str(path), "--port", str(port), "--setting", "sql_time_limit_ms", "10000"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     _wait(f"{base}/-/versions.json")
     return process, base
@@ -129,8 +195,13 @@ def serve_datasette(path: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 def list_params(rng: random.Random) -> dict[str, str]:
     start = START + timedelta(days=rng.randrange(DAYS - 180))
-    return {"governorate": rng.choice(GOVERNORATES), "finding": rng.choice(CATEGORIES[:2]),
-            "start": start.isoformat(), "end": (start + timedelta(days=180)).isoformat(), "limit": "50"}  # fmt: skip
+    return {
+        "governorate": rng.choice(GOVERNORATES),
+        "finding": rng.choice(CATEGORIES[:2]),
+        "start": start.isoformat(),
+        "end": (start + timedelta(days=180)).isoformat(),
+        "limit": "50",
+    }
 
 
 def count_params(rng: random.Random) -> dict[str, str]:
@@ -138,14 +209,19 @@ def count_params(rng: random.Random) -> dict[str, str]:
     return {"start": start.isoformat(), "end": (start + timedelta(days=30)).isoformat()}
 
 
-LIST_SQL = ("select i.body, f.category, f.responsible_side, f.occurrence from incidents i join findings f "
-            "on f.incident_id = i.id and f.agreement_id = 'astana-2016' and f.current = 1 "
-            "where i.admin1 = :governorate and f.category = :finding and i.date_start >= :start "
-            "and i.date_start <= :end order by i.date_start desc, i.id desc limit 51")  # fmt: skip
-COUNT_SQL = ("select i.admin1, f.responsible_side, count(*) from incidents i join findings f on f.incident_id = i.id "
-             "where f.agreement_id = 'astana-2016' and f.current = 1 and f.category in "
-             "('violation_serious', 'violation_minor') and i.date_start >= :start and i.date_start <= :end "
-             "group by i.admin1, f.responsible_side")  # fmt: skip
+LIST_SQL = (
+    "select i.body, f.category, f.responsible_side, f.occurrence from incidents i join findings f "
+    "on f.incident_id = i.id and f.agreement_id = 'astana-2016' and f.current = 1 "
+    "where i.admin1 = :governorate and f.category = :finding and i.date_start >= :start "
+    "and i.date_start <= :end order by i.date_start desc, i.id desc limit 51"
+)
+COUNT_SQL = (
+    "select i.admin1, f.responsible_side, count(*) "
+    "from incidents i join findings f on f.incident_id = i.id "
+    "where f.agreement_id = 'astana-2016' and f.current = 1 and f.category in "
+    "('violation_serious', 'violation_minor') and i.date_start >= :start and i.date_start <= :end "
+    "group by i.admin1, f.responsible_side"
+)
 
 
 def measure(
@@ -189,7 +265,8 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / "incidents.db"
     print(
-        f"API benchmark: {os.cpu_count()} CPUs, {args.incidents:,} incidents, {args.requests} requests each\n"
+        f"API benchmark: {os.cpu_count()} CPUs, {args.incidents:,} incidents, "
+        f"{args.requests} requests each\n"
     )
     if not path.exists():
         started = time.perf_counter()
@@ -199,13 +276,21 @@ def main() -> None:
     datasette, datasette_url = serve_datasette(path)
     try:
         rows = {
-            "truce  filtered list": lambda c, r: c.get(f"{truce_url}/api/incidents", params=list_params(r)),
-            "datasette  same query": lambda c, r: c.get(f"{datasette_url}/incidents.json",
-                                                        params={"sql": LIST_SQL, **list_params(r), "_shape": "array"}),
-            "truce  dashboard counts": lambda c, r: c.get(f"{truce_url}/api/stats/counts", params=count_params(r)),
-            "datasette  same counts": lambda c, r: c.get(f"{datasette_url}/incidents.json",
-                                                         params={"sql": COUNT_SQL, **count_params(r), "_shape": "array"}),
-        }  # fmt: skip
+            "truce  filtered list": lambda c, r: c.get(
+                f"{truce_url}/api/incidents", params=list_params(r)
+            ),
+            "datasette  same query": lambda c, r: c.get(
+                f"{datasette_url}/incidents.json",
+                params={"sql": LIST_SQL, **list_params(r), "_shape": "array"},
+            ),
+            "truce  dashboard counts": lambda c, r: c.get(
+                f"{truce_url}/api/stats/counts", params=count_params(r)
+            ),
+            "datasette  same counts": lambda c, r: c.get(
+                f"{datasette_url}/incidents.json",
+                params={"sql": COUNT_SQL, **count_params(r), "_shape": "array"},
+            ),
+        }
         print(f"{'':26}{'p50 ms':>9}{'p99 ms':>9}{'req/s (8 clients)':>20}")
         results = {}
         for name, get in rows.items():

@@ -67,11 +67,13 @@ def main() -> None:
 
     rate = args.articles / run_s
     print(
-        f"articles: {args.articles:,} ({chars / args.articles:,.0f} characters on average), reports: {reports:,}"
+        f"articles: {args.articles:,} ({chars / args.articles:,.0f} characters on average), "
+        f"reports: {reports:,}"
     )
     print(f"resources (registry, gazetteer) built once: {setup_s:.2f} s")
     print(
-        f"pipeline, one core:  {rate:10,.0f} articles/s  ({run_s:.2f} s; {chars / run_s:,.0f} characters/s)"
+        f"pipeline, one core:  {rate:10,.0f} articles/s  "
+        f"({run_s:.2f} s; {chars / run_s:,.0f} characters/s)"
     )
     print(f"regex word-split:    {args.articles / floor_s:10,.0f} articles/s  ({floor_s:.3f} s)")
     print(f"ratio pipeline/floor: {run_s / floor_s:,.0f}x slower than splitting words")

@@ -159,9 +159,22 @@ def minhashes(texts: Sequence[str], k: int = MINHASHES) -> list[list[int | None]
 def splink_rows(reports: Sequence[Report]) -> dict[str, list[object]]:
     """One row per report: the columns splink blocks on and compares."""
     names = (
-        "unique_id", "date_start", "date_mid", "week", "week_shift", "month", "admin1", "grid",
-        "lat", "lon", "location_name", "sub_event_type", "perp_side", "target_side", "fatalities",
-    )  # fmt: skip
+        "unique_id",
+        "date_start",
+        "date_mid",
+        "week",
+        "week_shift",
+        "month",
+        "admin1",
+        "grid",
+        "lat",
+        "lon",
+        "location_name",
+        "sub_event_type",
+        "perp_side",
+        "target_side",
+        "fatalities",
+    )
     cols: dict[str, list[object]] = {k: [] for k in names}
     for r in reports:
         mid_ordinal = (r.date_start.toordinal() + r.date_end.toordinal()) // 2

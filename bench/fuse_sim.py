@@ -265,7 +265,8 @@ def _incident(rng: random.Random, w: World, number: int, days: int) -> TrueIncid
 
 
 def _twin(rng: random.Random, w: World, base: TrueIncident, number: int) -> TrueIncident:
-    """A distinct incident beside `base`: same place, next day same sub-type, or same day another."""
+    """A distinct incident beside `base`: same place, next day same sub-type, or same day
+    another."""
     if rng.random() < 0.5:
         day, sub = base.day + timedelta(days=1), base.sub_event_type
     else:

@@ -83,8 +83,14 @@ def make_bundle(directory: Path, count: int) -> tuple[list[SigningKey], merkle.T
     with (directory / ledger_service.ENTRIES).open("wb") as out:
         for seq in range(count):
             signer = signers[seq % len(signers)]
-            act = entries.Act("case.reply", signer.member, f"user-{seq % 50}", objects=(f"case_{seq // 7:012d}",),
-                              hashes={"case": f"{seq:064x}"}, details={"kind": "acknowledged"})  # fmt: skip
+            act = entries.Act(
+                "case.reply",
+                signer.member,
+                f"user-{seq % 50}",
+                objects=(f"case_{seq // 7:012d}",),
+                hashes={"case": f"{seq:064x}"},
+                details={"kind": "acknowledged"},
+            )
             body = entries.entry_body(
                 act, seq=seq, prev=prev, at=START + timedelta(seconds=seq), key_id=signer.id
             )
@@ -98,8 +104,11 @@ def make_bundle(directory: Path, count: int) -> tuple[list[SigningKey], merkle.T
     checkpoint = entries.cosign(count, tree.root(), START + timedelta(seconds=count), guarantors)
     (directory / ledger_service.KEYS).write_text(json.dumps([k.to_plain() for k in keys]))
     (directory / ledger_service.CHECKPOINTS).write_text(json.dumps([checkpoint.to_plain()]))
-    (directory / ledger_service.MANIFEST).write_text(json.dumps({"entries": count, "root": tree.root().hex(),
-                                                                 "cosigners": ["iran", "russia", "turkey"]}))  # fmt: skip
+    (directory / ledger_service.MANIFEST).write_text(
+        json.dumps(
+            {"entries": count, "root": tree.root().hex(), "cosigners": ["iran", "russia", "turkey"]}
+        )
+    )
     return signers, tree
 
 
@@ -109,8 +118,15 @@ def load_store(url: str, directory: Path, signers: list[SigningKey]) -> None:
     migrate(engine)
     with engine.begin() as c:
         for s in signers:
-            c.execute(insert(t.member_keys).values(key_id=s.id, member_id=s.member, public=s.public.hex(),
-                                                   valid_from=START, retired_at=None))  # fmt: skip
+            c.execute(
+                insert(t.member_keys).values(
+                    key_id=s.id,
+                    member_id=s.member,
+                    public=s.public.hex(),
+                    valid_from=START,
+                    retired_at=None,
+                )
+            )
         batch, last = [], ""
         with (directory / ledger_service.ENTRIES).open("rb") as lines:
             for seq, line in enumerate(lines):
@@ -159,14 +175,18 @@ def main() -> None:
     many = bench_appends(
         _fresh(args.database, workdir, "appends500.db"), keyring, args.appends, 500
     )
-    print(f"1. appends ({backend}): {one:,.0f} entries/s one per transaction; {many:,.0f} entries/s 500 per "
-          f"transaction   target >= 2,000/s: {'met' if one >= 2000 else 'MISSED'} (one per transaction)")  # fmt: skip
+    print(
+        f"1. appends ({backend}): {one:,.0f} entries/s one per transaction; "
+        f"{many:,.0f} entries/s 500 per transaction   "
+        f"target >= 2,000/s: {'met' if one >= 2000 else 'MISSED'} (one per transaction)"
+    )
 
     bundle = workdir / "bundle"
     started = time.perf_counter()
     signers, tree = make_bundle(bundle, args.entries)
     print(
-        f"\n   (made a bundle of {args.entries:,} signed entries in {time.perf_counter() - started:.1f} s)"
+        f"\n   (made a bundle of {args.entries:,} signed entries in "
+        f"{time.perf_counter() - started:.1f} s)"
     )
     started = time.perf_counter()
     result = ledger_service.verify_bundle(bundle)
@@ -185,7 +205,8 @@ def main() -> None:
         f"target <= {target:.0f} s: {'met' if seconds <= target else 'MISSED'}"
     )
     print(
-        f"   of which without Ed25519 signature checks (format, links, tree): {structure_seconds:.1f} s "
+        f"   of which without Ed25519 signature checks (format, links, tree): "
+        f"{structure_seconds:.1f} s "
         f"({len(structure.problems)} problems listed, all 'unregistered key')"
     )
 
@@ -213,11 +234,13 @@ def main() -> None:
         pure.append(time.perf_counter() - started)
     p50, p99 = statistics.median(timings) * 1000, sorted(timings)[989] * 1000
     print(
-        f"3. inclusion proof at {args.entries:,} entries via the store: p50 {p50:.3f} ms, p99 {p99:.3f} ms   "
+        f"3. inclusion proof at {args.entries:,} entries via the store: "
+        f"p50 {p50:.3f} ms, p99 {p99:.3f} ms   "
         f"target <= 1 ms: {'met' if p50 <= 1 else 'MISSED'}"
     )
     print(
-        f"   from the tree alone: p50 {statistics.median(pure) * 1e6:.0f} us; first call (loads the tree "
+        f"   from the tree alone: p50 {statistics.median(pure) * 1e6:.0f} us; "
+        f"first call (loads the tree "
         f"from the store and caches it): {load_seconds:.1f} s"
     )
 

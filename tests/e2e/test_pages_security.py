@@ -27,7 +27,10 @@ from truce.services.tokens import issue_token
 NOW = datetime(2017, 3, 1, tzinfo=UTC)
 # Made by argon2-cffi 25.1 (PasswordHasher's defaults: m=64 MiB, t=3, p=4), which hashed the
 # pages' passwords before libsodium (PyNaCl) did: a stored hash of then must still verify.
-ARGON2_CFFI_HASH = "$argon2id$v=19$m=65536,t=3,p=4$BtuVETRLgi8A4HmAaSkssw$ozB6Hm1oM/2NYW+haE5UdEkjhRq39QdfY6qNZF0S31s"
+ARGON2_CFFI_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$BtuVETRLgi8A4HmAaSkssw"
+    "$ozB6Hm1oM/2NYW+haE5UdEkjhRq39QdfY6qNZF0S31s"
+)
 ARGON2_CFFI_PASSWORD = "correct horse battery staple"
 LIMIT = 4096  # TRUCE_MAX_DOCUMENT_BYTES for the tests of oversize uploads
 # Thirty-odd ways to smuggle script into a page, each tagged so the test can find it again.

@@ -57,7 +57,7 @@ def _one_report(engine: Engine) -> Report:
     return report
 
 
-# --- ingest ----------------------------------------------------------------------------------------
+# --- ingest ---------------------------------------------------------------------------------------
 
 
 def test_ingest_stores_the_bytes_and_the_reports_with_their_document(engine: Engine) -> None:
@@ -210,7 +210,7 @@ def test_a_json_submission_keeps_its_source(engine: Engine) -> None:
     assert {r.location_name for r in summary.reports} == {"Douma"}
 
 
-# --- review ----------------------------------------------------------------------------------------
+# --- review ---------------------------------------------------------------------------------------
 
 
 def _review(  # type: ignore[no-untyped-def]

@@ -25,8 +25,15 @@ def test_unknown_scenario_is_named_in_the_error() -> None:
 
 def test_members_and_their_roles() -> None:
     kinds = {m.id: m.kind.value for m in SCENARIO.members}
-    assert kinds == {"russia": "guarantor", "iran": "guarantor", "turkey": "guarantor",
-                     "syria-gov": "party", "syria-opp": "party", "un": "chair", "usa": "observer"}  # fmt: skip
+    assert kinds == {
+        "russia": "guarantor",
+        "iran": "guarantor",
+        "turkey": "guarantor",
+        "syria-gov": "party",
+        "syria-opp": "party",
+        "un": "chair",
+        "usa": "observer",
+    }
     assert TRUCE.observers == ("un", "usa")
     assert TRUCE.chair == "un"
 
@@ -51,9 +58,19 @@ def test_prohibited_acts_cover_air_strikes_and_territory() -> None:
 
 def test_registry_has_at_least_60_actors_with_the_usual_abbreviations() -> None:
     assert len(REGISTRY) >= 60
-    expected = {"SAA": "government", "NDF": "government", "FSA": "opposition",
-                "JFS": "excluded", "HTS": "excluded", "QSD": "other", "SDF": "other",
-                "YPG": "other", "IRGC": "government", "ISIS": "excluded", "Daesh": "excluded"}  # fmt: skip
+    expected = {
+        "SAA": "government",
+        "NDF": "government",
+        "FSA": "opposition",
+        "JFS": "excluded",
+        "HTS": "excluded",
+        "QSD": "other",
+        "SDF": "other",
+        "YPG": "other",
+        "IRGC": "government",
+        "ISIS": "excluded",
+        "Daesh": "excluded",
+    }
     for alias, side in expected.items():
         found = REGISTRY.lookup(alias)
         assert found is not None, alias
@@ -62,9 +79,14 @@ def test_registry_has_at_least_60_actors_with_the_usual_abbreviations() -> None:
 
 @pytest.mark.parametrize(
     ("name", "actor_id"),
-    [("regime forces", "syr-military"), ("هيئة تحرير الشام", "hts"), ("Jabhat al-Nusra", "jfs"),
-     ("جيش الإسلام", None), ("Ahrar ash-Sham", "ahrar-al-sham")],
-)  # fmt: skip
+    [
+        ("regime forces", "syr-military"),
+        ("هيئة تحرير الشام", "hts"),
+        ("Jabhat al-Nusra", "jfs"),
+        ("جيش الإسلام", None),
+        ("Ahrar ash-Sham", "ahrar-al-sham"),
+    ],
+)
 def test_arabic_names_and_spelling_variants_resolve(name: str, actor_id: str | None) -> None:
     found = REGISTRY.lookup(name)
     assert found is not None, name
@@ -118,5 +140,7 @@ def test_sample_corpus_has_fighting_among_rebel_groups() -> None:
         if sides <= {"opposition", "excluded"}:
             infighting.append(r)
     assert len(infighting) >= 3
-    assert any(normalise_name("Jund al Aqsa") in normalise_name(" ".join(x.name for x in r.actors))
-               for r in infighting)  # fmt: skip
+    assert any(
+        normalise_name("Jund al Aqsa") in normalise_name(" ".join(x.name for x in r.actors))
+        for r in infighting
+    )
