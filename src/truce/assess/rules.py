@@ -67,6 +67,7 @@ class Case:
     base: Agreement
     registry: ActorRegistry
     grades: Grades
+    matcher: Excluded | None = None  # built once per run by the caller, else here
 
     @cached_property
     def start(self) -> date:
@@ -83,7 +84,7 @@ class Case:
 
     @cached_property
     def excluded(self) -> Excluded:
-        return Excluded(self.base, self.registry)
+        return self.matcher or Excluded(self.base, self.registry)
 
     @cached_property
     def perpetrator(self) -> Party:
@@ -286,9 +287,12 @@ def assess(
     registry: ActorRegistry,
     grades: Grades,
     now: datetime,
+    excluded: Excluded | None = None,
 ) -> Finding:
+    """The finding on one incident. `excluded` (the base agreement's excluded groups and
+    their name matcher) may be built once for a run of many incidents."""
     base = next(a for a in agreements if a.id == base_id)
-    case = Case(incident, reports, agreements, base, registry, grades)
+    case = Case(incident, reports, agreements, base, registry, grades, excluded)
     for rule in RULES:
         verdict = rule(case)
         if verdict is not None:

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 from truce.assess.grading import grade
+from truce.assess.parties import Excluded
 from truce.assess.rules import assess
 from truce.assess.views import Counting, GuarantorTally, guarantor_tallies
 from truce.domain.access import Principal, UseCase, authorize
@@ -54,6 +55,7 @@ def judge(
     base = uow.agreements.get(agreement_id)
     registry = registry_from_store(uow=uow)
     book = source_book(uow=uow)
+    excluded = Excluded(base, registry)  # its name matcher, built once for the run
     counts: Counter[str] = Counter()
     changed: list[str] = []
     for incidents in _batches(uow, only):
@@ -73,6 +75,7 @@ def judge(
                 registry=registry,
                 grades=grades,
                 now=now,
+                excluded=excluded,
             )
             counts[finding.category.value] += 1
             if uow.findings.put(finding, actor=who.user, reason=reason):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from truce import scenarios
 from truce.assess.grading import SourceBook, grade
+from truce.assess.parties import Excluded
 from truce.assess.rules import assess
 from truce.domain.incidents import AttributionGrade, Finding, FindingCategory
 from truce.domain.members import Source
@@ -40,6 +41,7 @@ BOOK = SourceBook(
     aliases={d["id"]: d["aliases"] for d in _SOURCES},
 )
 VIOLATIONS = {FindingCategory.VIOLATION_MINOR, FindingCategory.VIOLATION_SERIOUS}
+SHARED_EXCLUDED = Excluded(SCENARIO.base_agreement, SCENARIO.actors)
 
 BASIMAH = ("Basimah", "Rural Damascus", 33.663, 36.112)
 IDLIB = ("Idlib", "Idleb", 35.930, 36.634)
@@ -109,6 +111,19 @@ def assessed(*reports: Report) -> Finding:
     assert finding.incident_id == incident.id
     assert finding.agreement_id == "astana-2016"
     assert finding.reasons
+    # A run builds the excluded groups' matcher once and hands it to every incident: the
+    # finding must not depend on whether it was shared.
+    shared = assess(
+        incident,
+        reports,
+        agreements=SCENARIO.agreements,
+        base_id="astana-2016",
+        registry=SCENARIO.actors,
+        grades=grade(reports, BOOK),
+        now=NOW,
+        excluded=SHARED_EXCLUDED,
+    )
+    assert shared == finding
     return finding
 
 
