@@ -47,16 +47,29 @@ def _private_postgres() -> tuple[str, subprocess.Popen[bytes] | None, Path] | No
         return None
     bindir = Path(initdb).parent
     workdir = Path(tempfile.mkdtemp(prefix="truce-pg-"))
-    subprocess.run([initdb, "-D", str(workdir / "data"), "-U", "truce", "--auth=trust"],
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [initdb, "-D", str(workdir / "data"), "-U", "truce", "--auth=trust"],
+        check=True,
+        capture_output=True,
+    )
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen(
-        [str(bindir / "postgres"), "-D", str(workdir / "data"), "-p", str(port),
-         "-k", str(workdir), "-c", "listen_addresses=127.0.0.1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            str(bindir / "postgres"),
+            "-D",
+            str(workdir / "data"),
+            "-p",
+            str(port),
+            "-k",
+            str(workdir),
+            "-c",
+            "listen_addresses=127.0.0.1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"postgresql+psycopg://truce@127.0.0.1:{port}/postgres"
     for _ in range(100):
         try:

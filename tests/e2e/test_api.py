@@ -12,13 +12,15 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from tests.conftest import NewStore, Serve, Store
+
+if TYPE_CHECKING:  # starlette.testclient warns on import (httpx is deprecated there)
+    from fastapi.testclient import TestClient
 
 
 @dataclass

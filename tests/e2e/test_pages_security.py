@@ -10,11 +10,11 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
-from fastapi.testclient import TestClient
 
 from tests.conftest import NewStore, Serve, Store
 from truce.domain.access import OPERATIONS_CENTRE
@@ -23,6 +23,9 @@ from truce.services.demo import accounts, demo_password
 from truce.services.passwords import hash_password, verify_password
 from truce.services.principals import LOCAL_ADMINISTRATOR
 from truce.services.tokens import issue_token
+
+if TYPE_CHECKING:  # starlette.testclient warns on import (httpx is deprecated there)
+    from fastapi.testclient import TestClient
 
 NOW = datetime(2017, 3, 1, tzinfo=UTC)
 # Made by argon2-cffi 25.1 (PasswordHasher's defaults: m=64 MiB, t=3, p=4), which hashed the
