@@ -112,6 +112,8 @@ def build(path: Path, count: int) -> None:
                     "sub_event_type": sub,
                     "lat": lat,
                     "lon": lon,
+                    "public_lat": lat,
+                    "public_lon": lon,
                     "updated_at": now,
                     "body": body,
                 }

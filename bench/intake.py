@@ -154,6 +154,8 @@ def fill(engine: Engine, count: int, seed: int = 7) -> None:
                 "admin1": gov,
                 "lat": lat,
                 "lon": lon,
+                "public_lat": lat,
+                "public_lon": lon,
                 "sub_event_type": body["sub_event_type"],
                 "updated_at": now,
                 "body": incident,

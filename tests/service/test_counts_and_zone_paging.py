@@ -61,6 +61,8 @@ def _fill(engine: Engine, count: int, seed: int = 3) -> list[dict[str, object]]:
                 "admin1": gov,
                 "lat": lat,
                 "lon": lon,
+                "public_lat": lat,
+                "public_lon": lon,
                 "updated_at": NOW,
                 "body": body,
             }

@@ -152,6 +152,8 @@ def _fill(engine: Engine, count: int) -> list[dict[str, Any]]:
                 "admin1": gov,
                 "lat": lat,
                 "lon": lon,
+                "public_lat": lat,
+                "public_lon": lon,
                 "updated_at": NOW,
                 "body": body,
             }

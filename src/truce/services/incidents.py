@@ -25,6 +25,7 @@ from truce.fuse.history import Change, merge, split
 from truce.ledger.entries import Act
 from truce.services.scenarios import registry_from_store
 from truce.services.sources import affiliations
+from truce.services.views import PUBLIC_VIEW, Redactor
 from truce.store.uow import UnitOfWork
 
 NEIGHBOURS = timedelta(days=7)  # incidents a new report is compared with, either side of its date
@@ -214,7 +215,7 @@ def _place(
             incident = consolidate(
                 incident_id_, members[incident_id_], former.get(incident_id_, ())
             )
-            uow.incidents.put(incident, now)
+            _store(uow, incident, members[incident_id_], now)
     if retired:
         uow.incidents.remove(i.id for i in retired)
         uow.findings.drop_for(i.id for i in retired)
@@ -259,6 +260,13 @@ def _assign(
     return changed
 
 
+def _store(uow: UnitOfWork, incident: Incident, reports: list[Report], now: datetime) -> None:
+    """Store the incident with its place as the public sees it beside the exact one, so that
+    a viewer's box or zone filter can test what that viewer may see."""
+    public = Redactor(uow, PUBLIC_VIEW).incident(incident, reports)
+    uow.incidents.put(incident, now, public=(public.lat, public.lon))
+
+
 def _rebuild(
     uow: UnitOfWork,
     reports: dict[str, Report],
@@ -277,7 +285,7 @@ def _rebuild(
         if heirs:
             uow.incidents.alias(incident.id, heirs.most_common(1)[0][0])
     for incident in fusion.incidents:
-        uow.incidents.put(incident, now)
+        _store(uow, incident, [reports[r] for r in incident.report_ids if r in reports], now)
     uow.incidents.record(
         "rebuild", [i.id for i in gone], sorted(new_ids), who.user, "batch re-clustering", now
     )
@@ -333,7 +341,8 @@ def _apply(
     uow.incidents.remove(i for i in change.removed if i not in created)
     uow.findings.drop_for(i for i in change.removed if i not in created)
     for incident in change.created:
-        uow.incidents.put(incident, now)
+        held = uow.reports.get_many(incident.report_ids)
+        _store(uow, incident, list(held.values()), now)
     for former, current in change.aliases.items():
         uow.incidents.alias(former, current)
     if change.op == "split":

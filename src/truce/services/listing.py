@@ -96,6 +96,9 @@ def list_incidents(
         raise ValidationFailed("grade is one of C0 to C4", field="grade")
     if f.bbox and (f.bbox[0] > f.bbox[2] or f.bbox[1] > f.bbox[3]):
         raise ValidationFailed("bbox is west,south,east,north", field="bbox")
+    # Every place filter acts on the place as this viewer may see it: the coarsened one for
+    # incidents built on protected sources, unless the viewer may see those.
+    f = dataclasses.replace(f, exact=sees_protected(who))
     zone = _zone(uow, agreement_id, f.zone) if f.zone else None
     if zone is not None:
         # The database narrows to the zone's bounding box; the exact test runs here.
@@ -125,12 +128,10 @@ def _fetch(
     batch = wanted if zone is None else max(wanted * 4, 200)
     while len(rows) < wanted:
         found = uow.incidents.listing(agreement_id, f, after, limit=batch)
-        for body, category, side, occurrence, attribution, case_id, state in found:
+        for body, category, side, occurrence, attribution, case_id, state, lat, lon in found:
             incident = Incident.parse(body)
             after = (incident.date_start, incident.id)
-            if zone is not None and (
-                incident.lat is None or not zone.covers(Point(incident.lon, incident.lat))
-            ):
+            if zone is not None and (lat is None or not zone.covers(Point(lon, lat))):
                 continue
             rows.append(Row(incident, category, side, occurrence, attribution, case_id, state))
             if len(rows) == wanted:

@@ -7,12 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from truce.assess.grading import SourceBook
-from truce.domain.access import Principal, UseCase, allowed, authorize
+from truce.domain.access import Principal, Role, UseCase, allowed, authorize
 from truce.domain.incidents import Finding, Incident
 from truce.domain.redaction import is_protected, redact_incident, redact_report
 from truce.domain.reports import Report
 from truce.services.sources import source_book
 from truce.store.uow import UnitOfWork
+
+# Whoever may not see protected sources sees what the public sees.
+PUBLIC_VIEW = Principal(user="anonymous", member="public", role=Role.PUBLIC)
 
 
 def sees_protected(who: Principal) -> bool:

@@ -26,19 +26,29 @@ class IncidentFilter:
     case_state: str | None = None
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
     zone: str | None = None  # a zone ID of the agreement (checked by the caller, on coordinates)
+    exact: bool = False  # places tested as stored; else as the public sees them (coarsened)
 
 
 class IncidentRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def put(self, incident: Incident, now: datetime) -> None:
-        """Store an incident (insert or update) and (re)assign its reports to it."""
+    def put(
+        self,
+        incident: Incident,
+        now: datetime,
+        public: tuple[float | None, float | None] | None = None,
+    ) -> None:
+        """Store an incident (insert or update) and (re)assign its reports to it. `public` is
+        its place as those who may not see protected sources see it (default: the place)."""
+        public_lat, public_lon = public if public is not None else (incident.lat, incident.lon)
         values = {
             "date_start": incident.date_start,
             "admin1": incident.admin1,
             "lat": incident.lat,
             "lon": incident.lon,
+            "public_lat": public_lat,
+            "public_lon": public_lon,
             "sub_event_type": incident.sub_event_type,
             "updated_at": now,
             "body": incident.to_plain(),
@@ -195,7 +205,9 @@ class IncidentRepository:
         self, agreement_id: str, f: IncidentFilter, after: tuple[date, str] | None, limit: int
     ) -> list[tuple[Any, ...]]:
         """Incidents newest first with their current finding and case: (body, category, side,
-        occurrence, attribution, case ID, case state), after the (date, ID) cursor."""
+        occurrence, attribution, case ID, case state, lat, lon), after the (date, ID) cursor.
+        The box tests, and lat/lon give, the exact place only if `f.exact`; else the place as
+        those who may not see protected sources see it."""
         finding = and_(
             t.findings.c.incident_id == t.incidents.c.id,
             t.findings.c.agreement_id == agreement_id,
@@ -213,6 +225,8 @@ class IncidentRepository:
                 t.findings.c.attribution,
                 t.cases.c.id,
                 t.cases.c.state,
+                t.incidents.c.lat if f.exact else t.incidents.c.public_lat,
+                t.incidents.c.lon if f.exact else t.incidents.c.public_lon,
             )
             .select_from(t.incidents.outerjoin(t.findings, finding).outerjoin(t.cases, case))
             .order_by(t.incidents.c.date_start.desc(), t.incidents.c.id.desc())
@@ -231,7 +245,8 @@ class IncidentRepository:
         conditions: list[Any] = [make() for value, make in wanted if value]
         if f.bbox:
             west, south, east, north = f.bbox
-            conditions += [c.lon >= west, c.lon <= east, c.lat >= south, c.lat <= north]
+            lat, lon = (c.lat, c.lon) if f.exact else (c.public_lat, c.public_lon)
+            conditions += [lon >= west, lon <= east, lat >= south, lat <= north]
         if after:
             day, last = after
             # A row value, so that the page starts with an index search, not a scan from the top.

@@ -186,6 +186,10 @@ incidents = Table(
     Column("sub_event_type", String(80)),
     Column("lat", Float),  # for map bounding boxes
     Column("lon", Float),
+    # The place as those who may not see protected sources see it (coarsened when a report
+    # is protected): what their box and zone filters test, so no filter finds the exact one.
+    Column("public_lat", Float),
+    Column("public_lon", Float),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("body", Json, nullable=False),
     # The lists' order (newest first, then ID) read straight from an index.
