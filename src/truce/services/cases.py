@@ -82,7 +82,8 @@ def _step(
     apply: Callable[[Case], tuple[Case, CaseEvent]],
 ) -> Case:
     authorize(who, wf.USE_CASE[action])  # before any look-up: a refusal reveals nothing
-    case, event = apply(uow.cases.get(case_id))
+    # The case row first, the ledger's head after (in `_save`): one lock order for every step.
+    case, event = apply(uow.cases.lock(case_id))
     return _save(uow, case, event)
 
 

@@ -43,6 +43,17 @@ class CaseRepository:
         ).scalar_one_or_none()
         return Case.parse(body) if body is not None else None
 
+    def lock(self, case_id: str) -> Case:
+        """The case, its row locked until the transaction ends (FOR UPDATE on PostgreSQL; an
+        SQLite writer holds the whole file already): steps on one case run one at a time, so
+        no concurrent vote is lost between reading the ballots and writing them back."""
+        body = self._c.execute(
+            select(t.cases.c.body).where(t.cases.c.id == case_id).with_for_update()
+        ).scalar_one_or_none()
+        if body is None:
+            raise NotFound(f"no case {case_id}")
+        return Case.parse(body)
+
     def get(self, case_id: str) -> Case:
         case = self.find(case_id)
         if case is None:
