@@ -306,7 +306,8 @@ def merge_incidents(
 ) -> Incident:
     authorize(who, UseCase.FUSE)
     incidents = [uow.incidents.get(i) for i in incident_ids]
-    return _apply(uow, merge(incidents, _members(uow, incidents)), who, reason, now)[0]
+    members = _members(uow, incidents)
+    return _apply(uow, merge(incidents, members), members, who, reason, now)[0]
 
 
 def split_incident(
@@ -320,7 +321,8 @@ def split_incident(
 ) -> tuple[Incident, ...]:
     authorize(who, UseCase.FUSE)
     incident = uow.incidents.get(incident_id)
-    return _apply(uow, split(incident, report_ids, _members(uow, [incident])), who, reason, now)
+    members = _members(uow, [incident])
+    return _apply(uow, split(incident, report_ids, members), members, who, reason, now)
 
 
 def _members(uow: UnitOfWork, incidents: list[Incident]) -> dict[str, Report]:
@@ -335,14 +337,19 @@ def _members(uow: UnitOfWork, incidents: list[Incident]) -> dict[str, Report]:
 
 
 def _apply(
-    uow: UnitOfWork, change: Change, who: Principal, reason: str, now: datetime
+    uow: UnitOfWork,
+    change: Change,
+    members: dict[str, Report],
+    who: Principal,
+    reason: str,
+    now: datetime,
 ) -> tuple[Incident, ...]:
     created = {i.id for i in change.created}
     uow.incidents.remove(i for i in change.removed if i not in created)
     uow.findings.drop_for(i for i in change.removed if i not in created)
     for incident in change.created:
-        held = uow.reports.get_many(incident.report_ids)
-        _store(uow, incident, list(held.values()), now)
+        # The reports read to make the change, not read again.
+        _store(uow, incident, [members[r] for r in incident.report_ids if r in members], now)
     for former, current in change.aliases.items():
         uow.incidents.alias(former, current)
     if change.op == "split":
