@@ -36,9 +36,11 @@ lock:
 
 # Front-end libraries from the npm registry, pinned by package-lock.json, copied into an
 # ignored static folder. Nothing is fetched from a CDN at run time.
+# --ignore-scripts: none of these libraries needs an install script, and swagger-ui-dist's
+# dependency @scarf/scarf has one that reports the install over the network.
 $(VENDOR)/.built: package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/images
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/images $(VENDOR)/swagger-ui
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/
 	cp node_modules/leaflet/dist/images/* $(VENDOR)/images/
 	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js $(VENDOR)/
@@ -46,6 +48,8 @@ $(VENDOR)/.built: package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/topojson-client/dist/topojson-client.min.js $(VENDOR)/
 	cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css $(VENDOR)/
 	cp node_modules/world-atlas/countries-50m.json $(VENDOR)/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+		node_modules/swagger-ui-dist/favicon-32x32.png $(VENDOR)/swagger-ui/
 	touch $@
 
 assets: $(VENDOR)/.built

@@ -240,7 +240,7 @@ def demo_store(new_store: NewStore) -> Iterator[Store]:
             load_sample(uow, now, who=OPERATIONS_CENTRE, max_bytes=MAX_BYTES)
             fuse(uow=uow, who=OPERATIONS_CENTRE, now=now, rebuild=True)
             assess_incidents(uow=uow, who=OPERATIONS_CENTRE, agreement_id=AGREEMENT, now=now)
-            users = accounts(uow, now)
+            users = accounts(uow, now, fixed_passwords=True)
             flow.open_cases(uow=uow, who=users["analyst"], agreement_id=AGREEMENT, now=now)
             store.tokens.update(
                 {u: issue_token(uow=uow, who=CONSOLE, user=u, now=now) for u in users}
@@ -262,9 +262,10 @@ def serve() -> Serve:
 
     @contextmanager
     def run(store: Store, **settings: Any) -> Iterator[Served]:
-        app = create_app(
-            Settings(database_url=store.url, **settings), engine=store.engine, keyring=store.keyring
-        )
+        # Submissions are answered 201 when processed within the wait, else 202: tests that
+        # read the reports wait long enough for a loaded machine (pass 0 for the 202 path).
+        given = {"database_url": store.url, "process_wait_seconds": 30.0} | settings
+        app = create_app(Settings(**given), engine=store.engine, keyring=store.keyring)
         with TestClient(app) as client:
             yield Served(app, client, store)
 

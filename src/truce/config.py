@@ -6,18 +6,17 @@ code reads the environment.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from truce.domain.errors import ConfigurationError
 
 DEFAULT_DATABASE_URL = "sqlite:///./truce.db"
 DEFAULT_AGREEMENT = "astana-2016"
-_PROCESS_SECRET = secrets.token_urlsafe(32)
 
 
 class Settings(BaseSettings):
@@ -26,20 +25,41 @@ class Settings(BaseSettings):
     )
 
     database_url: str = DEFAULT_DATABASE_URL
-    # Largest document accepted at intake. ACLED country exports run to ~100 MB.
-    max_document_bytes: int = Field(default=256 * 1024 * 1024, gt=0)
-    # Signs session cookies. Several server workers must share one: set it. Unset, each
-    # process makes its own, and a restart logs everyone out.
-    secret_key: str | None = None
+    # Largest document accepted at intake: a mission's reports, pages and e-mails are far
+    # smaller. Raise it to import whole ACLED country exports (~100 MB) from the CLI.
+    max_document_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    # Documents are parsed in worker processes, each bounded in time and address space;
+    # intake answers with the reports if they are ready within process_wait_seconds, else 202.
+    process_wait_seconds: float = Field(default=1.0, ge=0, le=60)
+    process_timeout_seconds: float = Field(default=60.0, gt=0)
+    process_memory_mb: int = Field(default=2048, ge=0)  # 0: no limit
+    process_workers: int = Field(default=2, ge=1, le=64)
     secure_cookies: bool = False  # set behind HTTPS: cookies then go over HTTPS only
     tile_url: str = ""  # a basemap tile URL template; empty: outlines and zones only
     agreement: str = DEFAULT_AGREEMENT  # the agreement pages and commands judge against
     keys_dir: Path = Path("truce-keys")  # members' private keys, one sealed file each
     key_passphrase: SecretStr | None = None  # seals those files
     keys_autocreate: bool = True  # a member with no key file gets one on first use
+    # Page sessions live in the store: they end after this long without a request, and this
+    # long after log-in whatever happens.
+    session_idle_minutes: int = Field(default=120, gt=0)
+    session_hours: int = Field(default=12, gt=0)
+    token_days: int = Field(default=90, gt=0, le=366)  # API tokens' lifetime unless given
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, separated by
+    # commas). Empty: the socket's peer is the client, and the header is ignored.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
 
-    def session_secret(self) -> str:
-        return self.secret_key or _PROCESS_SECRET
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> object:
+        from truce.domain.accounts import parse_networks
+
+        items = value.split(",") if isinstance(value, str) else value
+        if isinstance(items, list | tuple):
+            named = tuple(str(i).strip() for i in items if str(i).strip())
+            parse_networks(named)  # a ValueError here names the bad entry
+            return named
+        return value
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

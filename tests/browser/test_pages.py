@@ -56,7 +56,7 @@ def server(new_store: NewStore, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with new_store("browser") as store:
         with store.uow() as uow:
             load_sample(uow, opened, who=OPERATIONS_CENTRE)
-            users = accounts(uow, opened)
+            users = accounts(uow, opened, fixed_passwords=True)
             flow.open_cases(uow=uow, who=users["analyst"], agreement_id="astana-2016", now=opened)
         store.engine.dispose()  # the server process has the store to itself
         port = _free_port()
@@ -129,6 +129,7 @@ def test_a_guarantor_finds_an_overdue_case_in_the_inbox_and_replies(page: Any) -
     assert "Overdue" in first.inner_text()
     shot(p, "inbox")
     case_id = first.get_attribute("id").removeprefix("case-")
+    incident_page = first.locator("h2 a").get_attribute("href")
     first.get_by_label("Reply").select_option("information_requested")
     first.get_by_label("Text").fill("Send the coordinates and the time of the strike.")
     first.get_by_role("button", name="Send reply").click()
@@ -136,8 +137,13 @@ def test_a_guarantor_finds_an_overdue_case_in_the_inbox_and_replies(page: Any) -
     assert f"replied={case_id}" in p.url
     # Russia has replied: the case waits only for Iran now, and no longer for Russia.
     assert p.locator(f"#case-{case_id}").count() == 0
-    timeline = httpx.get(p.url.split("/inbox")[0] + f"/api/cases/{case_id}").json()["timeline"]
-    assert timeline[-1]["action"] == "reply" and timeline[-1]["user"] == "ru-officer"
+    # The guarantor sees its reply on the case's timeline; the public, until the case is
+    # published, sees only the case's state.
+    public = httpx.get(p.url.split("/inbox")[0] + f"/api/cases/{case_id}").json()
+    assert public["timeline"] == [] and public["case"]["state"] == "awaiting_reply"
+    p.goto(incident_page)
+    timeline = p.locator("section[aria-labelledby=case] ol.timeline li")
+    assert "reply by ru-officer (russia)" in timeline.last.inner_text()
 
 
 def test_an_analyst_corrects_a_field_and_the_incident_updates(page: Any) -> None:

@@ -124,8 +124,12 @@ def test_a_guarantor_replies_and_an_observer_cannot(api: Api) -> None:
         headers=api.as_("ru-officer"),
     )
     assert again.status_code == 409 and "already replied" in again.json()["detail"]
-    timeline = api.client.get(f"/api/cases/{case_id}").json()["timeline"]
-    assert [e["action"] for e in timeline][-1] == "reply"
+    timeline = api.client.get(f"/api/cases/{case_id}", headers=api.as_("us-observer")).json()
+    assert [e["action"] for e in timeline["timeline"]][-1] == "reply"
+    # Unpublished, the case shows the public only that it exists and its state.
+    public = api.client.get(f"/api/cases/{case_id}").json()
+    assert (public["timeline"], public["case"]["replies"]) == ([], [])
+    assert public["case"]["state"] == "awaiting_reply" and public["case"]["whole"] is False
 
 
 def test_an_analyst_corrects_a_field_and_the_incident_follows(api: Api) -> None:

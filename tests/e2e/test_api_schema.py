@@ -46,13 +46,17 @@ def _ids(store: Store) -> dict[str, str]:
     """Real IDs for the path parameters: a report, an open case and its incident."""
     with store.uow() as uow:
         case = uow.cases.all(state=CaseState.AWAITING_REPLY.value)[0]
+        report = next(uow.reports.iter_current())
         return {
-            "report_id": next(uow.reports.iter_current()).id,
+            "report_id": report.id,
+            "document_id": report.document_id or "",
             "incident_id": case.incident_id,
             "case_id": case.id,
             "agreement_id": AGREEMENT,
             "seq": "0",
             "fmt": "acled",
+            "token_id": "0" * 16,
+            "number": "1",
         }
 
 

@@ -25,11 +25,13 @@ from sqlalchemy import Engine, update
 
 from tests.conftest import AGREEMENT, CONSOLE, MAX_BYTES, NewStore, Serve, Served, Store
 from truce.domain.access import POLICY, Role, UseCase
-from truce.domain.cases import CaseState, ReplyKind, Vote
+from truce.domain.cases import CaseState, Evidence, ReplyKind, Vote
+from truce.domain.documents import Channel
 from truce.domain.incidents import Incident
 from truce.services import cases as flow
 from truce.services.demo import DEMO_USERS
-from truce.services.tokens import issue_token, revoke_token
+from truce.services.intake import receive_document
+from truce.services.tokens import issue_token, revoke_token, token_id
 from truce.store import tables
 from truce.store.uow import UnitOfWork
 
@@ -264,6 +266,27 @@ def _upload(api: Api, tag: str) -> Request:
     )
 
 
+def _document(api: Api, caller: str) -> Request:
+    """A document the caller submitted (the analyst's, for those who may submit none): a
+    submitter may read its own documents' status, and none of another's."""
+    with api.uow() as unit:
+        users = dict((p.user, p) for p, _ in unit.users.all())
+        who = users.get(caller)
+        if who is None or who.role not in POLICY[UseCase.SUBMIT_REPORT]:
+            who = users["analyst"]
+        document, _ = receive_document(
+            uow=unit,
+            content=f"A note from {caller}.".encode(),
+            media_type="text/plain",
+            channel=Channel.FILE,
+            now=datetime.now(UTC),
+            who=who,
+            filename="note.txt",
+            max_bytes=MAX_BYTES,
+        )
+    return Request("GET", f"/api/documents/{document.id}")
+
+
 Make = Callable[[Api, str], Request]  # a valid request, on objects prepared for it
 Where = Callable[[Api], str]  # the ID for the path's `{...}`
 
@@ -305,6 +328,17 @@ def _structured(tag: str) -> dict[str, str]:
     }
 
 
+def _delete(where: Where) -> Callable[[str], Make]:
+    return lambda path: lambda a, _: Request("DELETE", _fill(path, a, where))
+
+
+def _token_of_opp_liaison(api: Api) -> str:
+    """A new token of a user who is none of the callers."""
+    with api.uow() as unit:
+        token = issue_token(uow=unit, who=CONSOLE, user="opp-liaison", now=datetime.now(UTC))
+    return token_id(token)
+
+
 _S, _U = CaseState, UseCase
 _AWAITING, _VERIFYING, _JOINT = (
     _in(_S.AWAITING_REPLY),
@@ -314,13 +348,39 @@ _AWAITING, _VERIFYING, _JOINT = (
 _DISPUTED, _CLOSED = _in(_S.DISPUTED), _in(_S.CLOSED)
 _ACK = {"kind": "acknowledged", "text": "We are looking into it."}
 _QUESTION, _NOT_AN_INCIDENT = {"text": "Which market, and when?"}, {"text": "not an incident"}
-_ACCEPT, _CONFIRM, _NEW_VIDEO = {"action": "accept"}, {"vote": "confirm"}, {"text": "a new video"}
+_ACCEPT, _CONFIRM = {"action": "accept"}, {"vote": "confirm"}
+
+
+def _reopen(path: str) -> Make:
+    """New evidence (a stored report) for a fresh closed case."""
+    return lambda a, _: Request(
+        "POST", _fill(path, a, _CLOSED), {"text": "a new video", "report_id": _report(a)}
+    )
+
+
+def _decide(path: str) -> Make:
+    """A decision on a party's pending request to reopen a fresh closed case."""
+
+    def make(a: Api, _: str) -> Request:
+        case_id = a.case_in(CaseState.CLOSED)
+        evidence = Evidence(statement="a new video", report_id=_report(a))
+        with a.uow() as unit:
+            liaison = unit.users.principal("gov-liaison")
+            now = datetime.now(UTC)
+            flow.reopen(uow=unit, who=liaison, case_id=case_id, evidence=evidence, now=now)
+        filled = path.replace("{case_id}", case_id).replace("{number}", "1")
+        return Request("POST", filled, {"text": "the video is new"})
+
+    return make
+
+
 ROUTES = tuple(
     Route(method, path, use_case, make(path))
     for method, path, use_case, make in [
         ("POST", "/api/reports/text", _U.SUBMIT_REPORT, _post(_text)),
         ("POST", "/api/reports/file", _U.SUBMIT_REPORT, lambda _: _upload),
         ("POST", "/api/reports", _U.SUBMIT_REPORT, _post(_structured)),
+        ("GET", "/api/documents/{document_id}", _U.SUBMIT_REPORT, lambda _: _document),
         ("GET", "/api/exports/{fmt}", _U.VIEW, _get(lambda a: "geojson")),
         ("GET", "/api/ledger/bundle", _U.READ_LEDGER, _get()),
         ("GET", "/api/reports/{report_id}", _U.VIEW, _get(_report)),
@@ -345,7 +405,20 @@ ROUTES = tuple(
         ),
         ("POST", "/api/cases/{case_id}/publish", _U.PUBLISH, _post(None, _DISPUTED)),
         ("POST", "/api/cases/{case_id}/close", _U.CLOSE_CASE, _post(_NOT_AN_INCIDENT, _AWAITING)),
-        ("POST", "/api/cases/{case_id}/reopen", _U.REOPEN, _post(_NEW_VIDEO, _CLOSED)),
+        ("POST", "/api/cases/{case_id}/reopen", _U.REOPEN, _reopen),
+        ("GET", "/api/cases/requests", _U.DECIDE_REOPENING, _get()),
+        (
+            "POST",
+            "/api/cases/{case_id}/requests/{number}/accept",
+            _U.DECIDE_REOPENING,
+            _decide,
+        ),
+        (
+            "POST",
+            "/api/cases/{case_id}/requests/{number}/decline",
+            _U.DECIDE_REOPENING,
+            _decide,
+        ),
         ("POST", "/api/cases/escalate", _U.ESCALATE, _post()),
         ("GET", "/api/ledger/checkpoints", _U.READ_LEDGER, _get()),
         ("POST", "/api/ledger/checkpoints", _U.CHECKPOINT, _post()),
@@ -353,6 +426,8 @@ ROUTES = tuple(
         ("GET", "/api/agreements", _U.VIEW, _get()),
         ("GET", "/api/agreements/{agreement_id}/zones", _U.VIEW, _get(lambda a: AGREEMENT)),
         ("GET", "/api/members", _U.VIEW, _get()),
+        # Someone else's token: only an administrator may revoke it (owners: their own).
+        ("DELETE", "/api/tokens/{token_id}", _U.MANAGE_MEMBERS, _delete(_token_of_opp_liaison)),
     ]
 )
 

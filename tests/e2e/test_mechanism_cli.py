@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -185,3 +187,49 @@ def test_without_as_the_ledger_names_the_operations_centre(played: Path) -> None
     assert len(loads) >= 2 and {(e["user"], e["member"]) for e in loads} == {("ops-centre", "un")}
     checkpoints = [e for e in entries if e["act"] == "ledger.checkpoint"]
     assert checkpoints and {e["user"] for e in checkpoints} <= {"chair", "console"}
+
+
+def test_check_finds_the_demo_in_agreement_and_names_a_lost_ballot(
+    played: Path, tmp_path: Path
+) -> None:
+    assert _ok("check", cwd=played).startswith("ok: ")
+    copy = tmp_path / "copy"
+    shutil.copytree(played, copy)
+    with sqlite3.connect(copy / "truce.db") as db:  # a ballot deleted behind the services' back
+        case_id, body = next(
+            (i, json.loads(b))
+            for i, b in db.execute("SELECT id, body FROM cases")
+            if json.loads(b)["ballots"]
+        )
+        body["ballots"] = body["ballots"][1:]
+        db.execute("UPDATE cases SET body = ? WHERE id = ?", (json.dumps(body), case_id))
+    db.close()
+    run = truce("check", cwd=copy)
+    assert run.returncode == 1, run.stdout + run.stderr
+    lines = run.stdout.strip().splitlines()
+    assert lines and all(line.startswith(f"{case_id}: ") for line in lines)
+    assert any("ballots" in line for line in lines)
+    assert "disagreement(s)" in run.stderr
+
+
+def test_a_liaison_asks_to_reopen_and_an_analyst_declines(played: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "asked"
+    shutil.copytree(played, copy)
+    case_id = _ok("cases", "list", "--state", "published", cwd=copy).split()[0]
+    report = json.loads(_ok("cases", "show", case_id, "--json", cwd=copy))["case"]["incident_id"]
+    incident = json.loads(_ok("incidents", "show", report, "--json", cwd=copy))
+    report_id = incident["reports"][0]["id"]
+    bare = truce("--as", "gov-liaison", "cases", "reopen", case_id, "--evidence", "x", cwd=copy)
+    assert bare.returncode == 2 and "document_id" in bare.stderr
+    asked = _ok(
+        "--as", "gov-liaison", "cases", "reopen", case_id, "--evidence", "new video",
+        "--report", report_id, cwd=copy,
+    )  # fmt: skip
+    assert f"request 1 to reopen case {case_id} filed" in asked and "published" in asked
+    assert case_id in _ok("cases", "requests", cwd=copy)
+    declined = _ok("cases", "decline-reopen", case_id, "1", "--reason", "not new", cwd=copy)
+    assert "published" in declined
+    assert "request 1 to reopen, by gov-liaison (syria-gov): declined" in _ok(
+        "cases", "show", case_id, cwd=copy
+    )
+    assert _ok("check", cwd=copy).startswith("ok: ")

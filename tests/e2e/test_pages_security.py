@@ -80,7 +80,7 @@ def store(new_store: NewStore) -> Iterator[Store]:
     with new_store("pages") as made:
         with made.uow() as uow:
             load_scenario(uow=uow, who=OPERATIONS_CENTRE, name="astana-2016")
-            accounts(uow, NOW)
+            accounts(uow, NOW, fixed_passwords=True)
         yield made
 
 
@@ -221,7 +221,7 @@ def test_hostile_report_content_is_escaped_on_every_page(client: TestClient) -> 
 
 def _token(store: Store, user: str) -> dict[str, str]:
     with store.uow() as uow:
-        token = issue_token(uow=uow, who=LOCAL_ADMINISTRATOR, user=user, now=NOW)
+        token = issue_token(uow=uow, who=LOCAL_ADMINISTRATOR, user=user, now=datetime.now(UTC))
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -22,11 +22,21 @@ from sqlalchemy import Engine
 import truce.services
 from truce import scenarios
 from truce.domain.access import Principal, Role, UseCase, allowed
-from truce.domain.cases import Action, CaseEvent, CaseState, ReplyKind, Vote
+from truce.domain.cases import (
+    Action,
+    CaseEvent,
+    CaseState,
+    Evidence,
+    ReopenRequest,
+    ReplyKind,
+    Vote,
+)
+from truce.domain.documents import Channel
 from truce.domain.errors import Forbidden
 from truce.domain.reviews import ReviewAction
-from truce.services import cases as flow
 from truce.services import (
+    accounts,
+    check,
     counts,
     dashboard,
     documents,
@@ -43,10 +53,13 @@ from truce.services import (
     tokens,
     views,
 )
+from truce.services import cases as flow
 from truce.services.assessment import assess_incidents, tally_for_day
 from truce.services.datasets import export_reports, import_dataset, reprocess_document
 from truce.services.extraction import ingest_document, rerun_document, store_resources, submit_text
 from truce.services.incidents import fuse, merge_incidents, split_incident
+from truce.services.intake import receive_document
+from truce.services.processing import document_status
 from truce.services.reviews import review_report, reviewed_report
 from truce.services.scenarios import load_scenario
 from truce.store.keyring import Keyring
@@ -257,6 +270,27 @@ def _witness(s: Store) -> None:
 # ---------------------------------------------------------------------------------------------
 # The calls: each carries out its use case for `who`; `k` makes names unique per call.
 
+
+def _own_documents(s: Store) -> None:
+    """A document submitted by each role's user: a submitter may read its own's status."""
+    for role in Role:
+        who = principal(role)
+        document, _ = receive_document(
+            uow=s.uow,
+            content=f"A note from {who.user}.".encode(),
+            media_type="text/plain",
+            channel=Channel.FILE,
+            now=NOW,
+            who=who,
+            max_bytes=MAX,
+        )
+        s.extra[f"document:{who.user}"] = document.id
+
+
+def _document_status(s: Store, who: Principal, k: int) -> object:
+    return document_status(uow=s.uow, who=who, document_id=s.extra[f"document:{who.user}"])
+
+
 Call = Callable[[Store, Principal, int], object]
 
 
@@ -432,8 +466,46 @@ def _publish(s: Store, who: Principal, k: int) -> object:
     return flow.publish(uow=s.uow, who=who, case_id=s.case_id, now=LATER)
 
 
+def _evidence(s: Store) -> Evidence:
+    return Evidence(statement="new photographs", report_id=s.report_id)
+
+
 def _reopen(s: Store, who: Principal, k: int) -> object:
-    return flow.reopen(uow=s.uow, who=who, case_id=s.case_id, evidence="new photographs", now=LATER)
+    return flow.reopen(uow=s.uow, who=who, case_id=s.case_id, evidence=_evidence(s), now=LATER)
+
+
+def _reopen_directly(s: Store, who: Principal, k: int) -> object:
+    return flow.reopen(
+        uow=s.uow, who=who, case_id=s.case_id, evidence=_evidence(s), now=LATER, directly=True
+    )
+
+
+def _asked(s: Store) -> None:
+    """A closed case with a party's request to reopen it awaiting a decision."""
+    request = ReopenRequest(
+        number=1, member="syria-gov", user="gov", at=NOW, round=1, evidence=_evidence(s)
+    )
+    _set_case(s, CaseState.CLOSED, reopen_requests=(request,))
+
+
+def _accept_reopen(s: Store, who: Principal, k: int) -> object:
+    return flow.accept_reopen(
+        uow=s.uow, who=who, case_id=s.case_id, number=1, reason="new indeed", now=LATER
+    )
+
+
+def _decline_reopen(s: Store, who: Principal, k: int) -> object:
+    return flow.decline_reopen(
+        uow=s.uow, who=who, case_id=s.case_id, number=1, reason="not new", now=LATER
+    )
+
+
+def _pending_requests(s: Store, who: Principal, k: int) -> object:
+    return flow.pending_requests(uow=s.uow, who=who)
+
+
+def _check_cases(s: Store, who: Principal, k: int) -> object:
+    return check.check_cases(uow=s.uow, who=who)
 
 
 def _escalate(s: Store, who: Principal, k: int) -> object:
@@ -586,7 +658,7 @@ def _directory(s: Store, who: Principal, k: int) -> object:
 
 def _set_password(s: Store, who: Principal, k: int) -> object:
     passwords.set_password(
-        uow=s.uow, who=who, user="analyst-0", password=f"long enough {k}", now=LATER
+        uow=s.uow, who=who, user="analyst-0", password=f"quartz lantern {k} meridian", now=LATER
     )
     return True
 
@@ -603,6 +675,23 @@ def _fresh_token(s: Store) -> None:
 def _revoke_token(s: Store, who: Principal, k: int) -> object:
     tokens.revoke_token(uow=s.uow, who=who, token_id=s.extra["token_id"], now=LATER)
     return True
+
+
+def _fresh_user(s: Store) -> None:
+    """A new user to deactivate, for each call."""
+    user = f"temp-{len(s.uow.users.all())}"
+    members.add_user(
+        uow=s.uow, who=SYSTEM_ADMIN, user=user, member="un", name="Temp", role=Role.ANALYST, now=NOW
+    )
+    s.extra["user"] = user
+
+
+def _deactivate(s: Store, who: Principal, k: int) -> object:
+    return members.deactivate_user(uow=s.uow, who=who, user=s.extra["user"], now=LATER)
+
+
+def _accounts_overview(s: Store, who: Principal, k: int) -> object:
+    return accounts.accounts_overview(uow=s.uow, who=who, now=LATER)
 
 
 def _with_user(s: Store) -> None:
@@ -639,6 +728,7 @@ U = UseCase
 OPS = (
     Op(U.SUBMIT_REPORT, submit_text, _submit_text),
     Op(U.SUBMIT_REPORT, ingest_document, _ingest),
+    Op(U.SUBMIT_REPORT, document_status, _document_status, setup=_own_documents, writes=False),
     Op(U.IMPORT_DATA, import_dataset, _import),
     Op(U.IMPORT_DATA, reprocess_document, _reprocess),
     Op(U.IMPORT_DATA, rerun_document, _rerun, setup=_text_document),
@@ -697,9 +787,16 @@ OPS = (
     Op(U.CLOSE_CASE, flow.close, _close, _open_case, _in(CaseState.AWAITING_REPLY)),
     Op(U.PUBLISH, flow.publish, _publish, _open_case, _in(CaseState.ADOPTED)),
     Op(U.REOPEN, flow.reopen, _reopen, _open_case, _in(CaseState.CLOSED)),
+    Op(U.REOPEN_DIRECTLY, flow.reopen, _reopen_directly, _open_case, _in(CaseState.CLOSED)),
+    Op(U.DECIDE_REOPENING, flow.accept_reopen, _accept_reopen, _open_case, _asked),
+    Op(U.DECIDE_REOPENING, flow.decline_reopen, _decline_reopen, _open_case, _asked),
+    Op(U.DECIDE_REOPENING, flow.pending_requests, _pending_requests, _open_case, writes=False),
+    Op(U.READ_LEDGER, check.check_cases, _check_cases, _open_case, writes=False),
     Op(U.ESCALATE, flow.escalate_overdue, _escalate, _open_case, _in(CaseState.AWAITING_REPLY)),
     Op(U.MANAGE_MEMBERS, members.add_user, _add_user),
     Op(U.MANAGE_MEMBERS, members.keygen, _keygen),
+    Op(U.MANAGE_MEMBERS, members.deactivate_user, _deactivate, prepare=_fresh_user),
+    Op(U.MANAGE_MEMBERS, accounts.accounts_overview, _accounts_overview, writes=False),
     Op(U.MANAGE_MEMBERS, passwords.set_password, _set_password, setup=_with_user),
     Op(U.MANAGE_MEMBERS, tokens.issue_token, _issue_token, setup=_with_user),
     Op(
@@ -744,12 +841,14 @@ def test_the_matrix_covers_every_use_case() -> None:
 HELPERS = {
     "truce.services.views.sees_protected",
     "truce.services.views.shown",
+    "truce.services.cases.seen",
     "truce.services.assessment.judge",
     "truce.services.incidents.place_reports",
     "truce.services.incidents.log_fusion",
     "truce.services.refresh.refresh",
     "truce.services.refresh.after_intake",
     "truce.services.intake.receive_document",
+    "truce.services.extraction.store_parsed",  # for ingest_document and the processor
     "truce.services.demo.load_sample",
     "truce.services.demo.run_demo",
 }

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import Engine
 
 from truce.domain.access import OPERATIONS_CENTRE, Principal, Role
-from truce.domain.cases import CaseState, Vote
+from truce.domain.cases import CaseState, Evidence, Vote
 from truce.services import cases as flow
+from truce.services.check import check_cases
 from truce.services.scenarios import load_scenario
 from truce.services.structured import submit_structured
 from truce.store.keyring import Keyring
@@ -94,7 +95,9 @@ def test_three_votes_at_once_make_three_ballots_every_time(
             assert sorted(b.member for b in case.ballots) == ["iran", "russia", "turkey"]
             assert case.state is CaseState.ADOPTED  # unanimous: three confirmations
             assert len(votes) == 3 * (round_ + 1)  # the ledger holds exactly the ballots
-            flow.reopen(
-                uow=uow, who=ANALYST, case_id=case_id, evidence=f"round {round_ + 2}", now=at
-            )
+            report_id = next(uow.reports.iter_current()).id
+            evidence = Evidence(statement=f"round {round_ + 2}", report_id=report_id)
+            flow.reopen(uow=uow, who=ANALYST, case_id=case_id, evidence=evidence, now=at)
+    with UnitOfWork(engine, keyring) as uow:  # and `truce check` finds the two in agreement
+        assert check_cases(uow=uow, who=ANALYST)[2] == []
     engine.dispose()

@@ -64,6 +64,9 @@ REDACTED = {
     "lon",
     "location_precision",
     "spans",
+    # The raw document hash gives way to the keyed identifier (issue 11, item 4).
+    "document_id",
+    "provenance",
 }
 PLACE_SPANS = {"location_name", "admin3", "lat", "lon", "sources", "attribution"}
 

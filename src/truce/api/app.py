@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from truce.api import cases, incidents, reference, reports
+from truce.api import cases, documents, incidents, reference, reports, tokens
 from truce.api.common import PROBLEM
 from truce.api.models import Problem
 
@@ -20,10 +20,12 @@ DESCRIPTION = __doc__ or ""
 
 routers: tuple[APIRouter, ...] = (
     reports.router,
+    documents.router,
     incidents.router,
     cases.router,
     reference.ledger_router,
     reference.router,
+    tokens.router,
 )
 
 # Every refusal is a problem: 400, 401, 403, 404, 409, 413 or 422 (with `errors`).

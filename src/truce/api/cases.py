@@ -4,24 +4,31 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from truce.api.common import Who
-from truce.api.models import Cases, CaseTimeline, CaseView
-from truce.domain.cases import Case, CaseState, ReplyKind, Vote
+from truce.api.models import Cases, CaseTimeline, CaseView, Out
+from truce.domain.cases import Case, CaseState, Evidence, ReopenRequest, ReplyKind, Vote
 from truce.http.deps import Agreement, Clock, Uow
 from truce.services import cases as case_service
 
 router = APIRouter(tags=["cases"])
 
 
-def _view(case: Case, now: datetime) -> CaseView:
-    return CaseView(**dict(case), overdue_now=case.overdue(now))
+def _view(case: Case, now: datetime, whole: bool) -> CaseView:
+    return CaseView(**dict(case), overdue_now=case.overdue(now), whole=whole)
 
 
-def _views(cases: list[Case], now: datetime) -> Cases:
-    return Cases(items=[_view(c, now) for c in cases])
+def _after(unit: Uow, who: Who, case: Case, now: datetime) -> CaseView:
+    """The case after a step, as the one who took it may see it (a party's liaison asking to
+    reopen the other side's case still sees only its state)."""
+    shown = case_service.seen(unit, who, case)
+    return _view(shown.case, now, shown.whole)
+
+
+def _seen(cases: list[case_service.Seen], now: datetime) -> Cases:
+    return Cases(items=[_view(s.case, now, s.whole) for s in cases])
 
 
 @router.get("/cases")
@@ -30,15 +37,31 @@ def get_cases(
 ) -> Cases:
     """Cases; with `inbox`, those awaiting the caller's member, overdue first."""
     if inbox:
-        return _views(case_service.inbox(uow=unit, who=who, now=now), now)
-    return _views(case_service.cases(uow=unit, who=who, state=state), now)
+        # The inbox holds only the cases the caller sees whole (and must act on).
+        return Cases(
+            items=[_view(c, now, True) for c in case_service.inbox(uow=unit, who=who, now=now)]
+        )
+    return _seen(case_service.cases(uow=unit, who=who, state=state), now)
+
+
+class ReopenRequests(Out):
+    items: list[tuple[str, str, ReopenRequest]] = Field(
+        description="(case ID, incident ID, request), oldest first"
+    )
+
+
+@router.get("/cases/requests")
+def get_requests(unit: Uow, who: Who) -> ReopenRequests:
+    """Parties' requests to reopen a case that await an analyst's decision."""
+    return ReopenRequests(items=case_service.pending_requests(uow=unit, who=who))
 
 
 @router.get("/cases/{case_id}")
 def get_case(case_id: str, unit: Uow, who: Who, now: Clock) -> CaseTimeline:
-    """A case and its timeline."""
-    case, events = case_service.timeline(uow=unit, who=who, case_id=case_id)
-    return CaseTimeline(case=_view(case, now), timeline=events)
+    """A case and its timeline; until it is published, only what the agreement lets the
+    caller see of it."""
+    shown = case_service.timeline(uow=unit, who=who, case_id=case_id)
+    return CaseTimeline(case=_view(shown.case, now, shown.whole), timeline=list(shown.events))
 
 
 class OpenIn(BaseModel):
@@ -64,7 +87,8 @@ class TextReasonIn(BaseModel):
 def post_open(body: OpenIn, unit: Uow, who: Who, now: Clock, default: Agreement) -> Cases:
     """Open and route a case for every violation that has none."""
     agreement = body.agreement or default
-    return _views(case_service.open_cases(uow=unit, who=who, agreement_id=agreement, now=now), now)
+    opened = case_service.open_cases(uow=unit, who=who, agreement_id=agreement, now=now)
+    return Cases(items=[_after(unit, who, c, now) for c in opened])
 
 
 @router.post("/cases/{case_id}/reply")
@@ -79,7 +103,7 @@ def post_reply(case_id: str, body: ReplyIn, unit: Uow, who: Who, now: Clock) -> 
         counter_claim=body.counter_claim,
         now=now,
     )
-    return _view(case, now)
+    return _after(unit, who, case, now)
 
 
 @router.post("/cases/{case_id}/review")
@@ -88,13 +112,15 @@ def post_vote(case_id: str, body: VoteIn, unit: Uow, who: Who, now: Clock) -> Ca
     case = case_service.review(
         uow=unit, who=who, case_id=case_id, vote=body.vote, reason=body.reason, now=now
     )
-    return _view(case, now)
+    return _after(unit, who, case, now)
 
 
 @router.post("/cases/{case_id}/propose")
 def post_propose(case_id: str, unit: Uow, who: Who, now: Clock) -> CaseView:
     """Put the finding to the guarantors' joint review."""
-    return _view(case_service.propose_finding(uow=unit, who=who, case_id=case_id, now=now), now)
+    return _after(
+        unit, who, case_service.propose_finding(uow=unit, who=who, case_id=case_id, now=now), now
+    )
 
 
 @router.post("/cases/{case_id}/request")
@@ -103,30 +129,76 @@ def post_request(case_id: str, body: TextReasonIn, unit: Uow, who: Who, now: Clo
     case = case_service.request_clarification(
         uow=unit, who=who, case_id=case_id, question=body.text, now=now
     )
-    return _view(case, now)
+    return _after(unit, who, case, now)
 
 
 @router.post("/cases/{case_id}/publish")
 def post_publish(case_id: str, unit: Uow, who: Who, now: Clock) -> CaseView:
     """Publish the case's outcome."""
-    return _view(case_service.publish(uow=unit, who=who, case_id=case_id, now=now), now)
+    return _after(unit, who, case_service.publish(uow=unit, who=who, case_id=case_id, now=now), now)
 
 
 @router.post("/cases/{case_id}/close")
 def post_close(case_id: str, body: TextReasonIn, unit: Uow, who: Who, now: Clock) -> CaseView:
     """Close the case: not an incident."""
     case = case_service.close(uow=unit, who=who, case_id=case_id, reason=body.text, now=now)
-    return _view(case, now)
+    return _after(unit, who, case, now)
 
 
-@router.post("/cases/{case_id}/reopen")
-def post_reopen(case_id: str, body: TextReasonIn, unit: Uow, who: Who, now: Clock) -> CaseView:
-    """Reopen a case on new evidence; its history is kept."""
-    case = case_service.reopen(uow=unit, who=who, case_id=case_id, evidence=body.text, now=now)
-    return _view(case, now)
+class ReopenIn(BaseModel):
+    text: str = Field(min_length=1, max_length=5000, description="what the new evidence shows")
+    document_id: str | None = Field(
+        default=None, max_length=64, description="a document your member submitted"
+    )
+    report_id: str | None = Field(default=None, max_length=200, description="a stored report")
+
+
+class Reopened(Out):
+    case: CaseView
+    request: ReopenRequest | None = Field(
+        description="the request filed for an analyst's decision (a party's reopening); null "
+        "when the case was reopened"
+    )
+
+
+@router.post("/cases/{case_id}/reopen", responses={202: {"model": Reopened}})
+def post_reopen(
+    case_id: str, body: ReopenIn, unit: Uow, who: Who, now: Clock, response: Response
+) -> Reopened:
+    """Reopen a case on new evidence (a document or report in the store, and what it shows);
+    its history is kept. A party's liaison files a request instead (202): an analyst accepts
+    or declines it, and a case takes only so many (the agreement's number)."""
+    evidence = Evidence(statement=body.text, document_id=body.document_id, report_id=body.report_id)
+    done = case_service.reopen(uow=unit, who=who, case_id=case_id, evidence=evidence, now=now)
+    if done.request is not None:
+        response.status_code = 202
+    return Reopened(case=_after(unit, who, done.case, now), request=done.request)
+
+
+@router.post("/cases/{case_id}/requests/{number}/accept")
+def post_accept(
+    case_id: str, number: int, body: TextReasonIn, unit: Uow, who: Who, now: Clock
+) -> CaseView:
+    """Accept a party's request to reopen, with reasons: the case reopens."""
+    case = case_service.accept_reopen(
+        uow=unit, who=who, case_id=case_id, number=number, reason=body.text, now=now
+    )
+    return _after(unit, who, case, now)
+
+
+@router.post("/cases/{case_id}/requests/{number}/decline")
+def post_decline(
+    case_id: str, number: int, body: TextReasonIn, unit: Uow, who: Who, now: Clock
+) -> CaseView:
+    """Decline a party's request to reopen, with reasons: the case stays as it is."""
+    case = case_service.decline_reopen(
+        uow=unit, who=who, case_id=case_id, number=number, reason=body.text, now=now
+    )
+    return _after(unit, who, case, now)
 
 
 @router.post("/cases/escalate")
 def post_escalate(unit: Uow, who: Who, now: Clock) -> Cases:
     """Escalate every case whose replies are overdue."""
-    return _views(case_service.escalate_overdue(uow=unit, who=who, now=now), now)
+    escalated = case_service.escalate_overdue(uow=unit, who=who, now=now)
+    return Cases(items=[_after(unit, who, c, now) for c in escalated])

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from truce.domain.access import Principal
 from truce.domain.errors import ValidationFailed
-from truce.http.deps import PUBLIC, Agreement, Unauthorized, Uow
+from truce.http.deps import PUBLIC, Agreement, Unauthorized, Uow, now
 from truce.services.tokens import principal_for
 
 PROBLEM = "application/problem+json"
@@ -43,9 +43,10 @@ async def principal(unit: Uow, authorization: Annotated[str | None, Header()] = 
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("use 'Authorization: Bearer <token>'")
-    found = await run_in_threadpool(lambda: principal_for(uow=unit, token=token.strip()))
+    at = now()
+    found = await run_in_threadpool(lambda: principal_for(uow=unit, token=token.strip(), now=at))
     if found is None:
-        raise Unauthorized("unknown or revoked token")
+        raise Unauthorized("unknown, expired or revoked token")
     return found
 
 

@@ -103,7 +103,11 @@ def get_incident(
         uow=unit, who=who, incident_id=incident_id, agreement_id=agreement, full=False
     )
     return models.IncidentDetail(
-        incident=detail.incident, reports=detail.reports, finding=detail.finding, case=detail.case
+        incident=detail.incident,
+        reports=detail.reports,
+        finding=detail.finding,
+        case=detail.case,
+        case_whole=detail.case_whole,
     )
 
 

@@ -5,7 +5,7 @@ records. The JSON is the records' `to_plain()` form, field for field."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -33,6 +33,24 @@ class Ingested(Out):
     reports: list[str] = Field(description="the IDs of the reports read from it")
     imported: int
     incidents: str | None = Field(description="what fusing and judging them did, if they ran")
+
+
+class Accepted(Out):
+    """A submission stored and still being processed (202): follow `href` for its status."""
+
+    document_id: str
+    status: Literal["received"]
+    href: str = Field(description="GET it for the status and, once processed, the reports")
+
+
+class DocumentView(Out):
+    """A submitted document's processing status."""
+
+    id: str
+    status: Literal["received", "processed", "partly_processed", "failed"]
+    status_detail: str | None = Field(description="why it failed, or what processing found")
+    received_at: datetime
+    reports: list[str] = Field(description="the IDs of the reports read from it, once processed")
 
 
 class Reports(Out):
@@ -95,6 +113,9 @@ class IncidentDetail(Out):
     reports: list[Report]
     finding: Finding | None
     case: Case | None
+    case_whole: bool = Field(
+        default=False, description="false: only that the case exists and its state are shown"
+    )
 
 
 class Incidents(Out):
@@ -108,6 +129,10 @@ class CaseView(Case):
     """A case, and whether a reply is overdue now (as `overdue`: the name of Case's method)."""
 
     overdue_now: bool = Field(serialization_alias="overdue")
+    whole: bool = Field(
+        description="false: the caller sees only that the case exists and its state, until it "
+        "is published (the agreement's case_visibility says who sees an unpublished case whole)"
+    )
 
 
 class Cases(Out):

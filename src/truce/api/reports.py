@@ -9,13 +9,16 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from truce.api.common import Bbox, Who, parse_bbox
-from truce.api.models import Ingested, Reports, Reviewed
+from truce.api.common import Bbox, Json, Who, parse_bbox
+from truce.api.documents import Submitter, document_href
+from truce.api.models import Accepted, Ingested, Reports, Reviewed
 from truce.domain.reports import Report
 from truce.domain.reviews import ReviewAction
 from truce.http.deps import Clock, Config, Uow, check_text_size, read_upload
+from truce.http.intake import Processing, take_in
 from truce.services.datasets import export_reports
-from truce.services.extraction import IngestSummary, ingest_document, store_resources, submit_text
+from truce.services.extraction import IngestSummary
+from truce.services.processing import Ticket
 from truce.services.reviews import review_report
 from truce.services.structured import submit_structured
 from truce.services.views import report_view, review_queue, shown
@@ -42,48 +45,69 @@ def _ingested(summary: IngestSummary) -> Ingested:
     )
 
 
-@router.post("/reports/text", status_code=201)
-def post_text(body: TextIn, unit: Uow, who: Who, config: Config, now: Clock) -> Ingested:
-    """Submit a report as free text; it is stored, read, fused and judged."""
+def _answer(outcome: IngestSummary | Ticket) -> Ingested | Response:
+    """201 with the reports, or 202 with where to follow the document."""
+    if isinstance(outcome, IngestSummary):
+        return _ingested(outcome)
+    href = document_href(outcome.document_id)
+    body = Accepted(document_id=outcome.document_id, status="received", href=href)
+    return Json(body.model_dump(), status_code=202, headers={"Location": href})
+
+
+ACCEPTED: dict[int | str, dict[str, Any]] = {
+    202: {"model": Accepted, "description": "Stored; still being processed: follow `href`"}
+}
+
+
+@router.post("/reports/text", status_code=201, response_model=Ingested, responses=ACCEPTED)
+async def post_text(
+    body: TextIn, who: Submitter, config: Config, now: Clock, processing: Processing
+) -> Ingested | Response:
+    """Submit a report as free text; it is stored, then read, fused and judged. 201 with the
+    reports when that takes under TRUCE_PROCESS_WAIT_SECONDS, else 202 and a `Location` to
+    follow."""
     check_text_size(body.text, config.max_document_bytes)
-    summary = submit_text(
-        uow=unit,
-        who=who,
-        now=now,
-        text=body.text,
-        title=body.title,
-        source=body.source,
-        published=body.published,
-        language=body.language,
-        url=body.url,
-        max_bytes=config.max_document_bytes,
-        resources=store_resources(unit),
+    outcome = await take_in(
+        lambda: processing.submit_text(
+            who=who,
+            now=now,
+            text=body.text,
+            title=body.title,
+            source=body.source,
+            published=body.published,
+            language=body.language,
+            url=body.url,
+            max_bytes=config.max_document_bytes,
+        ),
+        config.process_wait_seconds,
     )
-    return _ingested(summary)
+    return _answer(outcome)
 
 
-@router.post("/reports/file", status_code=201)
+@router.post("/reports/file", status_code=201, response_model=Ingested, responses=ACCEPTED)
 async def post_file(
-    unit: Uow,
-    who: Who,
+    who: Submitter,
     config: Config,
     now: Clock,
+    processing: Processing,
     file: Annotated[UploadFile, File()],
     published: Annotated[date | None, Form()] = None,
-) -> Ingested:
-    """Submit a document (text, HTML, PDF-less formats the reader knows)."""
+) -> Ingested | Response:
+    """Submit a document (text, HTML, RSS/Atom, e-mail, JSON); as for texts, 201 with the
+    reports or 202 while it is processed."""
     name, content = await read_upload(file, config.max_document_bytes)
-    summary = ingest_document(
-        uow=unit,
-        who=who,
-        content=content,
-        filename=name,
-        published=published,
-        now=now,
-        max_bytes=config.max_document_bytes,
-        resources=store_resources(unit),
+    outcome = await take_in(
+        lambda: processing.submit_document(
+            who=who,
+            content=content,
+            filename=name,
+            published=published,
+            now=now,
+            max_bytes=config.max_document_bytes,
+        ),
+        config.process_wait_seconds,
     )
-    return _ingested(summary)
+    return _answer(outcome)
 
 
 class StructuredIn(BaseModel):

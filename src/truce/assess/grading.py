@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from truce.domain.actors import normalise_name
 from truce.domain.incidents import AttributionGrade, OccurrenceGrade
 from truce.domain.members import Source
+from truce.domain.redaction import mentions
 from truce.domain.reports import Report
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -31,18 +32,32 @@ class SourceBook:
             for name in (source.name, *(aliases or {}).get(source.id, ())):
                 self._by_key[normalise_name(name)] = source
         self._names = {s.id: [s.name, *(aliases or {}).get(s.id, ())] for s in sources}
+        self._protected_by_id = {s.id: self._names[s.id] for s in sources if s.confidential}
+        self._protected = [n for names in self._protected_by_id.values() for n in names]
 
     def find(self, name: str | None) -> Source | None:
         return self._by_key.get(normalise_name(name)) if name else None
 
     def confidential(self, name: str) -> bool:
+        """Whether a source name is, or names, a protected source: "WB1", "WB‑1 (protected
+        witness)" and "the witness WB-1's brother" are all WB-1. When in doubt, protect."""
         found = self.find(name)
-        return bool(found and found.confidential)
+        return bool(found and found.confidential) or mentions(name, self._protected)
+
+    def protected_names(self) -> list[str]:
+        """Every name of every protected source."""
+        return list(self._protected)
 
     def names_of(self, name: str) -> list[str]:
-        """Every name the source called `name` goes by (itself alone if unknown)."""
+        """Every name the source called `name` goes by (itself alone if unknown); for a name
+        that mentions protected sources, theirs as well."""
         found = self.find(name)
-        return self._names.get(found.id, [name]) if found else [name]
+        if found is not None:
+            return self._names.get(found.id, [name])
+        named = [
+            n for names in self._protected_by_id.values() if mentions(name, names) for n in names
+        ]
+        return [name, *named]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import click
 from truce.cli.main import App, acting, agreement_option, as_json, cli, pass_app
 from truce.cli.render import echo_json, echo_json_lines
 from truce.domain.access import Principal
-from truce.domain.cases import Case, CaseEvent, ReplyKind, Vote
+from truce.domain.cases import Case, CaseEvent, Evidence, ReplyKind, Vote
 from truce.services import cases as case_service
 from truce.services.session import UnitOfWork
 
@@ -33,7 +33,10 @@ def cases() -> None:
     """Cases: findings put to the guarantors, their replies, joint review and sign-off."""
 
 
-def _line(case: Case, now: datetime) -> str:
+def _line(case: Case, now: datetime, whole: bool = True) -> str:
+    if not whole:
+        # Not published, and the agreement does not let this user see it whole.
+        return f"{case.id}  {case.state.value:<18} (round {case.round}; not published)"
     due = f"due {case.reply_due:%Y-%m-%d %H:%M}" if case.reply_due else ""
     overdue = " OVERDUE" if case.overdue(now) else ""
     escalated = f" escalated x{case.escalations}" if case.escalations else ""
@@ -44,8 +47,8 @@ def _line(case: Case, now: datetime) -> str:
     )
 
 
-def _plain(case: Case, now: datetime) -> dict[str, Any]:
-    return case.to_plain() | {"overdue": case.overdue(now)}
+def _plain(case: Case, now: datetime, whole: bool = True) -> dict[str, Any]:
+    return case.to_plain() | {"overdue": case.overdue(now), "whole": whole}
 
 
 @cases.command("open")
@@ -85,15 +88,15 @@ def cases_list(
     with app.uow(read_only=True) as uow:
         who = app.principal(uow)
         found = (
-            case_service.inbox(uow=uow, who=who, now=now)
+            [case_service.Seen(c, True) for c in case_service.inbox(uow=uow, who=who, now=now)]
             if inbox
             else case_service.cases(uow=uow, who=who, state=state)
         )
     if as_json:
-        echo_json_lines(_plain(case, now) for case in found)
+        echo_json_lines(_plain(s.case, now, s.whole) for s in found)
         return
-    for case in found:
-        click.echo(_line(case, now))
+    for shown in found:
+        click.echo(_line(shown.case, now, shown.whole))
     if not found:
         click.echo("no cases")
 
@@ -113,17 +116,28 @@ def _event_line(event: CaseEvent) -> str:
 def cases_show(app: App, case_id: str, as_json: bool) -> None:
     """A case with its timeline."""
     with app.uow(read_only=True) as uow:
-        case, events = case_service.timeline(uow=uow, who=app.principal(uow), case_id=case_id)
+        case, whole, events = case_service.timeline(
+            uow=uow, who=app.principal(uow), case_id=case_id
+        )
     now = app.now()
     if as_json:
-        echo_json({"case": _plain(case, now), "timeline": [e.to_plain() for e in events]})
+        echo_json({"case": _plain(case, now, whole), "timeline": [e.to_plain() for e in events]})
         return
-    click.echo(_line(case, now))
-    click.echo(
-        f"incident {case.incident_id}; informed: {', '.join(case.informed)}; round {case.round}"
-    )
+    click.echo(_line(case, now, whole))
+    if whole:
+        click.echo(
+            f"incident {case.incident_id}; informed: {', '.join(case.informed)}; round {case.round}"
+        )
+    else:
+        click.echo(f"incident {case.incident_id}; the case is shown whole once published")
     for reason in case.reasons:
         click.echo(f"  because {reason}")
+    for request in case.reopen_requests:
+        decided = f" by {request.decided_by}: {request.reason}" if request.decided_by else ""
+        click.echo(
+            f"  request {request.number} to reopen, by {request.user} ({request.member}): "
+            f"{request.status.value}{decided}"
+        )
     click.echo("timeline:")
     for event in events:
         click.echo(_event_line(event))
@@ -131,8 +145,9 @@ def cases_show(app: App, case_id: str, as_json: bool) -> None:
 
 def _act(app: App, do: Callable[[UnitOfWork, Principal], Case]) -> None:
     with app.uow() as uow:
-        case = do(uow, app.principal(uow))
-    click.echo(_line(case, app.now()))
+        who = app.principal(uow)
+        shown = case_service.seen(uow, who, do(uow, who))
+    click.echo(_line(shown.case, app.now(), shown.whole))
 
 
 @cases.command("reply")
@@ -243,17 +258,96 @@ def cases_close(app: App, case_id: str, reason: str, at: datetime | None) -> Non
 
 @cases.command("reopen")
 @click.argument("case_id")
-@click.option("--evidence", required=True, help="What the new evidence is.")
+@click.option("--evidence", required=True, help="What the new evidence shows.")
+@click.option("--document", default=None, help="The evidence's document ID (one you submitted).")
+@click.option("--report", default=None, help="The evidence's report ID.")
 @acting
 @AT
 @pass_app
-def cases_reopen(app: App, case_id: str, evidence: str, at: datetime | None) -> None:
-    """Reopen a case on new evidence; its history is kept."""
+def cases_reopen(
+    app: App,
+    case_id: str,
+    evidence: str,
+    document: str | None,
+    report: str | None,
+    at: datetime | None,
+) -> None:
+    """Reopen a case on new evidence (a stored document or report, or both); its history is
+    kept. A party's liaison files a request to reopen, which an analyst accepts or declines."""
+    now = _now(app, at)
+    cited = Evidence(statement=evidence, document_id=document, report_id=report)
+    with app.uow() as uow:
+        who = app.principal(uow)
+        done = case_service.reopen(uow=uow, who=who, case_id=case_id, evidence=cited, now=now)
+        shown = case_service.seen(uow, who, done.case)
+    if done.request is not None:
+        click.echo(
+            f"request {done.request.number} to reopen case {case_id} filed: an analyst accepts "
+            "or declines it"
+        )
+    click.echo(_line(shown.case, now, shown.whole))
+
+
+@cases.command("requests")
+@acting
+@pass_app
+def cases_requests(app: App) -> None:
+    """Parties' requests to reopen a case that await a decision, oldest first."""
+    with app.uow(read_only=True) as uow:
+        pending = case_service.pending_requests(uow=uow, who=app.principal(uow))
+    for case_id, _, request in pending:
+        cited = ", ".join(
+            f"{k} {v}"
+            for k, v in (
+                ("document", request.evidence.document_id),
+                ("report", request.evidence.report_id),
+            )
+            if v
+        )
+        click.echo(
+            f"{case_id}  request {request.number}  {request.at:%Y-%m-%d %H:%M}  "
+            f"{request.user} ({request.member})  {cited}: {request.evidence.statement}"
+        )
+    if not pending:
+        click.echo("no requests await a decision")
+
+
+@cases.command("accept-reopen")
+@click.argument("case_id")
+@click.argument("number", type=click.IntRange(min=1))
+@click.option("--reason", required=True, help="Why the request is accepted.")
+@acting
+@AT
+@pass_app
+def cases_accept_reopen(
+    app: App, case_id: str, number: int, reason: str, at: datetime | None
+) -> None:
+    """Accept request NUMBER to reopen CASE_ID: the case reopens on its evidence."""
     now = _now(app, at)
     _act(
         app,
-        lambda uow, who: case_service.reopen(
-            uow=uow, who=who, case_id=case_id, evidence=evidence, now=now
+        lambda uow, who: case_service.accept_reopen(
+            uow=uow, who=who, case_id=case_id, number=number, reason=reason, now=now
+        ),
+    )
+
+
+@cases.command("decline-reopen")
+@click.argument("case_id")
+@click.argument("number", type=click.IntRange(min=1))
+@click.option("--reason", required=True, help="Why the request is declined.")
+@acting
+@AT
+@pass_app
+def cases_decline_reopen(
+    app: App, case_id: str, number: int, reason: str, at: datetime | None
+) -> None:
+    """Decline request NUMBER to reopen CASE_ID, with reasons; the case stays as it is."""
+    now = _now(app, at)
+    _act(
+        app,
+        lambda uow, who: case_service.decline_reopen(
+            uow=uow, who=who, case_id=case_id, number=number, reason=reason, now=now
         ),
     )
 
@@ -266,7 +360,10 @@ def cases_escalate(app: App, at: datetime | None) -> None:
     """Escalate every case whose reply is overdue (at --at, or now)."""
     now = _now(app, at)
     with app.uow() as uow:
-        escalated = case_service.escalate_overdue(uow=uow, who=app.principal(uow), now=now)
+        who = app.principal(uow)
+        escalated = case_service.escalate_overdue(uow=uow, who=who, now=now)
+        shown = [case_service.seen(uow, who, c) for c in escalated]
+    lines = [_line(s.case, now, s.whole) for s in shown]
     click.echo(f"{len(escalated)} overdue case(s) escalated")
-    for case in escalated:
-        click.echo("  " + _line(case, now))
+    for line in lines:
+        click.echo("  " + line)

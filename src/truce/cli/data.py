@@ -14,6 +14,7 @@ from truce.cli.main import DATE, App, BoxType, acting, cli, pass_app
 from truce.cli.render import echo_import
 from truce.formats.common import Loss
 from truce.services import DATASET_FORMATS, export_reports, import_dataset
+from truce.services.files import write_private
 
 IMPORT_FORMATS = click.Choice(sorted(DATASET_FORMATS))
 
@@ -53,7 +54,7 @@ def import_(app: App, fmt: str, files: tuple[Path, ...], no_refresh: bool) -> No
                 content=content,
                 now=app.now(),
                 max_bytes=app.settings.max_document_bytes,
-                filename=str(path),
+                filename=path.name,  # the name, not the operator's folders
                 progress=bar.update,
                 refresh=not no_refresh,
             )
@@ -116,13 +117,13 @@ def export(
     if out is None:
         click.echo(result.text, nl=False)
     else:
-        out.write_text(result.text, encoding="utf-8")
+        write_private(out, result.text)  # 0600: an analyst's export holds protected sources
     if losses is None and out is not None:
         losses = out.with_name(out.name + ".losses.csv")
     rows_with_loss = len({loss.row for loss in result.losses})
     message = f"{result.rows} rows written; {len(result.losses)} losses in {rows_with_loss} rows"
     if result.losses and losses is not None:
-        losses.write_text(_losses_csv(result.losses), encoding="utf-8")
+        write_private(losses, _losses_csv(result.losses))
         message += f", listed in {losses}"
     elif result.losses:
         message += " (use --losses FILE to list them)"

@@ -21,6 +21,7 @@ from truce.cli.render import (
 )
 from truce.services.assessment import assess_incidents, tally_for_day
 from truce.services.counts import violation_counts
+from truce.services.files import open_private
 from truce.services.incident_export import FORMATS, ExportRow, export_incidents, incident_rows
 from truce.services.incident_page import incident_detail
 from truce.services.incidents import fuse, merge_incidents, split_incident
@@ -207,7 +208,8 @@ def incidents_export(
             # Written beside the target, then moved over it: a failed export leaves no half file.
             part = out.with_name(out.name + ".part")
             try:
-                with part.open("w", encoding="utf-8", newline="") as handle:
+                # 0600: an analyst's export holds exact places of protected sources.
+                with open_private(part) as handle:
                     count = write(handle)
                 part.replace(out)
             finally:

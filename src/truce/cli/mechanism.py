@@ -16,6 +16,7 @@ from truce.cli.main import App, acting, as_json, cli, pass_app
 from truce.cli.render import echo_json
 from truce.domain.access import Role
 from truce.services import ledger as ledger_service
+from truce.services.check import check_cases
 from truce.services.members import add_user, keygen
 from truce.services.principals import LOCAL_ADMINISTRATOR, directory
 
@@ -88,21 +89,6 @@ def members_add_user(app: App, user: str, member: str, role: str, name: str | No
             now=app.now(),
         )
     click.echo(f"added {added}")
-
-
-@members.command("token")
-@click.argument("user")
-@click.option("--name", default=None, help="What the token is for (shown in lists).")
-@acting
-@pass_app
-def members_token(app: App, user: str, name: str | None) -> None:
-    """Issue an API token for USER. The secret is printed once; only its hash is stored."""
-    from truce.services.tokens import issue_token
-
-    with app.uow() as uow:
-        who = app.principal(uow, LOCAL_ADMINISTRATOR)
-        token = issue_token(uow=uow, who=who, user=user, now=app.now(), name=name)
-    click.echo(token)
 
 
 # --- ledger ----------------------------------------------------------------------------------
@@ -179,4 +165,27 @@ def serve(app: App, host: str, port: int) -> None:
     from truce.app import create_app
 
     application = create_app(app.settings, engine=app.engine, keyring=app.keyring)
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    # proxy_headers off: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the
+    # app believes it only from TRUCE_TRUSTED_PROXIES (the log-in limits depend on it).
+    uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+# --- check -----------------------------------------------------------------------------------
+
+
+@cli.command("check")
+@acting
+@pass_app
+def check(app: App) -> None:
+    """Replay the ledger's case entries against the cases table. Print one line per
+    disagreement (a case whose state, round, replies, ballots or requests differ from what its
+    entries make it, whose stored record is not the one last hashed, an entry without its case,
+    a case without entries) and exit 1 if there is any."""
+    with app.uow() as uow:
+        cases, entries, found = check_cases(uow=uow, who=app.principal(uow))
+    for disagreement in found:
+        click.echo(str(disagreement))
+    if found:
+        click.echo(f"{len(found)} disagreement(s) over {cases} case(s)", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {cases} case(s) agree with their {entries} ledger entries")

@@ -20,12 +20,13 @@ from truce.intake.adapters import KINDS, detect_kind, read
 from truce.services.documents import STATUSES
 from truce.services.documents import documents as list_documents
 from truce.services.extraction import (
+    ProcessingFailed,
     extract_texts,
-    ingest_document,
     rerun_document,
     resources_for,
     store_resources,
 )
+from truce.services.processing import processor_for
 from truce.services.reviews import review_report, reviewed_report
 from truce.services.views import review_queue
 
@@ -83,37 +84,51 @@ def ingest(app: App, paths: tuple[Path, ...], published: datetime | None, kind: 
     """
     failures = 0
     totals = {"documents": 0, "reports": 0, "new": 0}
-    with app.uow() as uow:
+    with app.uow(read_only=True) as uow:
         who = app.principal(uow)
-        resources = store_resources(uow)
-        with click.progressbar(paths, label="ingesting", file=sys.stderr) as bar:
-            for path in bar:
-                try:
-                    result = ingest_document(
-                        uow=uow,
-                        who=who,
-                        content=path.read_bytes(),
-                        now=app.now(),
-                        filename=str(path),
-                        max_bytes=app.settings.max_document_bytes,
-                        resources=resources,
-                        kind=kind,
-                        published=published.date() if published else None,
-                    )
-                except TruceError as exc:
-                    failures += 1
-                    click.echo(f"\n{path}: failed: {exc}", err=True)
-                    continue
-                totals["documents"] += 1
-                totals["reports"] += len(result.reports)
-                totals["new"] += result.imported
-                click.echo(f"{path}: {result.line()}")
+    # Each document in transactions of its own, parsed in a worker bounded in time and memory:
+    # one that fails, whatever the reason, is kept as failed and the batch goes on.
+    with (
+        processor_for(app.settings, app.engine, app.keyring) as processor,
+        click.progressbar(paths, label="ingesting", file=sys.stderr) as bar,
+    ):
+        for path in bar:
+            try:
+                result = processor.ingest(
+                    who=who,
+                    content=path.read_bytes(),
+                    now=app.now(),
+                    filename=path.name,  # the name, not the operator's folders
+                    max_bytes=app.settings.max_document_bytes,
+                    kind=kind,
+                    published=published.date() if published else None,
+                )
+            except (TruceError, OSError) as exc:
+                failures += 1
+                click.echo(f"\n{_failure_line(path, exc)}", err=True)
+                continue
+            totals["documents"] += 1
+            totals["reports"] += len(result.reports)
+            totals["new"] += result.imported
+            click.echo(f"{path}: {result.line()}")
     click.echo(
         f"{totals['documents']} document(s) ingested, {failures} failed; "
         f"{totals['reports']} report(s), {totals['new']} new"
     )
     if failures:
         raise InputRejected(f"{failures} document(s) failed; see `truce documents --status failed`")
+
+
+def _failure_line(path: Path, exc: Exception) -> str:
+    """One line: the file, where it failed, and why (a stored failure names its document)."""
+    if isinstance(exc, ProcessingFailed):
+        where = f"failed at {exc.stage} (kept as document {exc.document_id[:12]}, failed)"
+    elif isinstance(exc, OSError):
+        where, exc = "not read", OSError(exc.strerror or str(exc))
+    else:
+        where = "refused at intake"
+    message = " ".join(str(exc).split())  # one line, whatever the reason holds
+    return f"{path}: {where}: {message}"
 
 
 @cli.command()

@@ -57,7 +57,9 @@ class UseCase(StrEnum):
     RECORD_ACCESS_DENIED = "record denied access"
     CLOSE_CASE = "close a case"
     PUBLISH = "publish a case"
-    REOPEN = "reopen a case"
+    REOPEN = "reopen a case, or ask the analysts to"
+    REOPEN_DIRECTLY = "reopen a case without asking"
+    DECIDE_REOPENING = "accept or decline a request to reopen a case"
     ESCALATE = "escalate overdue cases"
     MANAGE_MEMBERS = "manage users and keys"
     CHECKPOINT = "co-sign a ledger checkpoint"
@@ -83,7 +85,11 @@ POLICY: MappingProxyType[UseCase, frozenset[Role]] = MappingProxyType(
         UseCase.RECORD_ACCESS_DENIED: frozenset({_R.ANALYST}),
         UseCase.CLOSE_CASE: frozenset({_R.ANALYST}),
         UseCase.PUBLISH: frozenset({_R.ADMINISTRATOR}),
-        UseCase.REOPEN: _MEMBERS,
+        # A party's reopening is a request that an analyst decides: an accused side must not
+        # be able to wipe a published finding's ballots again and again on its own.
+        UseCase.REOPEN: frozenset({_R.ANALYST, _R.GUARANTOR, _R.LIAISON}),
+        UseCase.REOPEN_DIRECTLY: frozenset({_R.ANALYST, _R.GUARANTOR}),
+        UseCase.DECIDE_REOPENING: frozenset({_R.ANALYST}),
         UseCase.ESCALATE: frozenset({_R.ADMINISTRATOR, _R.ANALYST}),
         UseCase.MANAGE_MEMBERS: frozenset({_R.ADMINISTRATOR}),
         UseCase.CHECKPOINT: frozenset({_R.ADMINISTRATOR, _R.GUARANTOR}),

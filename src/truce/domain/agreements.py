@@ -14,6 +14,7 @@ from typing import Any
 
 import pydantic
 
+from truce.domain.access import Role
 from truce.domain.base import Record
 from truce.domain.vocab import SUB_EVENT_TO_EVENT
 
@@ -114,6 +115,39 @@ class SignOffRule(StrEnum):
     QUORUM = "quorum"
 
 
+class LiaisonSight(StrEnum):
+    """Which unpublished cases a party's liaison sees whole."""
+
+    OWN_SIDE = "own_side"  # the cases that accuse its own side, which it must answer
+    ALL = "all"
+    NONE = "none"
+
+
+# Those who act on a case, and those the mechanism answers to, see it whole by default.
+WHOLE_CASE_ROLES = (Role.ADMINISTRATOR, Role.ANALYST, Role.GUARANTOR, Role.OBSERVER)
+
+
+class CaseVisibility(Record):
+    """Who sees the whole of a case (replies, counter-claims, ballots, dissent, reasons) before
+    it is published. Everyone else sees that the case exists and its state; once published, the
+    case is public. A liaison does not see the cases its side reported by default: an incident
+    gathers reports from many sources, and a report is easy to add, so "reported by" would open
+    any case to any party."""
+
+    whole: tuple[Role, ...] = WHOLE_CASE_ROLES
+    liaisons: LiaisonSight = LiaisonSight.OWN_SIDE
+
+    @pydantic.model_validator(mode="after")
+    def _check(self) -> CaseVisibility:
+        missing = {Role.ANALYST, Role.GUARANTOR} - set(self.whole)
+        if missing:
+            raise ValueError(
+                f"whole: the roles that act on a case must see it whole; add "
+                f"{', '.join(sorted(r.value for r in missing))}"
+            )
+        return self
+
+
 class Agreement(Record):
     id: str = pydantic.Field(min_length=1)
     title: str
@@ -134,6 +168,10 @@ class Agreement(Record):
     reply_deadline_hours: int = pydantic.Field(default=72, gt=0)
     sign_off: SignOffRule = SignOffRule.UNANIMOUS
     quorum: int | None = pydantic.Field(default=None, ge=1)
+    case_visibility: CaseVisibility = CaseVisibility()
+    # How many requests to reopen a party may make per case (analysts and guarantors reopen
+    # without asking).
+    reopen_requests_per_case: int = pydantic.Field(default=2, ge=0, le=100)
 
     @pydantic.model_validator(mode="after")
     def _check(self) -> Agreement:
@@ -167,6 +205,10 @@ class Agreement(Record):
 
     def guarantors_for(self, side: str) -> tuple[str, ...]:
         return tuple(g.member_id for g in self.guarantors if side in g.answers_for)
+
+    def side_of(self, member_id: str) -> str | None:
+        """The side a party member is, or None for a member that is no party."""
+        return next((p.side for p in self.parties if p.member_id == member_id), None)
 
 
 class Terms(Record):

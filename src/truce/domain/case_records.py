@@ -40,6 +40,10 @@ class Action(StrEnum):
     PUBLISH = "publish"
     CLOSE = "close"
     REOPEN = "reopen"
+    # A party's reopening is a request, which an analyst accepts (the case reopens) or declines.
+    REQUEST_REOPEN = "request_reopen"
+    ACCEPT_REOPEN = "accept_reopen"
+    DECLINE_REOPEN = "decline_reopen"
 
 
 class ReplyKind(StrEnum):
@@ -72,6 +76,56 @@ class Ballot(Record):
     at: pydantic.AwareDatetime
 
 
+class Evidence(Record):
+    """The new evidence a reopening rests on: a document or a report already in the store (or
+    both), and a statement of what it shows. Attached by reference, so the evidence itself
+    stays under the store's access rules."""
+
+    statement: str = pydantic.Field(max_length=5000)
+    document_id: str | None = pydantic.Field(default=None, max_length=64)
+    report_id: str | None = pydantic.Field(default=None, max_length=200)
+
+    @pydantic.model_validator(mode="after")
+    def _check(self) -> Evidence:
+        if not self.statement.strip():
+            raise ValueError("statement: new evidence says what it shows")
+        if not (self.document_id or self.report_id):
+            raise ValueError(
+                "document_id: new evidence names a document or a report already in the store"
+            )
+        return self
+
+    def details(self) -> dict[str, Any]:
+        """What a case event records of it (the statement under the key `evidence`)."""
+        return {
+            "evidence": self.statement,
+            "document": self.document_id,
+            "report": self.report_id,
+        }
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class ReopenRequest(Record):
+    """A party's request to reopen a case, numbered within the case, and its decision."""
+
+    number: int = pydantic.Field(ge=1)
+    member: str
+    user: str
+    at: pydantic.AwareDatetime
+    round: int = pydantic.Field(ge=1)  # the round the request asks to end
+    evidence: Evidence
+    status: RequestStatus = RequestStatus.PENDING
+    decided_by: str | None = None
+    decided_member: str | None = None
+    decided_at: pydantic.AwareDatetime | None = None
+    reason: str | None = None
+
+
 class Case(Record):
     """The workflow object for a finding put to the guarantors."""
 
@@ -92,6 +146,12 @@ class Case(Record):
     escalations: int = 0
     round: int = 1  # one more each time the case is reopened; replies and ballots are per round
     question: str | None = None
+    # Every request to reopen, across rounds: the agreement limits how many a case may have.
+    reopen_requests: tuple[ReopenRequest, ...] = ()
+
+    @property
+    def pending_request(self) -> ReopenRequest | None:
+        return next((r for r in self.reopen_requests if r.status is RequestStatus.PENDING), None)
 
     @property
     def overdue_members(self) -> tuple[str, ...]:

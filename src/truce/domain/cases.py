@@ -13,6 +13,7 @@ A refused step raises an error naming the case's state, the action and the role.
         v (the agreement's sign-off rule, once every guarantor has voted or the rule is settled)
     adopted / disputed ──> published          closed (not an incident)
         └──────────── reopen (new evidence; history kept) ──> reopened
+                      a party asks: request ──> an analyst accepts (reopened) or declines
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from truce.domain.access import Principal, UseCase, authorize
+from truce.domain.access import Principal, Role, UseCase, authorize
 from truce.domain.agreements import Agreement, SignOffRule
 
 # The records are imported from here too: this module is the workflow's one entry point.
@@ -31,8 +32,11 @@ from truce.domain.case_records import (
     Case,
     CaseEvent,
     CaseState,
+    Evidence,
+    ReopenRequest,
     Reply,
     ReplyKind,
+    RequestStatus,
     Vote,
     case_id,
 )
@@ -58,7 +62,10 @@ USE_CASE = {
     Action.REVIEW: UseCase.REVIEW_CASE,
     Action.PUBLISH: UseCase.PUBLISH,
     Action.CLOSE: UseCase.CLOSE_CASE,
-    Action.REOPEN: UseCase.REOPEN,
+    Action.REOPEN: UseCase.REOPEN_DIRECTLY,
+    Action.REQUEST_REOPEN: UseCase.REOPEN,
+    Action.ACCEPT_REOPEN: UseCase.DECIDE_REOPENING,
+    Action.DECLINE_REOPEN: UseCase.DECIDE_REOPENING,
 }
 _S = CaseState
 FROM: Mapping[Action, frozenset[CaseState]] = {
@@ -77,6 +84,10 @@ FROM: Mapping[Action, frozenset[CaseState]] = {
         {_S.AWAITING_REPLY, _S.UNDER_VERIFICATION, _S.ACCESS_DENIED, _S.REOPENED}
     ),
     Action.REOPEN: frozenset({_S.ADOPTED, _S.DISPUTED, _S.PUBLISHED, _S.CLOSED}),
+    Action.REQUEST_REOPEN: frozenset({_S.ADOPTED, _S.DISPUTED, _S.PUBLISHED, _S.CLOSED}),
+    Action.ACCEPT_REOPEN: frozenset({_S.ADOPTED, _S.DISPUTED, _S.PUBLISHED, _S.CLOSED}),
+    # A request outlives a reopening by an analyst or a guarantor; it is still declined.
+    Action.DECLINE_REOPEN: frozenset(CaseState),
 }
 
 
@@ -391,13 +402,119 @@ def close(case: Case, who: Principal, now: datetime, reason: str) -> tuple[Case,
     return case, _event(case, before, Action.CLOSE, who, now, reason=reason)
 
 
-def reopen(case: Case, who: Principal, now: datetime, evidence: str) -> tuple[Case, CaseEvent]:
+def reopen(case: Case, who: Principal, now: datetime, evidence: Evidence) -> tuple[Case, CaseEvent]:
     """New evidence: a new round. Earlier replies and votes stay in the timeline."""
     _check(case, Action.REOPEN, who)
-    if not evidence.strip():
-        raise ValidationFailed("reopening a case says what the new evidence is", field="evidence")
+    return _reopened(case, Action.REOPEN, who, now, evidence)
+
+
+def _reopened(
+    case: Case, action: Action, who: Principal, now: datetime, evidence: Evidence, **more: Any
+) -> tuple[Case, CaseEvent]:
     before = case.state
     case = case.evolve(
         state=CaseState.REOPENED, round=case.round + 1, replies=(), ballots=(), escalations=0
     )
-    return case, _event(case, before, Action.REOPEN, who, now, evidence=evidence, round=case.round)
+    return case, _event(
+        case, before, action, who, now, **evidence.details(), round=case.round, **more
+    )
+
+
+def request_reopen(
+    case: Case, agreement: Agreement, who: Principal, now: datetime, evidence: Evidence
+) -> tuple[Case, CaseEvent]:
+    """A party asks to reopen the case on new evidence. The case, its ballots and its state
+    stay as they are until an analyst decides. One request waits at a time, and a case takes
+    at most the agreement's number of them."""
+    _check(case, Action.REQUEST_REOPEN, who)
+    if who.role is Role.LIAISON and agreement.side_of(who.member) is None:
+        raise Forbidden(f"{who} may not ask to reopen case {case.id}: {who.member} is no party")
+    waiting = case.pending_request
+    if waiting is not None:
+        raise _refuse(
+            case,
+            Action.REQUEST_REOPEN,
+            who,
+            f"request {waiting.number} of {waiting.member} still awaits an analyst's decision",
+        )
+    limit = agreement.reopen_requests_per_case
+    if len(case.reopen_requests) >= limit:
+        raise _refuse(
+            case,
+            Action.REQUEST_REOPEN,
+            who,
+            f"the case has had {len(case.reopen_requests)} request(s) to reopen, the most "
+            f"{agreement.id} allows per case ({limit})",
+        )
+    request = ReopenRequest(
+        number=len(case.reopen_requests) + 1,
+        member=who.member,
+        user=who.user,
+        at=now,
+        round=case.round,
+        evidence=evidence,
+    )
+    case = case.evolve(reopen_requests=(*case.reopen_requests, request))
+    return case, _event(
+        case,
+        case.state,
+        Action.REQUEST_REOPEN,
+        who,
+        now,
+        request=request.number,
+        **evidence.details(),
+    )
+
+
+def _decided(
+    case: Case, action: Action, who: Principal, now: datetime, number: int, reason: str
+) -> tuple[Case, ReopenRequest]:
+    """The case with request `number` decided (accepted or declined, with the reasons)."""
+    _check(case, action, who)
+    request = next((r for r in case.reopen_requests if r.number == number), None)
+    if request is None:
+        raise _refuse(case, action, who, f"it has no request {number} to reopen")
+    if request.status is not RequestStatus.PENDING:
+        raise _refuse(case, action, who, f"request {number} was {request.status.value} already")
+    if not reason.strip():
+        raise ValidationFailed("deciding a request to reopen gives the reasons", field="reason")
+    status = RequestStatus.ACCEPTED if action is Action.ACCEPT_REOPEN else RequestStatus.DECLINED
+    decided = request.evolve(
+        status=status, decided_by=who.user, decided_member=who.member, decided_at=now, reason=reason
+    )
+    requests = tuple(decided if r.number == number else r for r in case.reopen_requests)
+    return case.evolve(reopen_requests=requests), decided
+
+
+def accept_reopen(
+    case: Case, who: Principal, now: datetime, number: int, reason: str
+) -> tuple[Case, CaseEvent]:
+    """An analyst accepts a party's request: the case reopens on the request's evidence."""
+    case, request = _decided(case, Action.ACCEPT_REOPEN, who, now, number, reason)
+    return _reopened(
+        case,
+        Action.ACCEPT_REOPEN,
+        who,
+        now,
+        request.evidence,
+        request=number,
+        requested_by=request.member,
+        reason=reason,
+    )
+
+
+def decline_reopen(
+    case: Case, who: Principal, now: datetime, number: int, reason: str
+) -> tuple[Case, CaseEvent]:
+    """An analyst declines a party's request, with reasons; the case stays as it is."""
+    case, request = _decided(case, Action.DECLINE_REOPEN, who, now, number, reason)
+    return case, _event(
+        case,
+        case.state,
+        Action.DECLINE_REOPEN,
+        who,
+        now,
+        request=number,
+        requested_by=request.member,
+        reason=reason,
+    )

@@ -11,6 +11,10 @@ from truce.domain.base import Record
 from truce.domain.canonical import content_id
 from truce.domain.vocab import (
     ACLED_EVENT_TYPES,
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    MAX_COUNT_PER_EVENT,
+    MAX_ISO_NUMERIC,
     PERPETRATOR_ROLES,
     PLOVER_CATEGORIES,
     SUB_EVENT_TO_EVENT,
@@ -83,7 +87,7 @@ class Report(Record):
     admin2: str | None = None
     admin3: str | None = None
     country: str | None = None
-    country_iso: int | None = None
+    country_iso: int | None = pydantic.Field(default=None, ge=0, le=MAX_ISO_NUMERIC)
     region: str | None = None
     lat: float | None = pydantic.Field(default=None, ge=-90, le=90)
     lon: float | None = pydantic.Field(default=None, ge=-180, le=180)
@@ -99,16 +103,16 @@ class Report(Record):
     plover_context: tuple[str, ...] = ()
     cameo_code: str | None = None
     weapons: tuple[str, ...] = ()
-    # casualties
-    fatalities_low: int | None = pydantic.Field(default=None, ge=0)
-    fatalities_best: int | None = pydantic.Field(default=None, ge=0)
-    fatalities_high: int | None = pydantic.Field(default=None, ge=0)
-    deaths_a: int | None = pydantic.Field(default=None, ge=0)
-    deaths_b: int | None = pydantic.Field(default=None, ge=0)
-    deaths_civilians: int | None = pydantic.Field(default=None, ge=0)
-    deaths_unknown: int | None = pydantic.Field(default=None, ge=0)
-    injured: int | None = pydantic.Field(default=None, ge=0)
-    arrested: int | None = pydantic.Field(default=None, ge=0)
+    # casualties, each bounded by vocab.MAX_COUNT_PER_EVENT (why: see there)
+    fatalities_low: int | None = pydantic.Field(default=None, ge=0, le=MAX_COUNT_PER_EVENT)
+    fatalities_best: int | None = pydantic.Field(default=None, ge=0, le=MAX_COUNT_PER_EVENT)
+    fatalities_high: int | None = pydantic.Field(default=None, ge=0, le=MAX_COUNT_PER_EVENT)
+    deaths_a: int | None = pydantic.Field(default=None, ge=0, le=MAX_COUNT_PER_EVENT)
+    deaths_b: int | None = pydantic.Field(default=None, ge=0, le=MAX_COUNT_PER_EVENT)
+    deaths_civilians: int | None = pydantic.Field(default=None, ge=0, le=MAX_COUNT_PER_EVENT)
+    deaths_unknown: int | None = pydantic.Field(default=None, ge=0, le=MAX_COUNT_PER_EVENT)
+    injured: int | None = pydantic.Field(default=None, ge=0, le=MAX_COUNT_PER_EVENT)
+    arrested: int | None = pydantic.Field(default=None, ge=0, le=MAX_COUNT_PER_EVENT)
     # sources and text
     sources: tuple[SourceRef, ...] = ()
     source_scale: str | None = None
@@ -118,6 +122,13 @@ class Report(Record):
     tags: tuple[str, ...] = ()
     spans: dict[str, Span] = pydantic.Field(default_factory=dict)
     provenance: Provenance = pydantic.Field(default_factory=Provenance)
+
+    @pydantic.field_validator("date_start", "date_end")
+    @classmethod
+    def _plausible_year(cls, day: date) -> date:
+        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            raise ValueError(f"the year {day.year} is outside {EARLIEST_YEAR}-{LATEST_YEAR}")
+        return day
 
     @pydantic.model_validator(mode="after")
     def _consistent(self) -> Report:

@@ -330,3 +330,18 @@ COUNTRY_BY_ISO: MappingProxyType[int, Country] = MappingProxyType(
 COUNTRY_BY_GW: MappingProxyType[int, Country] = MappingProxyType(
     {c.gw_number: c for c in COUNTRIES}
 )
+
+
+# ------------------------------------------------------------------ bounds on what a report claims
+#
+# One report is one event. The deadliest single events of Syria's war were in the low thousands
+# of dead (the Ghouta sarin attack of August 2013: estimates from about 300 to about 1,700); a
+# data set's event that aggregates several days of a siege stays in the thousands too. 100,000
+# leaves room for any real figure and any aggregate, and refuses what can only be a typing or
+# overflow error (a liaison's 10^30, an import's 99999999999999999999999), which would otherwise
+# outweigh every real death in every total, and overflow the store's integer columns.
+MAX_COUNT_PER_EVENT = 100_000  # people killed, injured or arrested in one event, in any one count
+# Political-violence data sets start in 1989 (UCDP GED) and 1997 (ACLED); a report dated before
+# 1900 or after 2100 is a mistyped year, not a claim about this century's conflicts.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+MAX_ISO_NUMERIC = 999  # ISO 3166-1 numeric country codes have three digits

@@ -54,6 +54,7 @@ from truce.formats.common import (
     parse_float,
     parse_int,
     parse_names,
+    parse_year,
     plain,
     read_row,
     read_rows,
@@ -156,7 +157,7 @@ TABLE: Table[AcledRow] = (
         lost=date_precision_lost,
         required=True,
     ),
-    Column("year", read=parse_int, write=lambda r: str(r.day.year)),
+    Column("year", read=parse_year, write=lambda r: str(r.day.year)),
     Column("actor1", write=lambda r: r.side_a.name if r.side_a else "", required=True),
     Column(
         "assoc_actor_1",

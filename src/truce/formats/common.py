@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from truce.domain.errors import InputRejected, TruceError
 from truce.domain.reports import ActorRole, Provenance, Report
-from truce.domain.vocab import ActorRoleKind
+from truce.domain.vocab import EARLIEST_YEAR, LATEST_YEAR, ActorRoleKind
 
 
 @dataclass(frozen=True)
@@ -130,10 +131,25 @@ def parse_int(value: str, name: str, *, allow_blank: bool = True) -> int | None:
         if allow_blank:
             return None
         raise ValueError(f"{name}: a value is required")
+    if len(text) > MAX_DIGITS:
+        raise ValueError(f"{name}: {text[:MAX_DIGITS]!r}... is too long to be a number")
     try:
         return int(float(text)) if "." in text else int(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ValueError(f"{name}: {text!r} is not a whole number") from None
+
+
+# Longer than any count or code a layout holds: refused before Python turns it into a number
+# (past 4,300 digits `int` itself refuses, with a message that names no column).
+MAX_DIGITS = 50
+
+
+def parse_year(value: str, name: str) -> int | None:
+    """A year column, within the years a report may be dated (vocab.EARLIEST_YEAR..LATEST_YEAR)."""
+    year = parse_int(value, name)
+    if year is not None and not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValueError(f"{name}: the year {year} is outside {EARLIEST_YEAR}-{LATEST_YEAR}")
+    return year
 
 
 def require_int(value: str, name: str) -> int:
@@ -336,10 +352,41 @@ def write_rows(
     rows, losses = [], []
     for number, report in enumerate(reports, start=1):
         view = prepare(report)
-        rows.append({name: by_name[name].write(view) for name in layout})
+        row = {}
         lost = [item for entry in table if entry.lost for item in entry.lost(view)]
+        for name in layout:
+            cell = by_name[name].write(view)
+            safe = neutralise_cell(cell)
+            if safe != cell:
+                lost.append((name, formula_loss(cell)))
+            row[name] = safe
+        rows.append(row)
         losses += [Loss(number, report.id, name, why) for name, why in lost]
     return WriteResult(text=write_csv(list(layout), rows), rows=len(rows), losses=losses)
+
+
+# Spreadsheet formula injection (CWE-1236): a cell beginning with one of these is run as a
+# formula by Excel, LibreOffice or Google Sheets when the CSV is opened. OWASP's advice: put a
+# single quote in front, which makes the cell plain text. A plain number ("-33.51", "-2") is
+# no formula and is left as it is, so negative coordinates and counts stay numbers.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NAMED = {"\t": "a tab", "\r": "a carriage return"}
+
+
+def formula_loss(cell: str) -> str:
+    first = _NAMED.get(cell[0], repr(cell[0]))
+    return f"began with {first}: written with a leading ' so that spreadsheets do not run it"
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralise_cell(cell: str) -> str:
+    """The cell as a CSV may carry it safely: prefixed with a single quote when a spreadsheet
+    would take it for a formula."""
+    if cell.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def sides(report: Report) -> tuple[ActorRole | None, ActorRole | None]:

@@ -24,6 +24,7 @@ from truce.formats.common import (
     no_column_losses,
     parse_float,
     parse_int,
+    parse_year,
     plain,
     read_row,
     read_rows,
@@ -119,6 +120,11 @@ FIELD_COLUMNS = {
     "fatalities_high": "high",
     "admin1": "adm_1",
     "admin2": "adm_2",
+    "deaths_a": "deaths_a",
+    "deaths_b": "deaths_b",
+    "deaths_civilians": "deaths_civilians",
+    "deaths_unknown": "deaths_unknown",
+    "country_iso": "country_id",
 }
 WHERE_PREC = {code: code for code in range(1, 8)}
 
@@ -180,7 +186,7 @@ TABLE: Table[GedRow] = (
     plain("where_coordinates", "location_name"),
     plain("adm_1", "admin1"),
     plain("adm_2", "admin2"),
-    Column("year", read=parse_int, write=lambda r: str(r.report.date_start.year)),
+    Column("year", read=parse_year, write=lambda r: str(r.report.date_start.year)),
     _counted("deaths_a", "deaths_a"),
     _counted("deaths_b", "deaths_b"),
     _counted("deaths_civilians", "deaths_civilians"),

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request, UploadFile
@@ -22,10 +20,10 @@ from truce.domain.errors import (
     TruceError,
     ValidationFailed,
 )
+from truce.domain.filenames import check_filename
 from truce.services.session import Engine, Keyring, UnitOfWork, unit_of_work
 
 PUBLIC = Principal(user="anonymous", member="public", role=Role.PUBLIC)
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,200}$")
 
 
 class Unauthorized(TruceError):
@@ -68,10 +66,14 @@ def state_of(request: Request) -> State:
 
 
 def uow(request: Request) -> Iterator[UnitOfWork]:
+    """The request's unit of work. On SQLite its transactions share the file until their first
+    write (looking up the caller holds no lock). It is kept in the request's state, so that
+    `truce.http.retry` can tell whether it committed before running the request again."""
     state = state_of(request)
-    # Reads share an SQLite database; only requests that may write take its write lock.
-    read_only = request.method in ("GET", "HEAD")
-    with unit_of_work(state.engine, state.keyring, read_only=read_only) as unit:
+    with unit_of_work(state.engine, state.keyring, shared=True) as unit:
+        units = getattr(request.state, "truce_units", None)
+        if units is not None:
+            units.append(unit)
         yield unit
 
 
@@ -109,13 +111,9 @@ Clock = Annotated[datetime, Depends(clock)]
 
 
 def safe_filename(given: str | None) -> str:
-    """A plain file name without a path, or InputRejected naming what was sent."""
-    name = Path(given or "upload").name
-    if given and (name != given or not SAFE_NAME.match(name) or ".." in name):
-        raise InputRejected(
-            f"refusing the file name {given!r}: a plain name without a path, please"
-        )
-    return name
+    """The upload's name, checked by the one rule every document's name meets
+    (`truce.domain.filenames`): InputRejected (400) saying why, on the API and the pages."""
+    return check_filename(given) if given else "upload"
 
 
 async def read_upload(file: UploadFile, limit: int) -> tuple[str, bytes]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
+from itertools import accumulate
 from pathlib import PurePath
 from typing import Any
 
@@ -24,6 +25,9 @@ from truce.domain.documents import TextMeta
 from truce.domain.errors import InputRejected
 
 KINDS = ("text", "html", "feed", "email", "json")
+# A submission is an object of strings, two levels deep. The JSON decoder recurses once per
+# level, so 100,000 nested arrays would exhaust Python's stack: refuse beyond this, by name.
+MAX_JSON_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,12 @@ def read(content: bytes, *, kind: str, label: str, meta: TextMeta) -> list[Text]
     adapters = {"text": _plain, "html": _html, "feed": _feed, "email": _email, "json": _json}
     if kind not in adapters:
         raise InputRejected(f"unknown document kind {kind!r}; use one of {', '.join(KINDS)}")
-    texts = adapters[kind](content, label, meta)
+    try:
+        texts = adapters[kind](content, label, meta)
+    except RecursionError:
+        # The readers of e-mail (nested multiparts) and others recurse per level of nesting;
+        # no legitimate report nests that deep.
+        raise InputRejected(f"{label}: this {kind} document is nested too deeply to read") from None
     if not texts:
         raise InputRejected(f"{label}: no text found in this {kind} document")
     return texts
@@ -202,6 +211,12 @@ def _part_text(part: Any) -> str:
 
 def _json(content: bytes, label: str, meta: TextMeta) -> list[Text]:
     text, _ = decode(content, label)
+    opened = text.count("[") + text.count("{")
+    depth = json_depth(text) if opened > MAX_JSON_DEPTH else opened
+    if depth > MAX_JSON_DEPTH:
+        raise InputRejected(
+            f"{label}: JSON nested {depth} levels deep; the limit is {MAX_JSON_DEPTH}"
+        )
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -228,6 +243,19 @@ def _json(content: bytes, label: str, meta: TextMeta) -> list[Text]:
             ),
         )
     ]
+
+
+# A JSON string (unrolled, so that one long string is matched in linear time), and a bracket.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def json_depth(text: str) -> int:
+    """How deeply arrays and objects nest in a JSON text, counted without recursing (brackets
+    inside strings do not count; a malformed text gets some count and fails to parse later)."""
+    brackets = _BRACKET.findall(_JSON_STRING.sub("", text))
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
 
 
 def _date(value: str | None) -> date | None:

@@ -15,7 +15,8 @@ without parsing and re-serialising a million entries.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,98 @@ class MalformedEntry(ValueError):
     """A line that is not a signed ledger entry."""
 
 
+class FreeTextInLedger(ValueError):
+    """An act would put free text in the ledger (a programming error, caught in tests)."""
+
+
+# Every member (observers, both parties' liaisons) may download the ledger, and a signed entry
+# can never be redacted afterwards. So an entry carries only IDs, enums, numbers, dates and
+# hashes: a string must be one token (no spaces), and the keys below, which name free text
+# (file names, reasons, replies), must hold a commitment (64 hex digits) instead of the text.
+# Old entries are not touched by this check: it runs when an act is made, not when a ledger
+# is verified.
+FREE_TEXT_KEYS = frozenset(
+    {
+        "filename",
+        "name",
+        "reason",
+        "reasons",
+        "text",
+        "question",
+        "evidence",
+        "counter_claim",
+        "note",
+        "notes",
+        "comment",
+        "message",
+        "title",
+        "label",
+        "where",
+        "dissent",
+        "answer",
+        "body",
+    }
+)
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/@+#\-]{0,199}")
+_COMMITMENT = re.compile(r"[0-9a-f]{64}")
+
+
+def _check_value(act: str, key: str, value: Any) -> None:
+    if value is None or isinstance(value, bool | int | float):
+        return
+    if isinstance(value, str):
+        free = key in FREE_TEXT_KEYS
+        if (free and not _COMMITMENT.fullmatch(value)) or not _TOKEN.fullmatch(value):
+            raise FreeTextInLedger(
+                f"act {act}: details[{key!r}] looks like free text; a ledger entry holds only "
+                "IDs, enums, numbers, dates and hashes (commit to the text instead)"
+            )
+        return
+    if isinstance(value, list | tuple):
+        for item in value:
+            _check_value(act, key, item)
+        return
+    if isinstance(value, Mapping):
+        for inner, item in value.items():
+            _check_value(act, str(inner), item)
+        return
+    raise FreeTextInLedger(f"act {act}: details[{key!r}] is a {type(value).__name__}")
+
+
+def check_details(
+    act: str,
+    details: Mapping[str, Any] | None,
+    hashes: Mapping[str, str] | None,
+    objects: Sequence[str] = (),
+) -> None:
+    """Refuse an act whose details or hashes could carry free text."""
+    for name in objects:
+        if not _TOKEN.fullmatch(name):
+            raise FreeTextInLedger(f"act {act}: object {name!r} is not an ID")
+    for key, value in (details or {}).items():
+        _check_value(act, str(key), value)
+    for key, value in (hashes or {}).items():
+        if not (isinstance(value, str) and _TOKEN.fullmatch(value)):
+            raise FreeTextInLedger(f"act {act}: hashes[{key!r}] is not a hash")
+
+
+def committed(details: Mapping[str, Any], commit: Callable[[str], str]) -> dict[str, Any]:
+    """The details with every free text replaced by `commit(text)`: values under the keys
+    that name free text, and any other string that is not one token."""
+    return {str(k): _committed(str(k), v, commit) for k, v in details.items()}
+
+
+def _committed(key: str, value: Any, commit: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        free = key in FREE_TEXT_KEYS or not _TOKEN.fullmatch(value)
+        return commit(value) if free else value
+    if isinstance(value, list | tuple):
+        return [_committed(key, item, commit) for item in value]
+    if isinstance(value, Mapping):
+        return {str(k): _committed(str(k), v, commit) for k, v in value.items()}
+    return value
+
+
 @dataclass(frozen=True)
 class Act:
     """What a use case did, to be written to the ledger by the store in its transaction."""
@@ -43,6 +136,9 @@ class Act:
     objects: tuple[str, ...] = ()
     hashes: Mapping[str, str] | None = None  # name -> SHA-256 hex of the content that changed
     details: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        check_details(self.act, self.details, self.hashes, self.objects)
 
 
 def entry_body(

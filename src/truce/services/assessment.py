@@ -18,6 +18,7 @@ from truce.assess.views import Counting, GuarantorTally, guarantor_tallies
 from truce.domain.access import Principal, UseCase, authorize
 from truce.domain.incidents import Finding, Incident
 from truce.ledger.entries import Act
+from truce.services.commitments import text_ref
 from truce.services.incidents import usable_reports
 from truce.services.scenarios import registry_from_store
 from truce.services.sources import source_book
@@ -83,7 +84,12 @@ def judge(
                 changed.append(incident.id)
     if changed:
         digest = hashlib.sha256(",".join(changed).encode()).hexdigest()
-        details = {"agreement": agreement_id, "changed": len(changed), "reason": reason}
+        # The reason may quote a review note or a file name: committed to, not written.
+        details = {
+            "agreement": agreement_id,
+            "changed": len(changed),
+            "reason": text_ref(uow, reason),
+        }
         act = Act(
             "findings.assess",
             who.member,

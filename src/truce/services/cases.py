@@ -6,25 +6,33 @@ case and its event, and writes the ledger entry, all in one transaction.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from truce.domain import cases as wf
-from truce.domain.access import Principal, UseCase, authorize
+from truce.domain.access import Principal, UseCase, allowed, authorize
+from truce.domain.agreements import Agreement
 from truce.domain.canonical import canonical_json
-from truce.domain.cases import Case, CaseEvent, CaseState
-from truce.domain.errors import Conflict, NotFound
+from truce.domain.case_visibility import Sight, as_seen, events_seen, sight
+from truce.domain.cases import Case, CaseEvent, CaseState, Evidence, ReopenRequest
+from truce.domain.errors import Conflict, NotFound, ValidationFailed
 from truce.ledger.entries import Act
 from truce.store.uow import UnitOfWork
 
 
 def _save(uow: UnitOfWork, case: Case, event: CaseEvent, *, commit: bool = True) -> Case:
+    # Imported here so that this change stays within _save (issue 11, item 3).
+    from truce.ledger.entries import committed
+    from truce.services.commitments import text_ref
+
     uow.cases.put(case, event)
     details: dict[str, Any] = {
         "from": event.before.value if event.before else None,
         "to": event.after.value,
-        **event.details,
+        # Replies, questions, reasons and evidence may name a witness: the ledger, which every
+        # member downloads, holds salted commitments; the texts stay in the case's events.
+        **committed(event.details, lambda text: text_ref(uow, text) or ""),
     }
     uow.record(
         Act(
@@ -168,8 +176,102 @@ def close(*, uow: UnitOfWork, who: Principal, case_id: str, reason: str, now: da
     return _step(uow, who, wf.Action.CLOSE, case_id, lambda c: wf.close(c, who, now, reason))
 
 
-def reopen(*, uow: UnitOfWork, who: Principal, case_id: str, evidence: str, now: datetime) -> Case:
-    return _step(uow, who, wf.Action.REOPEN, case_id, lambda c: wf.reopen(c, who, now, evidence))
+class Reopening(NamedTuple):
+    case: Case
+    request: ReopenRequest | None  # the request filed, when the case was not reopened directly
+
+
+def reopen(
+    *,
+    uow: UnitOfWork,
+    who: Principal,
+    case_id: str,
+    evidence: Evidence,
+    now: datetime,
+    directly: bool = False,
+) -> Reopening:
+    """Reopen a case on new evidence, for those who may (analysts and guarantors); for a
+    party's liaison, file a request to reopen that an analyst decides. With `directly`, a
+    principal who may not reopen without asking is refused rather than filing a request."""
+    authorize(who, UseCase.REOPEN_DIRECTLY if directly else UseCase.REOPEN)
+    _check_evidence(uow, who, evidence)
+    if allowed(who, UseCase.REOPEN_DIRECTLY):
+        step = wf.Action.REOPEN
+        case = _step(uow, who, step, case_id, lambda c: wf.reopen(c, who, now, evidence))
+        return Reopening(case, None)
+    case = _step(
+        uow,
+        who,
+        wf.Action.REQUEST_REOPEN,
+        case_id,
+        lambda c: wf.request_reopen(c, uow.agreements.get(c.agreement_id), who, now, evidence),
+    )
+    return Reopening(case, case.reopen_requests[-1])
+
+
+def _check_evidence(uow: UnitOfWork, who: Principal, evidence: Evidence) -> None:
+    """The evidence is in the store. A document must be one the principal's member submitted,
+    unless the principal may see protected sources: document IDs are content hashes, and the
+    answer must not confirm that some other copy of a text was ever received."""
+    if evidence.report_id:
+        try:
+            uow.reports.get(evidence.report_id)
+        except NotFound:
+            raise ValidationFailed(
+                f"evidence: no report {evidence.report_id} in the store", field="report_id"
+            ) from None
+    if evidence.document_id and not _may_cite(uow, who, evidence.document_id):
+        raise ValidationFailed(
+            f"evidence: no document {evidence.document_id} submitted by {who.member} in the "
+            "store (submit the new evidence first, then cite its document ID)",
+            field="document_id",
+        )
+
+
+def _may_cite(uow: UnitOfWork, who: Principal, document_id: str) -> bool:
+    try:
+        uow.documents.get(document_id)
+    except NotFound:
+        return False
+    if allowed(who, UseCase.VIEW_PROTECTED):
+        return True
+    members = {p.user: p.member for p, _ in uow.users.all()}
+    return any(
+        e.submitter == who.user or members.get(e.submitter or "") == who.member
+        for e in uow.documents.intake_events(document_id)
+    )
+
+
+def accept_reopen(
+    *, uow: UnitOfWork, who: Principal, case_id: str, number: int, reason: str, now: datetime
+) -> Case:
+    """An analyst accepts a party's request to reopen: the case reopens on its evidence."""
+    return _step(
+        uow,
+        who,
+        wf.Action.ACCEPT_REOPEN,
+        case_id,
+        lambda c: wf.accept_reopen(c, who, now, number, reason),
+    )
+
+
+def decline_reopen(
+    *, uow: UnitOfWork, who: Principal, case_id: str, number: int, reason: str, now: datetime
+) -> Case:
+    """An analyst declines a party's request to reopen, with reasons."""
+    return _step(
+        uow,
+        who,
+        wf.Action.DECLINE_REOPEN,
+        case_id,
+        lambda c: wf.decline_reopen(c, who, now, number, reason),
+    )
+
+
+def pending_requests(*, uow: UnitOfWork, who: Principal) -> list[tuple[str, str, ReopenRequest]]:
+    """Requests to reopen awaiting a decision, oldest first: (case ID, incident ID, request)."""
+    authorize(who, UseCase.DECIDE_REOPENING)
+    return uow.cases.pending_requests()
 
 
 def escalate_overdue(*, uow: UnitOfWork, who: Principal, now: datetime) -> list[Case]:
@@ -189,7 +291,10 @@ def inbox(*, uow: UnitOfWork, who: Principal, now: datetime) -> list[Case]:
     authorize(who, UseCase.VIEW)
     mine = []
     states = (CaseState.AWAITING_REPLY.value, CaseState.JOINT_REVIEW.value)
+    rules = _Agreements(uow)
     for case in uow.cases.all(states=states):
+        if sight(case, rules.get(case.agreement_id), who) is not Sight.WHOLE:
+            continue
         waiting = case.state is CaseState.AWAITING_REPLY and who.member in case.overdue_members
         voting = (
             case.state is CaseState.JOINT_REVIEW
@@ -201,11 +306,48 @@ def inbox(*, uow: UnitOfWork, who: Principal, now: datetime) -> list[Case]:
     return sorted(mine, key=lambda c: (not c.overdue(now), c.reply_due or now, c.id))
 
 
-def cases(*, uow: UnitOfWork, who: Principal, state: str | None = None) -> list[Case]:
-    authorize(who, UseCase.VIEW)
-    return uow.cases.all(state=state)
+class Seen(NamedTuple):
+    """A case as the principal sees it (whole, or that it exists and its state: the
+    agreement's `case_visibility`), with its timeline as seen where asked for."""
+
+    case: Case
+    whole: bool
+    events: tuple[CaseEvent, ...] = ()
 
 
-def timeline(*, uow: UnitOfWork, who: Principal, case_id: str) -> tuple[Case, list[CaseEvent]]:
+class _Agreements:
+    """The agreements cases are about, each read once."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._read: dict[str, Agreement] = {}
+
+    def get(self, agreement_id: str) -> Agreement:
+        if agreement_id not in self._read:
+            self._read[agreement_id] = self._uow.agreements.get(agreement_id)
+        return self._read[agreement_id]
+
+
+def seen(
+    uow: UnitOfWork,
+    who: Principal,
+    case: Case,
+    events: Sequence[CaseEvent] = (),
+    agreements: _Agreements | None = None,
+) -> Seen:
+    """The case (and the events given) as `who` sees them. For the services that show cases;
+    each has checked its own use case first."""
+    agreement = (agreements or _Agreements(uow)).get(case.agreement_id)
+    how = sight(case, agreement, who)
+    return Seen(as_seen(case, how), how is Sight.WHOLE, tuple(events_seen(events, how)))
+
+
+def cases(*, uow: UnitOfWork, who: Principal, state: str | None = None) -> list[Seen]:
     authorize(who, UseCase.VIEW)
-    return uow.cases.get(case_id), uow.cases.events(case_id)
+    rules = _Agreements(uow)
+    return [seen(uow, who, case, agreements=rules) for case in uow.cases.all(state=state)]
+
+
+def timeline(*, uow: UnitOfWork, who: Principal, case_id: str) -> Seen:
+    authorize(who, UseCase.VIEW)
+    return seen(uow, who, uow.cases.get(case_id), uow.cases.events(case_id))

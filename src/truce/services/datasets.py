@@ -16,6 +16,7 @@ from truce.formats.geojson import read_geojson, write_geojson
 from truce.formats.plover import read_plover, write_plover
 from truce.formats.ucdp import read_ucdp, write_ucdp
 from truce.ledger.entries import Act
+from truce.services.commitments import document_ref
 from truce.services.intake import decode_text, receive_document
 from truce.services.refresh import after_intake
 from truce.store.uow import UnitOfWork
@@ -191,7 +192,8 @@ def _process(
             "reports.import",
             who.member,
             who.user,
-            objects=(document_id,),
+            # The keyed identifier: a raw SHA-256 in the ledger would confirm a copy's submission.
+            objects=(document_ref(uow, document_id),),
             details={
                 "imported": summary.imported,
                 "revised": summary.revised,

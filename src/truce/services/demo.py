@@ -5,6 +5,7 @@ and verified offline."""
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -85,7 +86,7 @@ def load_sample(
         content=scenario.sample_acled,
         now=now,
         max_bytes=max_bytes,
-        filename=f"{scenario_name}/sample_acled.csv",
+        filename=f"{scenario_name}-sample_acled.csv",
     )
     resources = store_resources(uow)
     extracted = 0
@@ -128,6 +129,7 @@ def run_demo(
     bundle: Path,
     max_bytes: int,
     who: Principal,
+    fixed_passwords: bool = False,
 ) -> DemoRun:
     """The whole chain on the Astana sample: scenario, sample corpus, fusion, findings,
     tallies, the Wadi Barada findings, and the joint mechanism played over them."""
@@ -151,7 +153,7 @@ def run_demo(
         tallies=tally_for_day(uow=uow, who=who, agreement_id=agreement, day=DEMO_DAY),
         day=DEMO_DAY,
         wadi_barada=_wadi_barada_findings(uow, agreement, start, end),
-        mechanism=play(uow, now, bundle, agreement),
+        mechanism=play(uow, now, bundle, agreement, fixed_passwords=fixed_passwords),
     )
 
 
@@ -166,29 +168,62 @@ def _wadi_barada_findings(
 
 
 def demo_password(user: str) -> str:
-    """The demo accounts' passwords: printed by the demo, for a local server only."""
+    """The fixed password of a demo account, for tests (`accounts(fixed_passwords=True)`,
+    `truce demo --fixed-passwords`): anyone who reads the code knows it."""
     return f"{user}-demo-2017"
 
 
-def accounts(uow: UnitOfWork, now: datetime) -> dict[str, Principal]:
+def random_password() -> str:
+    """A new demo account's password: 96 random bits, in four groups to copy by hand."""
+    text = secrets.token_urlsafe(12)
+    return "-".join(text[k : k + 4] for k in range(0, len(text), 4))
+
+
+def make_accounts(
+    uow: UnitOfWork, now: datetime, *, fixed_passwords: bool = False
+) -> tuple[dict[str, Principal], dict[str, str]]:
+    """The demo accounts, and the passwords of those made now (random, unless fixed ones
+    are asked for). Accounts made by an earlier run keep theirs."""
     chair = Principal("console", "un", Role.ADMINISTRATOR)
-    out = {}
+    out, passwords = {}, {}
     for user, member, role, name in DEMO_USERS:
         try:
             out[user] = add_user(
                 uow=uow, who=chair, user=user, member=member, name=name, role=role, now=now
             )
-            set_password(uow=uow, who=chair, user=user, password=demo_password(user), now=now)
         except Conflict:
             out[user] = uow.users.principal(user)  # the demo run before made it
-    return out
+            continue
+        password = demo_password(user) if fixed_passwords else random_password()
+        set_password(uow=uow, who=chair, user=user, password=password, now=now)
+        passwords[user] = password
+    return out, passwords
 
 
-def play(uow: UnitOfWork, now: datetime, bundle: Path, agreement_id: str) -> list[str]:
+def accounts(
+    uow: UnitOfWork, now: datetime, *, fixed_passwords: bool = False
+) -> dict[str, Principal]:
+    return make_accounts(uow, now, fixed_passwords=fixed_passwords)[0]
+
+
+def play(
+    uow: UnitOfWork,
+    now: datetime,
+    bundle: Path,
+    agreement_id: str,
+    *,
+    fixed_passwords: bool = False,
+) -> list[str]:
     """Run the mechanism over the current findings; the lines to print."""
-    who = accounts(uow, now)
-    lines = ["demo accounts (user / password: role of member):"]
-    lines += [f"  {u} / {demo_password(u)}: {r.value} of {m}" for u, m, r, _ in DEMO_USERS]
+    who, passwords = make_accounts(uow, now, fixed_passwords=fixed_passwords)
+    if passwords:
+        lines = ["demo accounts (user / password: role of member; shown this once):"]
+    else:
+        lines = ["demo accounts (passwords set on an earlier run; `truce members passwd USER`):"]
+    lines += [
+        f"  {u}{' / ' + passwords[u] if u in passwords else ''}: {r.value} of {m}"
+        for u, m, r, _ in DEMO_USERS
+    ]
     opened = flow.open_cases(uow=uow, who=who["analyst"], agreement_id=agreement_id, now=now)
     all_cases = uow.cases.all()
     by_side = Counter(str(case.accused_side) for case in all_cases)

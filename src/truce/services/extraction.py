@@ -11,7 +11,7 @@ from truce.domain.access import Principal, UseCase, authorize
 from truce.domain.actors import ActorRegistry
 from truce.domain.canonical import canonical_json
 from truce.domain.documents import Channel, DocumentStatus, TextMeta
-from truce.domain.errors import InputRejected, NotFound
+from truce.domain.errors import InputRejected, NotFound, TruceError
 from truce.domain.reports import Report
 from truce.extract.pipeline import StageFailed
 from truce.extract.resources import Resources
@@ -19,6 +19,7 @@ from truce.extract.run import extract
 from truce.gazetteer.load import default_gazetteer
 from truce.intake.adapters import Text, detect_kind, read
 from truce.ledger.entries import Act
+from truce.services.commitments import document_ref
 from truce.services.intake import receive_document
 from truce.services.refresh import after_intake
 from truce.store.uow import UnitOfWork
@@ -152,6 +153,66 @@ def rerun_document(
     )
 
 
+class ProcessingFailed(InputRejected):
+    """A stored document could not be processed. It stays stored, marked failed with the
+    reason, and can be re-run. `stage` says where: read, a pipeline stage, time, memory..."""
+
+    def __init__(self, message: str, *, document_id: str, stage: str) -> None:
+        super().__init__(message)
+        self.document_id = document_id
+        self.stage = stage
+
+
+@dataclass
+class Parsed:
+    """What reading and extracting one document gave: the reports, or why it failed. Plain
+    data, so that it can come back from a worker process."""
+
+    texts: int = 0
+    reports: list[Report] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    error: str | None = None
+    stage: str | None = None  # where it failed: "read", "extract:<stage>", "time", "memory"
+
+
+def parse_document(
+    content: bytes,
+    *,
+    kind: str,
+    label: str,
+    document_id: str,
+    published: date | None,
+    resources: Resources,
+) -> Parsed:
+    """Read a document and run the pipeline over its texts; pure (no store). Never raises for
+    what the document holds: bad input and a bug in a reader or stage alike come back as the
+    error, so that one document cannot stop a batch or a server."""
+    try:
+        return _parse(content, kind, label, document_id, published, resources)
+    except StageFailed as exc:
+        return Parsed(error=str(exc), stage=f"extract:{exc.stage}")
+    except TruceError as exc:
+        return Parsed(error=str(exc), stage="read")
+    except Exception as exc:  # a bug outside the stages (they name themselves): say so
+        return parse_failure(exc, label)
+
+
+def _parse(
+    content: bytes,
+    kind: str,
+    label: str,
+    document_id: str,
+    published: date | None,
+    resources: Resources,
+) -> Parsed:
+    meta = TextMeta(label=label, published=published, document_id=document_id)
+    texts = read(content, kind=kind, label=label, meta=meta)
+    parsed = Parsed(texts=len(texts))
+    for number, text in enumerate(texts, start=1):
+        parsed.reports += _extract_text(text, number, document_id, resources, parsed.dropped)
+    return parsed
+
+
 def _process(
     *,
     uow: UnitOfWork,
@@ -165,19 +226,66 @@ def _process(
     resources: Resources,
     who: Principal,
 ) -> IngestSummary:
-    summary = IngestSummary(document_id=document_id, label=label, new_document=is_new, kind=kind)
-    meta = TextMeta(label=label, published=published, document_id=document_id)
+    """In-process: read, extract and store. A failure is stored, then raised as it came
+    (InputRejected, StageFailed), or as ProcessingFailed for anything unexpected."""
     try:
-        texts = read(content, kind=kind, label=label, meta=meta)
-        reports = []
-        for number, text in enumerate(texts, start=1):
-            reports += _extract_text(text, number, document_id, resources, summary)
-    except (InputRejected, StageFailed) as exc:
-        uow.documents.set_status(document_id, DocumentStatus.FAILED, str(exc))
-        uow.commit()
+        parsed = _parse(content, kind, label, document_id, published, resources)
+    except TruceError as exc:
+        mark_failed(uow=uow, document_id=document_id, reason=str(exc))
         raise
-    summary.texts = len(texts)
-    summary.reports = reports
+    except Exception as exc:  # a reader's bug, or input nested past the stack: kept, said
+        parsed = parse_failure(exc, label)
+        mark_failed(uow=uow, document_id=document_id, reason=parsed.error or "")
+        raise ProcessingFailed(
+            parsed.error or "", document_id=document_id, stage=parsed.stage or "read"
+        ) from exc
+    return store_parsed(
+        uow=uow,
+        document_id=document_id,
+        parsed=parsed,
+        is_new=is_new,
+        kind=kind,
+        label=label,
+        now=now,
+        who=who,
+    )
+
+
+def parse_failure(exc: BaseException, label: str) -> Parsed:
+    """The failure an unexpected exception in reading stands for."""
+    if isinstance(exc, MemoryError):
+        return Parsed(error=f"{label}: reading it needed more memory than allowed", stage="memory")
+    if isinstance(exc, RecursionError):
+        return Parsed(error=f"{label}: nested too deeply to read", stage="read")
+    return Parsed(error=f"{label}: unexpected {type(exc).__name__}: {exc}", stage="read")
+
+
+def mark_failed(*, uow: UnitOfWork, document_id: str, reason: str) -> None:
+    """Keep the document, failed, with the reason; committed at once."""
+    uow.rollback()  # whatever the failed attempt wrote, not the document (already committed)
+    uow.documents.set_status(document_id, DocumentStatus.FAILED, reason[:2000])
+    uow.commit()
+
+
+def store_parsed(
+    *,
+    uow: UnitOfWork,
+    document_id: str,
+    parsed: Parsed,
+    is_new: bool,
+    kind: str,
+    label: str,
+    now: datetime,
+    who: Principal,
+) -> IngestSummary:
+    """Store what parsing gave: the reports and the status `processed`, with the ledger act,
+    then refresh incidents; or the failure (and raise ProcessingFailed)."""
+    if parsed.error is not None:
+        mark_failed(uow=uow, document_id=document_id, reason=parsed.error)
+        raise ProcessingFailed(parsed.error, document_id=document_id, stage=parsed.stage or "read")
+    summary = IngestSummary(document_id=document_id, label=label, new_document=is_new, kind=kind)
+    reports = parsed.reports
+    summary.texts, summary.reports, summary.dropped = parsed.texts, reports, parsed.dropped
     if reports:
         outcomes = uow.reports.add_many(reports, now)
         summary.imported, summary.unchanged = outcomes.count("new"), outcomes.count("unchanged")
@@ -191,28 +299,34 @@ def _process(
             "reports.extract",
             who.member,
             who.user,
-            objects=(document_id, *(r.id for r in reports)),
+            objects=(document_ref(uow, document_id), *(r.id for r in reports)),
             details={"imported": summary.imported, "revised": summary.revised},
         ),
         now,
     )
     uow.commit()
     if summary.imported or summary.revised:
-        summary.incidents = after_intake(
-            uow=uow, who=who, now=now, label=label, new=[r.id for r in reports]
-        )
+        try:
+            summary.incidents = after_intake(
+                uow=uow, who=who, now=now, label=label, new=[r.id for r in reports]
+            )
+        except Exception as exc:  # the reports are stored; say what did not follow them
+            summary.incidents = f"incidents not refreshed: {type(exc).__name__}: {exc}"
+            uow.rollback()
+            uow.documents.set_status(
+                document_id, DocumentStatus.PROCESSED, f"{detail}; {summary.incidents}"[:2000]
+            )
+            uow.commit()
     return summary
 
 
 def _extract_text(
-    text: Text, number: int, document_id: str, resources: Resources, summary: IngestSummary
+    text: Text, number: int, document_id: str, resources: Resources, dropped: list[str]
 ) -> list[Report]:
     part = text.part or f"text-{number}"
     meta = replace(text.meta, document_id=f"{document_id}:{part}")
     doc = extract(text.text, meta, resources)
-    summary.dropped += [
-        f"{doc.body[m.start : m.end]!r}: {why}" for m, why in doc.dropped if m.start >= 0
-    ]
+    dropped += [f"{doc.body[m.start : m.end]!r}: {why}" for m, why in doc.dropped if m.start >= 0]
     return [r.evolve(document_id=document_id) for r in doc.reports]
 
 
@@ -238,18 +352,15 @@ def submit_text(
     """A text submitted through the API or the web form: stored as its JSON, then read like
     any document."""
     authorize(who, UseCase.SUBMIT_REPORT)
-    if not text.strip():
-        raise InputRejected("a submission needs a non-empty text")
-    payload = {
-        "title": title,
-        "text": text,
-        "published": published.isoformat() if published else None,
-        "source": source,
-        "language": language,
-        "url": url,
-        "submitter": who.user,
-    }
-    content = canonical_json(payload)
+    content = text_payload(
+        text=text,
+        title=title,
+        published=published,
+        source=source,
+        language=language,
+        url=url,
+        submitter=who.user,
+    )
     return ingest_document(
         uow=uow,
         content=content,
@@ -260,3 +371,28 @@ def submit_text(
         kind="json",
         who=who,
     )
+
+
+def text_payload(
+    *,
+    text: str,
+    submitter: str,
+    title: str | None = None,
+    published: date | None = None,
+    source: str | None = None,
+    language: str | None = None,
+    url: str | None = None,
+) -> bytes:
+    """A submitted text as the JSON document that is stored (and read like any other)."""
+    if not text.strip():
+        raise InputRejected("a submission needs a non-empty text")
+    payload = {
+        "title": title,
+        "text": text,
+        "published": published.isoformat() if published else None,
+        "source": source,
+        "language": language,
+        "url": url,
+        "submitter": submitter,
+    }
+    return canonical_json(payload)

@@ -16,6 +16,7 @@ from truce.domain.reports import Report
 from truce.domain.vocab import SUB_EVENT_TO_EVENT
 
 WHOLE = re.compile(r"^[+-]?\d+$")
+MAX_DIGITS = 50
 # Report fields by the type of what is typed into them.
 WHOLE_FIELDS = frozenset(n for n, f in Report.model_fields.items() if f.annotation == int | None)
 DECIMAL_FIELDS = frozenset(
@@ -105,6 +106,10 @@ def typed_value(field: str, typed: str) -> Any:
             raise ValidationFailed(
                 f"{field}: {typed!r} is not a whole number (type digits, e.g. 3)", field=field
             )
+        if len(text) > MAX_DIGITS:
+            # Too large for any field; refused here, as Python's own int() refuses past 4,300
+            # digits with a message that names no field. The field's bound is the domain's.
+            raise ValidationFailed(f"{field}: {text[:MAX_DIGITS]}... is far too large", field=field)
         return int(text)
     if field in DECIMAL_FIELDS:
         try:

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 from truce.domain.access import Principal, UseCase, authorize
 from truce.domain.errors import InputRejected
 from truce.domain.incidents import Finding
+from truce.formats.common import neutralise_cell
 from truce.services.listing import MAX_LIMIT, IncidentFilter, Page, Row, list_incidents
 from truce.store.uow import UnitOfWork
 
@@ -141,7 +142,9 @@ def write_csv(rows: Iterable[ExportRow], out: TextIO) -> int:
     count = 0
     for row in rows:
         *cells, report_ids = _values(row)
-        writer.writerow([*cells, ";".join(report_ids)])
+        # A place name or reason beginning with "=" must not run as a spreadsheet formula.
+        safe = [neutralise_cell(c) if isinstance(c, str) else c for c in cells]
+        writer.writerow([*safe, ";".join(report_ids)])
         count += 1
     return count
 

@@ -13,6 +13,7 @@ from truce.domain.incidents import Finding, Incident
 from truce.domain.reports import Report
 from truce.fuse.score import explain_links
 from truce.services import ledger as ledger_service
+from truce.services.cases import seen
 from truce.services.incidents import usable_reports
 from truce.services.sources import affiliations
 from truce.services.views import incident_view
@@ -30,6 +31,9 @@ class IncidentDetail:
     history: list[dict[str, Any]]
     # Why the incident holds each report: (report, the earlier report it is most alike, why).
     links: list[tuple[str, str, str]] = field(default_factory=list)
+    # Whether `case` and `events` are the whole case, or what everyone may see of it (that it
+    # exists, its state, and the timeline as last published): the agreement says who sees what.
+    case_whole: bool = False
 
     def to_plain(self) -> dict[str, Any]:
         return {
@@ -37,6 +41,7 @@ class IncidentDetail:
             "reports": [r.to_plain() for r in self.reports],
             "finding": self.finding.to_plain() if self.finding else None,
             "case": self.case.to_plain() if self.case else None,
+            "case_whole": self.case_whole,
         }
 
 
@@ -53,8 +58,11 @@ def incident_detail(
     incident, reports, finding = incident_view(
         uow=uow, who=who, incident_id=incident_id, agreement_id=agreement_id
     )
-    case = uow.cases.find(case_id(incident.id, agreement_id))
-    events = uow.cases.events(case.id) if case else []
+    stored = uow.cases.find(case_id(incident.id, agreement_id))
+    case, events, case_whole = None, [], False
+    if stored is not None:
+        shown = seen(uow, who, stored, uow.cases.events(stored.id))
+        case, events, case_whole = shown.case, list(shown.events), shown.whole
     proof = None
     if full and allowed(who, UseCase.READ_LEDGER):
         logged = uow.ledger.entries_for(incident.id)
@@ -68,4 +76,6 @@ def incident_detail(
         members = usable_reports(uow, ids=incident.report_ids)
         if len(members) > 1:
             links = explain_links(list(members.values()), affiliations(uow=uow))
-    return IncidentDetail(incident, reports, finding, case, events, proof, history, links)
+    return IncidentDetail(
+        incident, reports, finding, case, events, proof, history, links, case_whole
+    )

@@ -23,6 +23,7 @@ from truce.fuse.cluster import best_incident, fuse_batch, incident_id
 from truce.fuse.consolidate import consolidate
 from truce.fuse.history import Change, merge, split
 from truce.ledger.entries import Act
+from truce.services.commitments import text_ref
 from truce.services.scenarios import registry_from_store
 from truce.services.sources import affiliations
 from truce.services.views import PUBLIC_VIEW, Redactor
@@ -361,7 +362,7 @@ def _apply(
         who.member,
         who.user,
         objects=(*change.removed, *sorted(created)),
-        details={"reason": reason},
+        details={"reason": text_ref(uow, reason)},  # the text stays in the incident's history
     )
     uow.record(act, now)
     uow.commit()

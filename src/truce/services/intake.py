@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from truce.domain.access import Principal
+from truce.domain.commitments import DOCUMENT_PREFIX
 from truce.domain.documents import Channel, IntakeEvent, RawDocument, document_id_for
 from truce.domain.errors import InputRejected
+from truce.domain.filenames import check_filename
 from truce.ledger.entries import Act
+from truce.services.commitments import document_ref, text_ref
 from truce.store.uow import UnitOfWork
 
 
@@ -27,6 +30,8 @@ def receive_document(
     Returns the document and whether its bytes were new. Empty or oversize
     input is refused before storage, with the file and the reason.
     """
+    if filename is not None:
+        check_filename(filename)  # the one rule for a document's name, on every way in
     label = filename or "the document"
     if not content:
         raise InputRejected(f"{label} is empty")
@@ -44,13 +49,17 @@ def receive_document(
         filename=filename,
     )
     is_new = uow.documents.receive(document, content, event)
-    details = {"channel": channel.value, "filename": filename, "new": is_new}
+    # The ledger is public to every member: it names the document by its keyed identifier (a
+    # salted commitment, so a copy of the bytes confirms nothing) and the file name, which may
+    # name a witness, by a salted commitment; the name itself stays in intake_events.
+    keyed = document_ref(uow, document.id)
+    details = {"channel": channel.value, "filename": text_ref(uow, filename), "new": is_new}
     act = Act(
         "document.receive",
         who.member,
         who.user,
-        objects=(document.id,),
-        hashes={"document": document.id},
+        objects=(keyed,),
+        hashes={"document": keyed.removeprefix(DOCUMENT_PREFIX)},
         details=details,
     )
     uow.record(act, now)

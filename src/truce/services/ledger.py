@@ -22,6 +22,7 @@ from truce.domain.access import Principal, UseCase, authorize
 from truce.domain.errors import InputRejected, NotFound
 from truce.ledger import entries, merkle
 from truce.ledger.verify import KeyRecord, Verification, verify_ledger
+from truce.services.files import open_private_binary, write_private
 from truce.store.uow import UnitOfWork
 
 ENTRIES, KEYS, CHECKPOINTS, MANIFEST = (
@@ -125,17 +126,19 @@ def export_bundle(*, uow: UnitOfWork, who: Principal, directory: Path) -> int:
     authorize(who, UseCase.READ_LEDGER)
     directory.mkdir(parents=True, exist_ok=True)
     count = 0
-    with (directory / ENTRIES).open("wb") as out:
+    # Mode 0600: the bundle is for its reader, not every account on the machine.
+    with open_private_binary(directory / ENTRIES) as out:
         for line in uow.ledger.lines():
             out.write(line + b"\n")
             count += 1
-    (directory / KEYS).write_text(json.dumps([k.to_plain() for k in uow.keys.all()], indent=1))
-    (directory / CHECKPOINTS).write_text(
-        json.dumps([c.to_plain() for c in uow.ledger.checkpoints()], indent=1)
+    write_private(directory / KEYS, json.dumps([k.to_plain() for k in uow.keys.all()], indent=1))
+    write_private(
+        directory / CHECKPOINTS,
+        json.dumps([c.to_plain() for c in uow.ledger.checkpoints()], indent=1),
     )
     tree = uow.ledger.tree()
     manifest = {"entries": len(tree), "root": tree.root().hex(), "cosigners": guarantors(uow)}
-    (directory / MANIFEST).write_text(json.dumps(manifest, indent=1))
+    write_private(directory / MANIFEST, json.dumps(manifest, indent=1))
     return count
 
 

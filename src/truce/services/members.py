@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from truce.domain.access import Principal, Role, UseCase, authorize
-from truce.domain.errors import NotFound
+from truce.domain.errors import Conflict, NotFound
 from truce.ledger.entries import Act
 from truce.ledger.keys import SigningKey
 from truce.ledger.verify import KeyRecord
@@ -34,6 +34,23 @@ def add_user(
     return added
 
 
+def deactivate_user(*, uow: UnitOfWork, who: Principal, user: str, now: datetime) -> list[str]:
+    """The user may no longer log in or use the API: its sessions end and its tokens are
+    revoked (their IDs are returned). The user stays in the store, for the ledger names it."""
+    authorize(who, UseCase.MANAGE_MEMBERS)
+    if user == who.user:
+        raise Conflict(f"{user} cannot deactivate itself: ask another administrator")
+    uow.users.deactivate(user)
+    uow.sessions.end_for_user(user, now)
+    revoked = uow.tokens.revoke_for_user(user, now)
+    uow.record(
+        Act("user.deactivate", who.member, who.user, objects=(user, *revoked)),
+        now,
+    )
+    uow.commit()
+    return revoked
+
+
 def keygen(
     *, uow: UnitOfWork, who: Principal, member: str, now: datetime
 ) -> tuple[KeyRecord, KeyRecord | None]:
@@ -57,6 +74,7 @@ def keygen(
     )
     if old is not None:
         uow.record(act, now)  # signed by the old key, which is still current here
+        uow.flush()  # entries are appended at commit: this one before the old key retires
         uow.keys.register(member, new.id, new.public, uow.clock())
     else:
         uow.keys.register(member, new.id, new.public, uow.clock())

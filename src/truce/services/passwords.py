@@ -13,11 +13,10 @@ import nacl.exceptions
 import nacl.pwhash.argon2id
 
 from truce.domain.access import Principal, UseCase, authorize
-from truce.domain.errors import ValidationFailed
+from truce.domain.accounts import check_password_strength
 from truce.ledger.entries import Act
 from truce.store.uow import UnitOfWork
 
-MIN_LENGTH = 10
 # argon2-cffi's defaults (RFC 9106's second recommended option): 3 passes over 64 MiB.
 OPSLIMIT = 3
 MEMLIMIT = 64 * 1024 * 1024
@@ -49,10 +48,12 @@ def _dummy() -> str:
 def set_password(
     *, uow: UnitOfWork, who: Principal, user: str, password: str, now: datetime
 ) -> None:
+    """Give `user` a new password, long and hard enough to guess, and end the user's sessions:
+    whoever held one with the old password must log in again."""
     authorize(who, UseCase.MANAGE_MEMBERS)
-    if len(password) < MIN_LENGTH:
-        raise ValidationFailed(f"a password has at least {MIN_LENGTH} characters", field="password")
+    check_password_strength(password, user=user, name=uow.users.name(user))
     uow.users.set_password_hash(user, hash_password(password))
+    uow.sessions.end_for_user(user, now)
     uow.record(Act("user.password", who.member, who.user, objects=(user,)), now)
     uow.commit()
 

@@ -19,6 +19,7 @@ from truce.domain.reviews import (
     reviewed_view,
 )
 from truce.ledger.entries import Act
+from truce.services.commitments import text_ref
 from truce.services.refresh import refresh
 from truce.store.uow import UnitOfWork
 
@@ -69,7 +70,9 @@ def review_report(
             who.user,
             objects=(report_id,),
             hashes={"report": hashlib.sha256(canonical_json(reviewed.to_plain())).hexdigest()},
-            details={"field": field, "reason": reason},
+            # The reason may name a witness: the ledger holds a salted commitment to it, the
+            # review (in the store, under its access rules) the text.
+            details={"field": field, "reason": text_ref(uow, reason)},
         ),
         now,
     )

@@ -16,6 +16,7 @@ from truce.domain.documents import Channel, DocumentStatus
 from truce.domain.errors import ValidationFailed
 from truce.domain.reports import Provenance, Report, SourceRef
 from truce.ledger.entries import Act
+from truce.services.commitments import document_ref
 from truce.services.intake import receive_document
 from truce.services.refresh import after_intake
 from truce.store.uow import UnitOfWork
@@ -90,7 +91,12 @@ def submit_structured(
     uow.reports.add_many([report], now)
     uow.documents.set_status(document.id, DocumentStatus.PROCESSED, "1 structured report")
     uow.record(
-        Act("reports.submit", who.member, who.user, objects=(document.id, report.id)),
+        Act(
+            "reports.submit",
+            who.member,
+            who.user,
+            objects=(document_ref(uow, document.id), report.id),  # keyed: see commitments.py
+        ),
         now,
     )
     uow.commit()

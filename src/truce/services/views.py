@@ -11,6 +11,7 @@ from truce.domain.access import Principal, Role, UseCase, allowed, authorize
 from truce.domain.incidents import Finding, Incident
 from truce.domain.redaction import is_protected, redact_incident, redact_report
 from truce.domain.reports import Report
+from truce.services.commitments import document_ref
 from truce.services.sources import source_book
 from truce.store.uow import UnitOfWork
 
@@ -37,17 +38,28 @@ class Redactor:
             self._book = source_book(uow=self._uow)
         return self._book
 
+    def protects(self, report: Report) -> bool:
+        """Whether the report is redacted for those who may not see protected sources: a
+        protected source submitted it, or it names or quotes one anywhere."""
+        return is_protected(report, self.book.confidential, self.book.protected_names())
+
     def report(self, report: Report) -> Report:
         if self.full:
             return report
-        return redact_report(report, self.book.confidential, self.book.names_of)
+        return redact_report(
+            report,
+            self.book.confidential,
+            self.book.names_of,
+            self.book.protected_names(),
+            document_ref=lambda raw: document_ref(self._uow, raw),
+        )
 
     def incident(self, incident: Incident, reports: Sequence[Report]) -> Incident:
         """The incident as those who may not see protected sources see it: coarsened to the
         district of its first protected report, if it has any."""
         if self.full:
             return incident
-        protected = [r for r in reports if is_protected(r, self.book.confidential)]
+        protected = [r for r in reports if self.protects(r)]
         if not protected:
             return incident
         return redact_incident(

@@ -1,9 +1,10 @@
 """The ledger, members' public keys and users in the database.
 
-Appending locks the single head row (SELECT ... FOR UPDATE on PostgreSQL; on SQLite every
-write transaction begins IMMEDIATE, which serialises writers), so concurrent writers
-queue: one linear log, no forks, no gaps. The entry is written in the caller's
-transaction: it lands with the change it records, or neither does.
+Appending locks the single head row (SELECT ... FOR UPDATE on PostgreSQL; on SQLite a write
+to the head row, which makes a shared transaction a writing one before the head is read),
+so concurrent writers queue: one linear log, no forks, no gaps. The entry is written in the
+caller's transaction: it lands with the change it records, or neither does. The unit of work
+appends at commit, so the head is the last lock a transaction takes.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _INSERT = text(
     "VALUES (:seq, :line, :leaf, :at, :member_id, :act)"
 ).bindparams(bindparam("line", type_=LargeBinary), bindparam("at", type_=t.UTCDateTime()))
 _ADVANCE = text("UPDATE ledger_head SET size = :size, last_leaf = :leaf WHERE id = 1")
+_TOUCH = text("UPDATE ledger_head SET size = size WHERE id = 1")  # SQLite's FOR UPDATE
 _TREES: dict[str, merkle.Tree] = {}
 _TREES_LOCK = threading.Lock()
 
@@ -78,9 +80,7 @@ class LedgerRepository:
             raise Conflict(f"{signer.member}'s key cannot sign an act of {act.member}")
         # Plain SQL built once: appending is the hot path, and building Core statements
         # cost three times the signing.
-        lock = _HEAD_FOR_UPDATE if self._c.dialect.name == "postgresql" else _HEAD
-        size, prev = self._c.execute(lock).one()
-        seq, prev = int(size), str(prev)
+        seq, prev = self._lock_head()
         at = clock()
         line = entries.sign_entry(
             entries.entry_body(
@@ -109,9 +109,18 @@ class LedgerRepository:
         return seq
 
     def lock(self) -> None:
-        """Hold the log's head until this transaction ends (no-op on SQLite, already locked)."""
+        """Hold the log's head until this transaction ends."""
+        self._lock_head()
+
+    def _lock_head(self) -> tuple[int, str]:
         if self._c.dialect.name == "postgresql":
-            self._c.execute(_HEAD_FOR_UPDATE).one()
+            size, prev = self._c.execute(_HEAD_FOR_UPDATE).one()
+        else:
+            # A write takes SQLite's write lock (a shared transaction starts again there),
+            # so the head read next is the newest and stays so until commit.
+            self._c.execute(_TOUCH)
+            size, prev = self._c.execute(_HEAD).one()
+        return int(size), str(prev)
 
     def size(self) -> int:
         return int(
@@ -158,6 +167,16 @@ class LedgerRepository:
             entries.parse_entry(entries.split_line(bytes(line))[0]) | {"seq": seq}
             for seq, line in rows
         ]
+
+    def acts_starting(self, prefix: str) -> Iterator[dict[str, Any]]:
+        """Entries whose act starts with `prefix` (e.g. "case."), oldest first (`truce check`)."""
+        rows = self._c.execute(
+            select(t.ledger_entries.c.seq, t.ledger_entries.c.line)
+            .where(t.ledger_entries.c.act.startswith(prefix, autoescape=True))
+            .order_by(t.ledger_entries.c.seq)
+        )
+        for seq, line in rows:
+            yield entries.parse_entry(entries.split_line(bytes(line))[0]) | {"seq": seq}
 
     def tree(self) -> TreeView:
         """The Merkle tree of the whole log. Kept per database in this process and extended

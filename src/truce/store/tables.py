@@ -306,6 +306,19 @@ case_events = Table(
     Column("body", Json, nullable=False),
 )
 
+# Parties' requests to reopen a case, one row per request (the case's body holds them too,
+# for the workflow): what an analyst's list of pending requests reads.
+case_reopen_requests = Table(
+    "case_reopen_requests",
+    metadata,
+    Column("case_id", String(64), ForeignKey("cases.id"), primary_key=True),
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("member_id", String(80), nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("body", Json, nullable=False),
+)
+
 # The log itself. `seq` is the leaf index: one row per entry, no gaps (the head row is
 # locked while an entry is appended, so concurrent writers queue rather than fork).
 ledger_entries = Table(
@@ -355,4 +368,40 @@ api_tokens = Table(
     Column("name", String(200), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime, nullable=True),
+    Column("expires_at", UTCDateTime, nullable=False),  # every token ends; see migration 0012
+)
+
+# --- accounts: page sessions and failed log-ins, shared by every server worker ----------------
+
+sessions = Table(
+    "sessions",
+    metadata,
+    # SHA-256 of the cookie's random secret: a copy of this table opens no session.
+    Column("id", String(64), primary_key=True),
+    Column("user_id", String(80), ForeignKey("users.id"), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),  # the token the session's forms carry
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),  # the absolute end
+    Column("ended_at", UTCDateTime, nullable=True),  # log-out, password change, deactivation
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_name", String(80), nullable=False),  # as typed, lower-cased: may be no user
+    Column("address", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_login_failures_address_at", "address", "at"),
+    Index("ix_login_failures_user_address", "user_name", "address"),
+)
+
+# Secrets of this installation (migration 0010): the key from which the salts of the ledger's
+# commitments and the keyed document identifiers outsiders see are derived.
+installation_secrets = Table(
+    "installation_secrets",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(128), nullable=False),  # hex
 )

@@ -1,4 +1,10 @@
-"""The unit of work: one transaction; rolled back unless committed."""
+"""The unit of work: one transaction; rolled back unless committed.
+
+Ledger entries are written at commit, after everything else the transaction did: the ledger's
+head is the one row every writer locks, so it is locked last and held only while the entries
+are appended and the transaction commits. A transaction never holds the head while it waits
+for another row, and so never deadlocks on it.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from sqlalchemy import Connection, Engine
 from truce.domain.errors import ConfigurationError
 from truce.ledger.entries import Act
 from truce.ledger.keys import SigningKey
+from truce.store.accounts import LoginFailureRepository, SessionRepository
 from truce.store.cases import CaseRepository, TokenRepository, UserRepository
 from truce.store.incidents import FindingRepository, IncidentRepository
 from truce.store.keyring import Keyring
@@ -26,6 +33,7 @@ from truce.store.repositories import (
     ReviewRepository,
     SourceRepository,
 )
+from truce.store.secrets import SecretRepository
 
 
 class UnitOfWork:
@@ -44,6 +52,9 @@ class UnitOfWork:
     users: UserRepository
     cases: CaseRepository
     tokens: TokenRepository
+    secrets: SecretRepository
+    sessions: SessionRepository
+    login_failures: LoginFailureRepository
 
     def __init__(
         self,
@@ -52,16 +63,25 @@ class UnitOfWork:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         *,
         read_only: bool = False,
+        shared: bool = False,
     ) -> None:
         """`clock` times ledger entries and key registrations: the log's own time, which use
-        cases cannot set (their `now` is recorded beside it as the act's effective time)."""
+        cases cannot set (their `now` is recorded beside it as the act's effective time).
+
+        On SQLite, `read_only` and `shared` transactions begin as shared reads and take the
+        write lock at their first write (`truce.store.database`); others take it when they
+        begin. A request's unit of work is shared, so that looking up who is asking, before
+        the use case runs, holds no lock."""
         self._engine = engine
         self.clock = clock
-        self._read_only = read_only  # on SQLite: a shared read, not the write lock
+        self._shared = read_only or shared
         self._connection: Connection | None = None
         self._keyring = keyring
         self._checked: dict[str, str] = {}  # member -> key ID found registered in this unit of work
         self._failed = False  # a ledger entry failed: this transaction may only be rolled back
+        # Acts recorded in this transaction, appended at commit: (act, key, effective time).
+        self._pending: list[tuple[Act, SigningKey, datetime]] = []
+        self.commits = 0  # transactions committed: a unit that committed is not run again
         # What use cases derive from reference data once per transaction (the actor registry,
         # the source book); whoever changes that data in the transaction clears it.
         self.memo: dict[str, Any] = {}
@@ -72,20 +92,72 @@ class UnitOfWork:
             self._keyring = Keyring.from_environment()
         return self._keyring
 
-    def record(self, act: Act, at: datetime) -> int:
-        """Write the act to the ledger, signed by its member, in this transaction.
+    def record(self, act: Act, at: datetime) -> None:
+        """Record the act in the ledger, signed by its member, in this transaction: the key is
+        checked now; the entry is signed and appended at commit (`flush`), after every other
+        change the transaction made.
 
         A member with no registered key yet registers the keyring's key on first use, and
         that registration is itself the entry before (trust on first use, in the open:
         the guarantors see it in the log and in every checkpoint after it).
         """
         try:
-            signer = self.signer(act.member, act.user)
-            return self.ledger.append(act, signer, self.clock, at)
+            signer = self.keyring.signer(act.member)
+            if self._checked.get(act.member) != signer.id:
+                self._check_key(act.member, signer)  # registered at flush if it is a first use
+            self._pending.append((act, signer, at))
         except BaseException:
             # The change this entry records must not be committed without it.
             self._failed = True
             raise
+
+    def flush(self) -> list[int]:
+        """Append the recorded acts now, under the ledger's head lock (held until the
+        transaction ends); their sequence numbers. `commit` does it; a use case calls it
+        when an entry must precede what it does next (a key rotation: the old key signs)."""
+        if not self._pending:
+            return []
+        pending, self._pending = self._pending, []
+        try:
+            self.ledger.lock()
+            seqs = []
+            for act, signer, at in pending:
+                if self._checked.get(act.member) != signer.id:
+                    self._register_on_first_use(act.member, act.user, signer)
+                seqs.append(self.ledger.append(act, signer, self.clock, at))
+            return seqs
+        except BaseException:
+            self._failed = True
+            raise
+
+    def _check_key(self, member: str, signer: SigningKey) -> None:
+        """Refuse a key file that is not the member's registered key (none yet: first use)."""
+        current = self.keys.current(member)
+        if current is not None and current.key_id != signer.id:
+            raise ConfigurationError(
+                f"the key file of {member} holds key {signer.id}, but its registered key is "
+                f"{current.key_id}: restore that key file, "
+                f"or rotate with `truce members keygen {member}`"
+            )
+        if current is not None:
+            self._checked[member] = signer.id
+
+    def _register_on_first_use(self, member: str, user: str | None, signer: SigningKey) -> None:
+        """With the log's head locked: register the key if nobody has (looked at again, as
+        two first uses at once register once), and log the registration."""
+        self._check_key(member, signer)
+        if self._checked.get(member) == signer.id:
+            return
+        self.keys.register(member, signer.id, signer.public, self.clock())
+        first = Act(
+            "key.register",
+            member,
+            user,
+            objects=(signer.id,),
+            details={"public": signer.public.hex(), "first_use": True},
+        )
+        self.ledger.append(first, signer, self.clock)
+        self._checked[member] = signer.id
 
     def signer(self, member: str, user: str | None = None) -> SigningKey:
         """The member's key from the keyring, checked against its registered key; registered
@@ -95,33 +167,19 @@ class UnitOfWork:
             return signer
         current = self.keys.current(member)
         if current is None:
-            # Take the log's lock first, then look again: two first uses at once register once.
+            # Take the log's lock first (pending entries go first, in order), then look again.
+            self.flush()
             self.ledger.lock()
-            current = self.keys.current(member)
-        if current is None:
-            self.keys.register(member, signer.id, signer.public, self.clock())
-            first = Act(
-                "key.register",
-                member,
-                user,
-                objects=(signer.id,),
-                details={"public": signer.public.hex(), "first_use": True},
-            )
-            self.ledger.append(first, signer, self.clock)
-        elif current.key_id != signer.id:
-            raise ConfigurationError(
-                f"the key file of {member} holds key {signer.id}, but its registered key is "
-                f"{current.key_id}: restore that key file, "
-                f"or rotate with `truce members keygen {member}`"
-            )
-        self._checked[member] = signer.id
+        self._register_on_first_use(member, user, signer)
         return signer
 
     def __enter__(self) -> UnitOfWork:
         self._connection = self._engine.connect()
-        if self._read_only:
-            self._connection = self._connection.execution_options(truce_read_only=True)
-        self._connection.begin()
+        if self._shared:
+            self._connection = self._connection.execution_options(truce_shared=True)
+        # No BEGIN here nor after a commit: the transaction begins with its first statement,
+        # so a unit of work between transactions (extracting a text, waiting for a worker,
+        # writing its answer) holds no lock.
         c = self._connection
         self.actors = ActorRepository(c)
         self.agreements = AgreementRepository(c)
@@ -138,6 +196,9 @@ class UnitOfWork:
         self.users = UserRepository(c)
         self.cases = CaseRepository(c)
         self.tokens = TokenRepository(c)
+        self.secrets = SecretRepository(c)
+        self.sessions = SessionRepository(c)
+        self.login_failures = LoginFailureRepository(c)
         return self
 
     def commit(self) -> None:
@@ -146,16 +207,22 @@ class UnitOfWork:
             raise ConfigurationError(
                 "a ledger entry of this transaction failed: its changes cannot be committed"
             )
+        self.flush()
         self._connection.commit()
-        self._connection.begin()
+        self.commits += 1
+
+    @property
+    def committed(self) -> bool:
+        """Whether any transaction of this unit was committed (then it must not be re-run)."""
+        return self.commits > 0
 
     def rollback(self) -> None:
         assert self._connection is not None, "rollback outside a unit of work"
         self._checked.clear()
         self.memo.clear()
         self._failed = False
+        self._pending.clear()
         self._connection.rollback()
-        self._connection.begin()
 
     def __exit__(
         self,
@@ -165,6 +232,7 @@ class UnitOfWork:
     ) -> None:
         assert self._connection is not None
         # Whatever was not committed is undone, error or not.
+        self._pending.clear()
         self._connection.rollback()
         self._connection.close()
         self._connection = None

@@ -3,19 +3,20 @@
 Security at this edge: every page acts as the logged-in user (or the public), so the
 services' authorization applies unchanged; templates autoescape, and data for scripts
 goes into JSON islands (`tojson` escapes <, > and &); every form post carries the
-session's CSRF token; failed log-ins are rate-limited per user and address.
+session's CSRF token; failed log-ins are limited per user and address and per address
+(`truce.web.login`).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from truce.domain.access import Role
-from truce.domain.cases import ReplyKind, Vote
+from truce.domain.access import UseCase, allowed
+from truce.domain.cases import Evidence, ReplyKind, Vote
 from truce.http.deps import Agreement, Clock, Uow
 from truce.services import cases as case_service
 from truce.services import dashboard as dashboards
@@ -23,51 +24,15 @@ from truce.services import ledger as ledger_service
 from truce.services import reference
 from truce.services.incident_page import incident_detail
 from truce.services.listing import IncidentFilter, list_incidents
-from truce.services.passwords import check_password
-from truce.web.auth import Csrf, Who, limiter, new_session
+from truce.web.admin import router as admin_router
+from truce.web.auth import Csrf, Who
+from truce.web.login import router as login_router
 from truce.web.reports import router as reports_router
 from truce.web.templating import render, templates
 
 __all__ = ["router", "templates"]
 
 router = APIRouter(include_in_schema=False)
-
-
-# --- log in and out --------------------------------------------------------------------
-
-
-@router.get("/login")
-def login_form(request: Request, who: Who) -> HTMLResponse:
-    return render(request, who, "login.html", title="Log in")
-
-
-@router.post("/login", response_model=None)
-def login(
-    request: Request,
-    _: Csrf,
-    uow: Uow,
-    who: Who,
-    user: Annotated[str, Form(max_length=80)],
-    password: Annotated[str, Form(max_length=500)],
-) -> Response:
-    key = (user.lower(), request.client.host if request.client else "?")
-    if limiter.blocked(key):
-        error = "Too many failed log-ins: wait 15 minutes."
-        return render(request, who, "login.html", 429, title="Log in", error=error)
-    found = check_password(uow=uow, user=user, password=password)
-    if found is None:
-        limiter.failed(key)
-        error = "Wrong user or password."
-        return render(request, who, "login.html", 401, title="Log in", error=error)
-    limiter.clear(key)
-    new_session(request, found.user)
-    return RedirectResponse("/inbox" if found.role is Role.GUARANTOR else "/", status_code=303)
-
-
-@router.post("/logout")
-def logout(request: Request, _: Csrf) -> RedirectResponse:
-    request.session.clear()
-    return RedirectResponse("/login", status_code=303)
 
 
 # --- dashboard and incidents -----------------------------------------------------------
@@ -155,12 +120,18 @@ def incident(
 @router.get("/inbox")
 def inbox(request: Request, uow: Uow, who: Who, now: Clock) -> HTMLResponse:
     mine = case_service.inbox(uow=uow, who=who, now=now)
+    asked = (
+        case_service.pending_requests(uow=uow, who=who)
+        if allowed(who, UseCase.DECIDE_REOPENING)
+        else []
+    )
     return render(
         request,
         who,
         "inbox.html",
         title="Inbox",
         cases=mine,
+        requests=asked,
         now=now,
         kinds=list(ReplyKind),
         votes=list(Vote),
@@ -206,6 +177,46 @@ def vote(
     return RedirectResponse(f"/inbox?voted={case_id}", status_code=303)
 
 
+@router.post("/cases/{case_id}/reopen")
+def reopen(
+    case_id: str,
+    _: Csrf,
+    uow: Uow,
+    who: Who,
+    now: Clock,
+    text: Annotated[str, Form(min_length=1, max_length=5000)],
+    document_id: Annotated[str, Form(max_length=64)] = "",
+    report_id: Annotated[str, Form(max_length=200)] = "",
+) -> RedirectResponse:
+    """Reopen on new evidence; a party's liaison files a request instead."""
+    evidence = Evidence(
+        statement=text, document_id=document_id.strip() or None, report_id=report_id.strip() or None
+    )
+    done = case_service.reopen(uow=uow, who=who, case_id=case_id, evidence=evidence, now=now)
+    outcome = "requested" if done.request else "reopened"
+    return RedirectResponse(
+        f"/incidents/{done.case.incident_id}?{outcome}={case_id}#case", status_code=303
+    )
+
+
+@router.post("/cases/{case_id}/requests/{number}/{decision}")
+def decide_reopening(
+    case_id: str,
+    number: int,
+    decision: Literal["accept", "decline"],
+    _: Csrf,
+    uow: Uow,
+    who: Who,
+    now: Clock,
+    reason: Annotated[str, Form(min_length=1, max_length=5000)],
+) -> RedirectResponse:
+    decide = case_service.accept_reopen if decision == "accept" else case_service.decline_reopen
+    case = decide(uow=uow, who=who, case_id=case_id, number=number, reason=reason, now=now)
+    return RedirectResponse(
+        f"/incidents/{case.incident_id}?{decision.rstrip('e')}ed={case_id}#case", status_code=303
+    )
+
+
 # --- agreement, ledger -----------------------------------------------------------------
 
 
@@ -230,4 +241,6 @@ def bundle(uow: Uow, who: Who) -> Response:
     )
 
 
+router.include_router(login_router)
 router.include_router(reports_router)
+router.include_router(admin_router)

@@ -6,28 +6,33 @@ what was typed and the reason (422), never with a value quietly dropped."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from truce.domain.access import Principal
 from truce.domain.errors import ValidationFailed
 from truce.domain.reviews import ReviewAction
-from truce.http.deps import Clock, Config, Uow, check_text_size, read_upload
-from truce.services.extraction import ingest_document, store_resources, submit_text
+from truce.http.deps import Clock, Config, Uow, check_text_size, read_upload, state_of
+from truce.http.intake import Processing, take_in
 from truce.services.forms import correction_value, structured_from_form
+from truce.services.processing import Ticket, document_status
 from truce.services.reviews import review_report
-from truce.services.session import UnitOfWork
+from truce.services.session import UnitOfWork, unit_of_work
 from truce.services.structured import submit_structured
 from truce.services.views import review_queue
-from truce.web.auth import Csrf, Who
+from truce.web.auth import Csrf, PageSession, Who, check_csrf, page_session
 from truce.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 QUEUE_SHOWN = 100
 SUBMIT = "Submit a report"
+REFRESH_SECONDS = 3  # how often a document's page reloads while it is processed
 
 
 @router.get("/submit")
@@ -35,42 +40,80 @@ def submit_form(request: Request, who: Who) -> HTMLResponse:
     return render(request, who, "submit.html", title=SUBMIT, typed={})
 
 
+async def submit_session(request: Request) -> PageSession:
+    """The page's session, read (and its last-seen time written) in a short transaction of its
+    own: the submission then holds none while it waits for processing, which must write."""
+    state = state_of(request)
+
+    def find() -> PageSession:
+        with unit_of_work(state.engine, state.keyring) as unit:
+            found = page_session(request, unit)
+            unit.commit()
+            return found
+
+    return await run_in_threadpool(find)
+
+
+async def submit_csrf(
+    session: Annotated[PageSession, Depends(submit_session)],
+    csrf: Annotated[str, Form()] = "",
+) -> Principal:
+    """The submitter, once the form's CSRF token is checked."""
+    check_csrf(session, csrf)
+    return session.principal
+
+
 @router.post("/submit")
 async def submit(
     request: Request,
-    _: Csrf,
-    uow: Uow,
-    who: Who,
+    who: Annotated[Principal, Depends(submit_csrf)],
     now: Clock,
     config: Config,
+    processing: Processing,
     text: Annotated[str, Form()] = "",
     source: Annotated[str, Form(max_length=200)] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> HTMLResponse:
-    limit, resources = config.max_document_bytes, store_resources(uow)
+    """Store the text or file; show its reports if processing ends within
+    TRUCE_PROCESS_WAIT_SECONDS, else that it was received, with a page that follows it."""
+    limit = config.max_document_bytes
+    submit: Callable[[], Ticket]
     if file is not None and file.filename:
         name, content = await read_upload(file, limit)
-        done = ingest_document(
-            uow=uow,
+        submit = partial(
+            processing.submit_document,
             who=who,
             content=content,
             filename=name,
             now=now,
             max_bytes=limit,
-            resources=resources,
         )
     else:
         check_text_size(text, limit)
-        done = submit_text(
-            uow=uow,
+        submit = partial(
+            processing.submit_text,
             who=who,
             text=text,
             source=source or None,
             now=now,
             max_bytes=limit,
-            resources=resources,
         )
-    return render(request, who, "submit.html", title=SUBMIT, done=done, typed={})
+    outcome = await take_in(submit, config.process_wait_seconds)
+    if isinstance(outcome, Ticket):
+        return render(request, who, "submit.html", 202, title=SUBMIT, waiting=outcome, typed={})
+    return render(request, who, "submit.html", title=SUBMIT, done=outcome, typed={})
+
+
+@router.get("/documents/{document_id}")
+def document_page(request: Request, document_id: str, uow: Uow, who: Who) -> HTMLResponse:
+    """A submitted document's status, for its submitter: refreshes itself while it is being
+    processed."""
+    state = document_status(uow=uow, who=who, document_id=document_id)
+    title = f"Document {document_id[:12]}…"
+    page = render(request, who, "document.html", title=title, document=state)
+    if state.status == "received":
+        page.headers["Refresh"] = str(REFRESH_SECONDS)  # no script needed to follow it
+    return page
 
 
 class StructuredForm(BaseModel):

@@ -58,7 +58,9 @@ EXPECTED = {
     UseCase.RECORD_ACCESS_DENIED: ".   X   .   .   .   .",
     UseCase.CLOSE_CASE: ".   X   .   .   .   .",
     UseCase.PUBLISH: "X   .   .   .   .   .",
-    UseCase.REOPEN: "X   X   X   X   .   .",
+    UseCase.REOPEN: ".   X   X   X   .   .",
+    UseCase.REOPEN_DIRECTLY: ".   X   X   .   .   .",
+    UseCase.DECIDE_REOPENING: ".   X   .   .   .   .",
     UseCase.ESCALATE: "X   X   .   .   .   .",
     UseCase.MANAGE_MEMBERS: "X   .   .   .   .   .",
     UseCase.CHECKPOINT: "X   .   X   .   .   .",
@@ -133,7 +135,7 @@ def test_refusal_lists_every_allowed_role_sorted() -> None:
         authorize(principal(Role.OBSERVER), UseCase.REOPEN)
     message = str(refused.value)
     assert UseCase.REOPEN.value in message
-    assert message.endswith("administrator, analyst, guarantor_rep, party_liaison")
+    assert message.endswith("analyst, guarantor_rep, party_liaison")
     assert "user-observer (observer of usa)" in message
 
 

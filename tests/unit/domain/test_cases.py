@@ -20,11 +20,16 @@ from truce.domain.cases import (
     Case,
     CaseEvent,
     CaseState,
+    Evidence,
+    ReopenRequest,
     Reply,
     ReplyKind,
+    RequestStatus,
     Vote,
+    accept_reopen,
     case_id,
     close,
+    decline_reopen,
     escalate,
     open_case,
     propose_finding,
@@ -33,6 +38,7 @@ from truce.domain.cases import (
     reopen,
     reply,
     request_clarification,
+    request_reopen,
     review,
     sign_off,
 )
@@ -53,13 +59,21 @@ RUSSIA = Principal(user="dmitri", member="russia", role=Role.GUARANTOR)
 IRAN = Principal(user="parisa", member="iran", role=Role.GUARANTOR)
 TURKEY = Principal(user="ayse", member="turkey", role=Role.GUARANTOR)
 REP = {"russia": RUSSIA, "iran": IRAN, "turkey": TURKEY}
+GOV_LIAISON = Principal(user="samir", member="syria-gov", role=Role.LIAISON)
+OPP_LIAISON = Principal(user="omar", member="syria-opp", role=Role.LIAISON)
+VIDEO = Evidence(statement="new video of the strike", document_id="ab" * 32)
+
+
+def evidence(statement: str) -> Evidence:
+    return Evidence(statement=statement, report_id="rep-001")
+
 
 # Someone of every role, each for a plausible member, to try every guard with.
 BY_ROLE = {
     Role.ADMINISTRATOR: ADMIN,
     Role.ANALYST: ANALYST,
     Role.GUARANTOR: RUSSIA,
-    Role.LIAISON: Principal(user="samir", member="syria-gov", role=Role.LIAISON),
+    Role.LIAISON: GOV_LIAISON,
     Role.OBSERVER: Principal(user="olivia", member="usa", role=Role.OBSERVER),
     Role.PUBLIC: Principal(user="anonymous", member="public", role=Role.PUBLIC),
 }
@@ -220,6 +234,9 @@ ACTOR = {
     Action.PUBLISH: ADMIN,
     Action.CLOSE: ANALYST,
     Action.REOPEN: ANALYST,
+    Action.REQUEST_REOPEN: GOV_LIAISON,
+    Action.ACCEPT_REOPEN: ANALYST,
+    Action.DECLINE_REOPEN: ANALYST,
 }
 LEADS_TO = {
     Action.REQUEST_CLARIFICATION: CaseState.AWAITING_REPLY,
@@ -231,6 +248,9 @@ LEADS_TO = {
     Action.PUBLISH: CaseState.PUBLISHED,
     Action.CLOSE: CaseState.CLOSED,
     Action.REOPEN: CaseState.REOPENED,
+    Action.REQUEST_REOPEN: None,  # the state is kept
+    Action.ACCEPT_REOPEN: CaseState.REOPENED,
+    Action.DECLINE_REOPEN: None,
 }
 STEPS = [a for a in Action if a is not Action.OPEN]
 
@@ -253,8 +273,21 @@ def step(action: Action, case: Case, who: Principal) -> tuple[Case, CaseEvent]:
         return publish(case, who, LATE)
     if action is Action.CLOSE:
         return close(case, who, LATE, "not a violation after all")
+    if action is Action.REQUEST_REOPEN:
+        return request_reopen(case, TRUCE, who, LATE, VIDEO)
+    if action in (Action.ACCEPT_REOPEN, Action.DECLINE_REOPEN):
+        # A pending request, as a liaison would have filed it from a reopenable state.
+        asked = case.evolve(reopen_requests=(pending(1),))
+        decide = accept_reopen if action is Action.ACCEPT_REOPEN else decline_reopen
+        return decide(asked, who, LATE, 1, "the video is new and shows the launcher")
     assert action is Action.REOPEN
-    return reopen(case, who, LATE, "new video of the strike")
+    return reopen(case, who, LATE, VIDEO)
+
+
+def pending(number: int, who: Principal = GOV_LIAISON) -> ReopenRequest:
+    return ReopenRequest(
+        number=number, member=who.member, user=who.user, at=NOW, round=1, evidence=VIDEO
+    )
 
 
 def test_every_action_maps_to_a_use_case_and_every_step_has_its_states() -> None:
@@ -273,7 +306,7 @@ def test_action_state_table(action: Action, state: CaseState) -> None:
     if state in FROM[action]:
         after, event = step(action, case, who)
         assert (event.before, event.after) == (state, after.state)
-        assert after.state is LEADS_TO[action]
+        assert after.state is (LEADS_TO[action] or state)
         assert event.action is action
         assert (event.user, event.member, event.role) == (who.user, who.member, who.role)
         assert event.case_id == case.id
@@ -523,7 +556,7 @@ def test_a_finding_against_the_other_side_reroutes_the_case() -> None:
     case, _ = propose_finding(replied(), ANALYST, NOW, finding("opposition"), TRUCE)
     assert case.accused_side == "opposition"
     case, _ = review(case, TRUCE, RUSSIA, NOW, Vote.DISSENT, "it was the opposition")
-    case, _ = reopen(case, ANALYST, NOW, "new footage")
+    case, _ = reopen(case, ANALYST, NOW, evidence("new footage"))
     case, _ = request_clarification(case, TRUCE, ANALYST, NOW, "which group fired?")
     case, _ = reply(case, TURKEY, NOW, ReplyKind.ACKNOWLEDGED, "we will ask them")
     assert case.answerable == ("turkey",)
@@ -810,35 +843,201 @@ def test_reopening_starts_a_new_round_and_keeps_the_evidence(state: CaseState) -
         ballots=(ballot("russia", Vote.CONFIRM), ballot("iran", Vote.DISSENT)),
         escalations=2,
     )
-    case, event = reopen(busy, ANALYST, LATE, "satellite images of the crater")
+    case, event = reopen(busy, ANALYST, LATE, evidence("satellite images of the crater"))
     assert case.state is CaseState.REOPENED
     assert case.round == 2
     assert (case.replies, case.ballots, case.escalations) == ((), (), 0)
     assert (case.id, case.answerable, case.reasons) == (busy.id, busy.answerable, busy.reasons)
     assert (event.before, event.after) == (state, CaseState.REOPENED)
-    assert event.details == {"evidence": "satellite images of the crater", "round": 2}
+    assert event.details == {
+        "evidence": "satellite images of the crater",
+        "document": None,
+        "report": "rep-001",
+        "round": 2,
+    }
 
-    case, event = reopen(case.evolve(state=state), ANALYST, LATE, "more")
+    case, event = reopen(case.evolve(state=state), ANALYST, LATE, evidence("more"))
     assert case.round == 3 and event.details["round"] == 3
 
 
-@pytest.mark.parametrize("evidence", ["", "   "])
-def test_reopening_says_what_the_new_evidence_is(evidence: str) -> None:
+@pytest.mark.parametrize("statement", ["", "   "])
+def test_new_evidence_says_what_it_shows(statement: str) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        reopen(in_state(CaseState.PUBLISHED), ANALYST, NOW, evidence)
-    assert refused.value.field == "evidence"
+        Evidence(statement=statement, document_id="ab" * 32)
+    assert refused.value.field == "statement"
 
 
-@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.ANALYST, Role.GUARANTOR, Role.LIAISON])
-def test_any_member_may_reopen_on_new_evidence(role: Role) -> None:
-    case, event = reopen(in_state(CaseState.CLOSED), BY_ROLE[role], NOW, "a witness came forward")
+def test_new_evidence_names_a_document_or_a_report() -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        Evidence(statement="a witness came forward")
+    assert refused.value.field == "document_id"
+    assert Evidence(statement="seen", document_id="ab" * 32).report_id is None
+    assert Evidence(statement="seen", report_id="rep-1").document_id is None
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.GUARANTOR])
+def test_analysts_and_guarantors_reopen_directly(role: Role) -> None:
+    case, event = reopen(in_state(CaseState.CLOSED), BY_ROLE[role], NOW, VIDEO)
     assert case.state is CaseState.REOPENED
     assert event.role is role
 
 
+@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.LIAISON, Role.OBSERVER, Role.PUBLIC])
+def test_no_one_else_reopens_directly(role: Role) -> None:
+    with pytest.raises(Forbidden):
+        reopen(in_state(CaseState.PUBLISHED), BY_ROLE[role], NOW, VIDEO)
+
+
+# --- a party's request to reopen ---------------------------------------------------------------
+
+
+def _voted_and_published() -> Case:
+    case = in_review()
+    for member in GUARANTORS:
+        case, _ = review(case, TRUCE, REP[member], NOW, Vote.CONFIRM)
+    case, _ = publish(case, ADMIN, NOW)
+    assert case.state is CaseState.PUBLISHED and len(case.ballots) == 3
+    return case
+
+
+def test_a_liaisons_request_keeps_the_case_and_its_ballots() -> None:
+    published = _voted_and_published()
+    case, event = request_reopen(published, TRUCE, GOV_LIAISON, LATE, VIDEO)
+    assert (case.state, case.ballots, case.round) == (
+        CaseState.PUBLISHED,
+        published.ballots,
+        published.round,
+    )
+    (request,) = case.reopen_requests
+    assert (request.number, request.member, request.user, request.status) == (
+        1,
+        "syria-gov",
+        "samir",
+        RequestStatus.PENDING,
+    )
+    assert request.evidence == VIDEO and request.round == 1
+    assert case.pending_request == request
+    assert event.action is Action.REQUEST_REOPEN
+    assert (event.before, event.after) == (CaseState.PUBLISHED, CaseState.PUBLISHED)
+    assert event.details == {
+        "request": 1,
+        "evidence": "new video of the strike",
+        "document": "ab" * 32,
+        "report": None,
+    }
+
+
+def test_an_analyst_accepts_a_request_and_the_case_reopens_on_its_evidence() -> None:
+    case, _ = request_reopen(_voted_and_published(), TRUCE, GOV_LIAISON, LATE, VIDEO)
+    case, event = accept_reopen(case, ANALYST, LATE, 1, "the video is new")
+    assert case.state is CaseState.REOPENED and case.round == 2
+    assert (case.ballots, case.replies) == ((), ())
+    (request,) = case.reopen_requests
+    assert (request.status, request.decided_by, request.decided_member, request.reason) == (
+        RequestStatus.ACCEPTED,
+        "ana",
+        "un",
+        "the video is new",
+    )
+    assert request.decided_at == LATE and case.pending_request is None
+    assert (event.action, event.before, event.after) == (
+        Action.ACCEPT_REOPEN,
+        CaseState.PUBLISHED,
+        CaseState.REOPENED,
+    )
+    assert event.details["request"] == 1 and event.details["requested_by"] == "syria-gov"
+    assert event.details["evidence"] == VIDEO.statement and event.details["round"] == 2
+
+
+def test_an_analyst_declines_a_request_with_reasons_and_nothing_else_changes() -> None:
+    published = _voted_and_published()
+    case, _ = request_reopen(published, TRUCE, GOV_LIAISON, LATE, VIDEO)
+    for reason in ("", "  "):
+        with pytest.raises(ValidationFailed) as refused:
+            decline_reopen(case, ANALYST, LATE, 1, reason)
+        assert refused.value.field == "reason"
+    case, event = decline_reopen(case, ANALYST, LATE, 1, "the video was known at the time")
+    assert (case.state, case.ballots, case.round) == (
+        published.state,
+        published.ballots,
+        published.round,
+    )
+    assert case.reopen_requests[0].status is RequestStatus.DECLINED
+    assert event.details["reason"] == "the video was known at the time"
+    with pytest.raises(Conflict, match="request 1 was declined already"):
+        accept_reopen(case, ANALYST, LATE, 1, "changed my mind")
+    with pytest.raises(Conflict, match="no request 2"):
+        decline_reopen(case, ANALYST, LATE, 2, "no such")
+
+
+def test_one_request_waits_at_a_time_and_the_agreement_limits_them_per_case() -> None:
+    case, _ = request_reopen(_voted_and_published(), TRUCE, GOV_LIAISON, LATE, VIDEO)
+    with pytest.raises(Conflict, match="request 1 of syria-gov still awaits"):
+        request_reopen(case, TRUCE, OPP_LIAISON, LATE, VIDEO)
+    case, _ = decline_reopen(case, ANALYST, LATE, 1, "not new")
+    case, _ = request_reopen(case, TRUCE, OPP_LIAISON, LATE, VIDEO)
+    case, _ = decline_reopen(case, ANALYST, LATE, 2, "not new either")
+    assert TRUCE.reopen_requests_per_case == 2
+    with pytest.raises(Conflict) as refused:
+        request_reopen(case, TRUCE, GOV_LIAISON, LATE, VIDEO)
+    message = str(refused.value)
+    assert "2 request(s) to reopen" in message and "astana-2016 allows per case (2)" in message
+    # Another agreement's number applies; analysts and guarantors still reopen directly.
+    case, _ = request_reopen(
+        case, TRUCE.evolve(reopen_requests_per_case=3), GOV_LIAISON, LATE, VIDEO
+    )
+    assert len(case.reopen_requests) == 3
+    reopened, _ = reopen(case, RUSSIA, LATE, VIDEO)
+    assert reopened.state is CaseState.REOPENED
+
+
+def test_no_request_at_all_when_the_agreement_allows_none() -> None:
+    with pytest.raises(Conflict, match=r"allows per case \(0\)"):
+        request_reopen(
+            _voted_and_published(),
+            TRUCE.evolve(reopen_requests_per_case=0),
+            GOV_LIAISON,
+            LATE,
+            VIDEO,
+        )
+
+
+def test_a_liaison_of_no_party_may_not_ask() -> None:
+    stranger = Principal(user="x", member="usa", role=Role.LIAISON)
+    with pytest.raises(Forbidden, match="usa is no party"):
+        request_reopen(_voted_and_published(), TRUCE, stranger, LATE, VIDEO)
+
+
+@given(st.lists(st.sampled_from(["request", "accept", "decline", "reopen"]), max_size=12))
+def test_requests_never_exceed_the_limit_and_ballots_go_only_by_reopening(
+    steps: list[str],
+) -> None:
+    """Whatever parties and analysts do, a case never holds more requests than the agreement
+    allows, at most one waits, and ballots are wiped only when the case is reopened."""
+    case = _voted_and_published()
+    for name in steps:
+        before = case
+        try:
+            if name == "request":
+                case, _ = request_reopen(case, TRUCE, GOV_LIAISON, LATE, VIDEO)
+            elif name in ("accept", "decline") and case.pending_request:
+                decide = accept_reopen if name == "accept" else decline_reopen
+                case, _ = decide(case, ANALYST, LATE, case.pending_request.number, "decided")
+            elif name == "reopen":
+                case, _ = reopen(case, RUSSIA, LATE, VIDEO)
+        except Conflict:
+            assert case == before
+        assert len(case.reopen_requests) <= TRUCE.reopen_requests_per_case
+        assert sum(r.status is RequestStatus.PENDING for r in case.reopen_requests) <= 1
+        if case.round == before.round:
+            assert case.ballots == before.ballots
+        else:
+            assert case.state is CaseState.REOPENED and case.ballots == ()
+
+
 def test_after_reopening_a_clarification_restarts_the_deadline() -> None:
     later = NOW + timedelta(days=30)
-    case, _ = reopen(in_state(CaseState.PUBLISHED), ANALYST, later, "new video")
+    case, _ = reopen(in_state(CaseState.PUBLISHED), ANALYST, later, evidence("new video"))
     assert case.reply_due == DUE  # still the first round's
     case, event = request_clarification(case, TRUCE, ANALYST, later, "whose aircraft?")
     assert case.state is CaseState.AWAITING_REPLY

@@ -261,11 +261,19 @@ def test_fields_acled_has_no_column_for_are_listed_as_losses():
 # ---------------------------------------------------------------- property round trip
 
 _PUNCTUATION = " ,.'\"-()/&:"
+
+
+def _no_formula(text: str) -> str:
+    """A cell beginning with "-" is written with a leading quote, a loss (test_formula_cells):
+    these round trips are of cells written as they are."""
+    return text.strip().lstrip("-").strip()
+
+
 _word = st.text(
     alphabet=st.characters(categories=("L", "N"), include_characters=_PUNCTUATION),
     min_size=1,
     max_size=24,
-).map(str.strip)
+).map(_no_formula)
 _name = _word.filter(bool)
 _list_item = _name.filter(lambda s: ";" not in s)
 _names_list = st.lists(_list_item, max_size=3).map("; ".join)

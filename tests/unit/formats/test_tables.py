@@ -259,10 +259,17 @@ def test_ucdp_losses_are_listed_in_table_order():
 
 # ---------------------------------------------------------------- UCDP property round trip
 
+
+def _no_formula(text: str) -> str:
+    """A cell beginning with "-" is written with a leading quote, a loss (test_formula_cells):
+    these round trips are of cells written as they are."""
+    return text.strip().lstrip("-").strip()
+
+
 _text = st.text(
     alphabet=st.characters(categories=("L", "N"), include_characters=" ,.'-()/;"),
     max_size=20,
-).map(str.strip)
+).map(_no_formula)
 _name = _text.filter(bool)
 _code = st.integers(1, 99_999).map(str)
 _optional_code = st.one_of(st.just(""), _code)

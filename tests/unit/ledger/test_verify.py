@@ -65,14 +65,18 @@ def _at(i: int) -> datetime:
 
 
 def _act(i: int, member: str) -> Act:
-    return Act(
+    act = Act(
         act=("report.add", "case.reply", "finding.propose", "incident.fuse")[i % 4],
         member=member,
         user=f"{member}-analyst",
         objects=(f"incident:{i}", f"report:{i * 7}"),
         hashes={"body": hashlib.sha256(str(i).encode()).hexdigest()},
-        details={"n": i, "note": "Ain al-Fījah — ceasefire line"},  # non-ASCII bytes too
+        details={"n": i},
     )
+    # Entries written before acts were refused free text (issue 11) may carry it, non-ASCII
+    # bytes too: such old ledgers must still verify, so these entries are built like them.
+    object.__setattr__(act, "details", {"n": i, "note": "Ain al-Fījah — ceasefire line"})
+    return act
 
 
 def chain(
@@ -368,7 +372,7 @@ def _rewritten_history(index: int) -> list[bytes]:
     items = _items(led.keys, N)
     act, signer, at = items[index]
     items[index] = (
-        dataclasses.replace(act, details={"n": index, "note": "nothing happened"}),
+        dataclasses.replace(act, details={"n": index, "rewritten": True}),
         signer,
         at,
     )
