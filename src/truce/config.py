@@ -17,6 +17,7 @@ from truce.domain.errors import ConfigurationError
 
 DEFAULT_DATABASE_URL = "sqlite:///./truce.db"
 DEFAULT_AGREEMENT = "astana-2016"
+DEFAULT_LOG_ORIGIN = "truce.local/ledger"
 
 
 class Settings(BaseSettings):
@@ -37,9 +38,12 @@ class Settings(BaseSettings):
     secure_cookies: bool = False  # set behind HTTPS: cookies then go over HTTPS only
     tile_url: str = ""  # a basemap tile URL template; empty: outlines and zones only
     agreement: str = DEFAULT_AGREEMENT  # the agreement pages and commands judge against
-    keys_dir: Path = Path("truce-keys")  # members' private keys, one sealed file each
-    key_passphrase: SecretStr | None = None  # seals those files
-    keys_autocreate: bool = True  # a member with no key file gets one on first use
+    keys_dir: Path = Path("truce-keys")  # the log operator's private key, and no member's
+    key_passphrase: SecretStr | None = None  # seals that file
+    keys_autocreate: bool = True  # the operator's key is made on first use if missing
+    # The log's name in its C2SP checkpoints (first line) and the operator's key name: witnesses
+    # and verifiers refuse a checkpoint of another log.
+    log_origin: str = Field(default=DEFAULT_LOG_ORIGIN, min_length=1, pattern=r"^[^\s+]+$")
     # Page sessions live in the store: they end after this long without a request, and this
     # long after log-in whatever happens.
     session_idle_minutes: int = Field(default=120, gt=0)

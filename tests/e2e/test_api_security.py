@@ -28,7 +28,12 @@ from truce.domain.access import POLICY, Role, UseCase
 from truce.domain.cases import CaseState, Evidence, ReplyKind, Vote
 from truce.domain.documents import Channel
 from truce.domain.incidents import Incident
+from truce.ledger import note
+from truce.ledger.checkpoints import Issued
+from truce.ledger.keys import SigningKey
 from truce.services import cases as flow
+from truce.services import ledger as ledger_service
+from truce.services import witnessing
 from truce.services.demo import DEMO_USERS
 from truce.services.intake import receive_document
 from truce.services.tokens import issue_token, revoke_token, token_id
@@ -310,6 +315,43 @@ def _post(body: Any = None, where: Where | None = None) -> Callable[[str], Make]
     return make
 
 
+def _issued(api: Api) -> Issued:
+    with api.uow() as unit:
+        return ledger_service.checkpoint(uow=unit, who=CONSOLE, now=datetime.now(UTC))
+
+
+def _newest_checkpoint(path: str) -> Make:
+    """A checkpoint issued first (a store with none answers 404)."""
+
+    def make(api: Api, tag: str) -> Request:
+        _issued(api)
+        return Request("GET", path)
+
+    return make
+
+
+def _consistency(path: str) -> Make:
+    return lambda a, _: Request("GET", f"{path}?old=1&new=2")
+
+
+def _cosignature(path: str) -> Make:
+    """A checkpoint, and a cosignature of it by a key just registered for russia (the
+    guarantor among the callers)."""
+
+    def make(api: Api, tag: str) -> Request:
+        made = _issued(api)
+        key = SigningKey.generate("russia")
+        vkey = note.verifier_key("russia", key.public, note.COSIGNATURE_V1)
+        with api.uow() as unit:
+            witnessing.register(
+                uow=unit, who=CONSOLE, member="russia", vkey=vkey, now=datetime.now(UTC)
+            )
+        line = note.cosignature_line(made.text, "russia", key, 1_700_000_000)
+        return Request("POST", path, {"checkpoint": made.note, "cosignature": line})
+
+    return make
+
+
 def _in(state: CaseState) -> Where:
     """A fresh case brought to `state`."""
     return lambda a: a.case_in(state)
@@ -394,6 +436,7 @@ ROUTES = tuple(
         ("GET", "/api/cases", _U.VIEW, _get()),
         ("GET", "/api/cases/{case_id}", _U.VIEW, _get(_AWAITING)),
         ("POST", "/api/cases/open", _U.OPEN_CASE, _post({"agreement": AGREEMENT})),
+        ("GET", "/api/cases/{case_id}/signing", _U.REPLY, _get(_AWAITING)),
         ("POST", "/api/cases/{case_id}/reply", _U.REPLY, _post(_ACK, _AWAITING)),
         ("POST", "/api/cases/{case_id}/review", _U.REVIEW_CASE, _post(_CONFIRM, _JOINT)),
         ("POST", "/api/cases/{case_id}/propose", _U.PROPOSE_FINDING, _post(None, _VERIFYING)),
@@ -422,6 +465,9 @@ ROUTES = tuple(
         ("POST", "/api/cases/escalate", _U.ESCALATE, _post()),
         ("GET", "/api/ledger/checkpoints", _U.READ_LEDGER, _get()),
         ("POST", "/api/ledger/checkpoints", _U.CHECKPOINT, _post()),
+        ("GET", "/api/ledger/checkpoint", _U.READ_LEDGER, _newest_checkpoint),
+        ("GET", "/api/ledger/consistency", _U.READ_LEDGER, _consistency),
+        ("POST", "/api/ledger/cosignatures", _U.WITNESS, _cosignature),
         ("GET", "/api/ledger/proofs/{seq}", _U.READ_LEDGER, _get(lambda a: "0")),
         ("GET", "/api/agreements", _U.VIEW, _get()),
         ("GET", "/api/agreements/{agreement_id}/zones", _U.VIEW, _get(lambda a: AGREEMENT)),
@@ -496,6 +542,7 @@ def test_each_route_answers_each_role_as_the_policy_says(
         expected = {
             "/api/exports/{fmt}": "application/geo+json",
             "/api/ledger/bundle": "application/zip",
+            "/api/ledger/checkpoint": "text/plain",
         }
         assert response.headers["content-type"].startswith(
             expected.get(route.path, "application/json")

@@ -56,14 +56,17 @@ def test_demo_builds_a_new_sqlite_file_and_prints_the_summary(tmp_path: Path) ->
     assert findings(second.stdout) == findings(out)
     # The mechanism ran once: cases routed, Wadi Barada disputed, the ledger verified offline.
     assert re.search(r"cases: [1-9]\d* opened now", out)
-    assert "Turkey confirms, Russia dissents -> disputed; published" in out
+    assert "Turkey confirms, Russia dissents (votes signed with their own keys) -> disputed" in out
+    assert "-> disputed; published" in out
     assert re.search(
-        r"checkpoint: \d+ entries, root [0-9a-f]{16}…, co-signed by iran, russia, turkey", out
+        r"checkpoint: \d+ entries, root [0-9a-f]{16}…, signed by the log operator; "
+        r"witnessed and cosigned by iran, russia, turkey",
+        out,
     )
-    assert "offline check: verified" in out
+    assert "offline check against the trust file demo-out/trust.json: verified" in out
     assert (
         "already played on an earlier run" in second.stdout
-        and "offline check: verified" in second.stdout
+        and "offline check against the trust file demo-out/trust.json: verified" in second.stdout
     )
 
 

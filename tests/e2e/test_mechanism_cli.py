@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,7 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cwd = tmp_path_factory.mktemp("mechanism")
     demo = truce("demo", cwd=cwd)
     assert demo.returncode == 0, demo.stderr
+    (cwd / "demo.out").write_text(demo.stdout)  # the guarantors' passphrases, shown once
     return cwd
 
 
@@ -59,7 +63,12 @@ def test_a_guarantor_sees_its_inbox_overdue_first_and_replies(played: Path) -> N
     out = _ok("--as", "tr-officer", *reply, cwd=played)
     assert "under_verification" in out
     shown = _ok("cases", "show", case_id, cwd=played)
-    assert re.search(r"reply\s+tr-officer \(turkey\)\s+awaiting_reply -> under_verification", shown)
+    # A local `--as` act is done on the server: the operator attests it, the member did not sign.
+    assert re.search(
+        r"reply\s+tr-officer \(turkey, operator-attested\)\s+"
+        r"awaiting_reply -> under_verification",
+        shown,
+    )
     timeline = json.loads(_ok("cases", "show", case_id, "--json", cwd=played))
     assert timeline["case"]["state"] == "under_verification"
     assert timeline["timeline"][-1]["user"] == "tr-officer"
@@ -110,8 +119,26 @@ def test_a_key_rotation_keeps_the_history_and_the_ledger_still_verifies(played: 
         r"^russia:.*?\n(?:  .*\n)*?  key ([0-9a-f]{16}): from [^,]+, current", before, re.MULTILINE
     )
     assert old is not None
-    rotated = _ok("members", "keygen", "russia", cwd=played)
-    assert f"replacing {old.group(1)}" in rotated
+    # The trust file russia holds from before: the rotation, signed by the old key, carries it.
+    _ok("ledger", "trust", "export", "--out", str(played / "trust-before.json"), cwd=played)
+    passphrase = re.search(
+        r"^\s+russia: (\S+) / (\S+)$", (played / "demo.out").read_text(), re.MULTILINE
+    )
+    assert passphrase is not None
+    keygen = ("--key-dir", passphrase.group(1), "--passphrase-stdin")
+    rotated = subprocess.run(
+        [sys.executable, "-m", "truce", "members", "keygen", "russia", *keygen],
+        cwd=played,
+        input=passphrase.group(2) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith("TRUCE_")},
+    )
+    assert rotated.returncode == 0, rotated.stderr
+    assert f"replacing {old.group(1)}" in rotated.stdout
+    assert "warning" not in rotated.stderr  # vouched for by the old key
+    assert sorted(p.name for p in (played / "truce-keys").iterdir()) == ["operator.key"]
     after = _ok("members", "list", cwd=played)
     assert re.search(rf"key {old.group(1)}: from [^,]+, retired ", after)
     # The new key signs from now on; the bundle checks both keys, each in its own time.
@@ -131,6 +158,8 @@ def test_a_key_rotation_keeps_the_history_and_the_ledger_still_verifies(played: 
     bundle = played / "bundle-rotated"
     _ok("ledger", "export", str(bundle), cwd=played)
     assert _ok("ledger", "verify", str(bundle), cwd=played).startswith("verified: ")
+    trusted = "--trust", str(played / "trust-before.json")
+    assert _ok("ledger", "verify", str(bundle), *trusted, cwd=played).startswith("verified: ")
 
 
 def test_escalation_is_driven_by_the_clock_given(played: Path) -> None:
@@ -175,7 +204,9 @@ def test_members_and_users_are_managed_and_wrong_input_is_refused(played: Path) 
     assert {"user": "new-analyst", "member": "un", "role": "analyst", "name": "new-analyst"} in un[
         "users"
     ]
-    assert un["keys"] and all(k["member"] == "un" for k in un["keys"])
+    assert not un["keys"]  # acts of un are signed by the operator for it: un holds no key
+    russia = next(m for m in directory if m["id"] == "russia")
+    assert russia["keys"] and all(k["member"] == "russia" for k in russia["keys"])
 
 
 def test_without_as_the_ledger_names_the_operations_centre(played: Path) -> None:

@@ -34,6 +34,8 @@ from truce.domain.cases import (
 from truce.domain.documents import Channel
 from truce.domain.errors import Forbidden
 from truce.domain.reviews import ReviewAction
+from truce.ledger import note
+from truce.ledger.keys import SigningKey
 from truce.services import (
     accounts,
     check,
@@ -51,7 +53,9 @@ from truce.services import (
     structured,
     summary,
     tokens,
+    trust,
     views,
+    witnessing,
 )
 from truce.services import cases as flow
 from truce.services.assessment import assess_incidents, tally_for_day
@@ -363,6 +367,14 @@ def _inbox(s: Store, who: Principal, k: int) -> object:
     return flow.inbox(uow=s.uow, who=who, now=LATER)
 
 
+def _signing(s: Store, who: Principal, k: int) -> object:
+    return flow.signing(uow=s.uow, who=who, case_id=s.case_id)
+
+
+def _signatures_required(s: Store, who: Principal, k: int) -> object:
+    return flow.signatures_required(uow=s.uow, who=who, cases=[s.uow.cases.get(s.case_id)])
+
+
 def _timeline(s: Store, who: Principal, k: int) -> object:
     return flow.timeline(uow=s.uow, who=who, case_id=s.case_id)
 
@@ -527,7 +539,14 @@ def _add_user(s: Store, who: Principal, k: int) -> object:
 
 
 def _keygen(s: Store, who: Principal, k: int) -> object:
-    return members.keygen(uow=s.uow, who=who, member="turkey", now=LATER)
+    return members.keygen(
+        uow=s.uow,
+        who=who,
+        member="turkey",
+        now=LATER,
+        key_dir=s.tmp / "turkey-keys",
+        passphrase=None,
+    )
 
 
 def _checkpoint(s: Store, who: Principal, k: int) -> object:
@@ -547,6 +566,62 @@ def _export(s: Store, who: Principal, k: int) -> object:
         count == s.uow.ledger.size() == len((directory / ledger.ENTRIES).read_bytes().splitlines())
     )
     return count
+
+
+def _trust(s: Store, who: Principal, k: int) -> object:
+    made = trust.export_trust(uow=s.uow, who=who)
+    assert made.members == {
+        r.member: (r.public,) for r in s.uow.keys.all() if r.member != "operator"
+    }
+    return made
+
+
+def _operator_vkey(s: Store, who: Principal, k: int) -> object:
+    vkey = witnessing.operator_vkey(uow=s.uow, who=who)
+    assert note.parse_verifier_key(vkey).public == s.uow.operator().public
+    return vkey
+
+
+def _with_checkpoint(s: Store) -> None:
+    ledger.checkpoint(uow=s.uow, who=SYSTEM_ADMIN, now=LATER)
+
+
+def _latest(s: Store, who: Principal, k: int) -> object:
+    return witnessing.latest(uow=s.uow, who=who)
+
+
+def _consistency(s: Store, who: Principal, k: int) -> object:
+    return witnessing.consistency(uow=s.uow, who=who, old=1, new=2)
+
+
+def _witnessed(s: Store, who: Principal, k: int) -> object:
+    return witnessing.witnessed(uow=s.uow, who=who)
+
+
+def _register_witness(s: Store, who: Principal, k: int) -> object:
+    key = SigningKey.generate("russia")
+    vkey = note.verifier_key("russia", key.public, note.COSIGNATURE_V1)
+    return witnessing.register(uow=s.uow, who=who, member="russia", vkey=vkey, now=LATER)
+
+
+def _witness_ready(s: Store) -> None:
+    """A checkpoint, and Russia's cosignature key registered (the matrix's guarantor)."""
+    _with_checkpoint(s)
+    key = SigningKey.generate("russia")
+    vkey = note.verifier_key("russia", key.public, note.COSIGNATURE_V1)
+    witnessing.register(uow=s.uow, who=SYSTEM_ADMIN, member="russia", vkey=vkey, now=LATER)
+    s.extra["witness_key"] = key.seal(None).decode()
+
+
+def _cosign(s: Store, who: Principal, k: int) -> object:
+    key = SigningKey.unseal(s.extra["witness_key"].encode(), None)
+    made = witnessing.latest(uow=s.uow, who=SYSTEM_ADMIN)
+    line = note.cosignature_line(made.text, "russia", key, 1_500_000_000 + k)
+    received = witnessing.cosign(
+        uow=s.uow, who=who, checkpoint=made.note, cosignature=line, now=LATER
+    )
+    assert received.cosigned.witness == "russia" and not received.counts
+    return received
 
 
 SYSTEM_ADMIN = Principal("console", "un", Role.ADMINISTRATOR)
@@ -737,6 +812,8 @@ OPS = (
     Op(U.VIEW, flow.cases, _cases, setup=_open_case, writes=False),
     Op(U.VIEW, flow.inbox, _inbox, setup=_open_case, writes=False),
     Op(U.VIEW, flow.timeline, _timeline, setup=_open_case, writes=False),
+    Op(U.VIEW, flow.signatures_required, _signatures_required, setup=_open_case, writes=False),
+    Op(U.REPLY, flow.signing, _signing, setup=_open_case, writes=False),
     Op(
         U.VIEW_PROTECTED,
         views.report_view,
@@ -807,8 +884,15 @@ OPS = (
     Op(U.VIEW, export_reports, _export_reports, writes=False),
     Op(U.SUBMIT_REPORT, structured.submit_structured, _structured),
     Op(U.CHECKPOINT, ledger.checkpoint, _checkpoint),
+    Op(U.READ_LEDGER, witnessing.operator_vkey, _operator_vkey, writes=None),
+    Op(U.READ_LEDGER, witnessing.latest, _latest, setup=_with_checkpoint, writes=False),
+    Op(U.READ_LEDGER, witnessing.consistency, _consistency, writes=False),
+    Op(U.READ_LEDGER, witnessing.witnessed, _witnessed, writes=False),
+    Op(U.MANAGE_MEMBERS, witnessing.register, _register_witness),
+    Op(U.WITNESS, witnessing.cosign, _cosign, setup=_witness_ready, writes=False),
     Op(U.READ_LEDGER, ledger.prove, _prove, writes=False),
     Op(U.READ_LEDGER, ledger.export_bundle, _export, writes=False),
+    Op(U.READ_LEDGER, trust.export_trust, _trust, writes=False),
     Op(U.READ_LEDGER, ledger.bundle_zip, _bundle_zip, writes=False),
     Op(U.VIEW, reviewed_report, _reviewed_report, writes=False),
     Op(U.VIEW, summary.compliance_summary, _compliance_summary, writes=False),

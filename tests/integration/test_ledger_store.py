@@ -19,8 +19,9 @@ from sqlalchemy import Engine, select
 
 from truce.domain.access import OPERATIONS_CENTRE, Principal, Role
 from truce.domain.errors import ConfigurationError, Conflict, Forbidden, InputRejected, NotFound
-from truce.ledger import entries
+from truce.ledger import entries, note
 from truce.ledger.entries import Act
+from truce.ledger.keys import OPERATOR, SigningKey
 from truce.ledger.verify import Verification, verify_ledger
 from truce.services import ledger as ledger_service
 from truce.services import load_scenario
@@ -71,46 +72,43 @@ def report(i: int, member: str) -> Act:
 def test_recorded_entries_verify_and_first_use_registers_the_key(
     engine: Engine, keyring: Keyring
 ) -> None:
+    """Every act is signed by the log operator for its member and user, and says so; the
+    operator's key is registered (and logged) on first use. No member key is made."""
     members = ["russia", "iran", "russia", "un", "iran"]
     with UnitOfWork(engine, keyring) as uow:
         for i, m in enumerate(members):
             uow.record(report(i, m), now())
         seqs = uow.flush()  # appended at commit, or here
         uow.commit()
-    assert seqs == [1, 3, 4, 6, 7]  # each member's first act follows its key registration
+    assert seqs == [1, 2, 3, 4, 5]  # after the operator's key registration
 
+    operator = keyring.signer(OPERATOR)
+    assert sorted(p.name for p in keyring.directory.iterdir()) == ["operator.key"]
     with UnitOfWork(engine, keyring) as uow:
-        assert uow.ledger.size() == 8
+        assert uow.ledger.size() == 6
         logged = bodies(uow)
-        assert [(b["act"], b["member"]) for b in logged] == [
-            ("key.register", "russia"),
-            ("report.add", "russia"),
-            ("key.register", "iran"),
-            ("report.add", "iran"),
-            ("report.add", "russia"),
-            ("key.register", "un"),
-            ("report.add", "un"),
-            ("report.add", "iran"),
+        assert [(b["act"], b["member"], b["user"]) for b in logged] == [
+            ("key.register", OPERATOR, "russia-analyst"),
+            *[("report.add", m, f"{m}-analyst") for m in members],
         ]
         for body in logged:
-            signer = keyring.signer(body["member"])
-            assert body["key"] == signer.id
-            if body["act"] == "key.register":
-                assert body["objects"] == [signer.id]
-                assert body["details"] == {"public": signer.public.hex(), "first_use": True}
+            assert body["key"] == operator.id
+            assert body["attested_by"] == OPERATOR
+            assert "member_signature" not in body
+        assert logged[0]["objects"] == [operator.id]
+        assert logged[0]["details"] == {"public": operator.public.hex(), "first_use": True}
         records = uow.keys.all()
-        assert {(r.member, r.key_id) for r in records} == {
-            (m, keyring.signer(m).id) for m in ("russia", "iran", "un")
-        }
-        assert all(r.retired_at is None for r in records)
+        assert [(r.member, r.key_id, r.retired_at) for r in records] == [
+            (OPERATOR, operator.id, None)
+        ]
         result = verify_ledger(uow.ledger.lines(), records)
         assert result.ok, result.problems
-        assert result.entries == 8
+        assert result.entries == 6
         assert result.root == uow.ledger.tree().root().hex()
-        assert [b["seq"] for b in logged] == list(range(8))
+        assert [b["seq"] for b in logged] == list(range(6))
         assert uow.ledger.line(3) == list(uow.ledger.lines())[3]
         with pytest.raises(NotFound):
-            uow.ledger.line(8)
+            uow.ledger.line(6)
 
 
 def test_lines_are_read_in_batches_without_losing_any(engine: Engine, keyring: Keyring) -> None:
@@ -126,7 +124,7 @@ def test_lines_are_read_in_batches_without_losing_any(engine: Engine, keyring: K
 def test_a_key_cannot_sign_another_members_act(engine: Engine, keyring: Keyring) -> None:
     with UnitOfWork(engine, keyring) as uow:
         with pytest.raises(Conflict):
-            uow.ledger.append(report(0, "iran"), keyring.signer("russia"), uow.clock)
+            uow.ledger.append(report(0, "iran"), SigningKey.generate("russia"), uow.clock)
         assert uow.ledger.size() == 0
 
 
@@ -195,10 +193,10 @@ def test_a_failure_before_commit_leaves_neither_the_change_nor_its_entry(
         uow.users.add("alice", "russia", "Alice", Role.ANALYST, now())
         uow.record(Act("user.add", "russia", "admin-ru", objects=("alice", "russia")), now())
         [seq] = uow.flush()
-        assert seq == before[0] + 1  # russia's key registration came first, in this transaction
-        assert uow.ledger.size() == before[0] + 2
+        assert seq == before[0]
+        assert uow.ledger.size() == before[0] + 1
         raise Crash("the process dies before commit")
-    assert _state(engine, keyring) == before  # no user, no entry, no key registered
+    assert _state(engine, keyring) == before  # no user, no entry
     with UnitOfWork(engine, keyring) as uow:
         assert uow.ledger.entries_for("alice") == []
         assert uow.keys.current("russia") is None
@@ -331,7 +329,7 @@ def test_concurrent_writers_make_one_linear_log(
     assert errors == []
 
     with UnitOfWork(engine, keyring) as uow:
-        size = THREADS * PER_THREAD + THREADS  # plus one key registration per member
+        size = THREADS * PER_THREAD + 1  # plus the operator's key registration
         assert uow.ledger.size() == size
         seqs = uow.ledger._c.execute(
             select(tables.ledger_entries.c.seq).order_by(tables.ledger_entries.c.seq)
@@ -359,10 +357,11 @@ def test_concurrent_writers_make_one_linear_log(
         assert set(logged_users) == users
         assert set(logged_users.values()) == {1}  # exactly one entry per user row
         registrations = [b for b in logged if b["act"] == "key.register"]
-        assert sorted(b["member"] for b in registrations) == [f"member-{n}" for n in range(THREADS)]
-        for n in range(THREADS):  # each member's key is registered before it signs anything
-            own = [b["act"] for b in logged if b["member"] == f"member-{n}"]
-            assert own == ["key.register"] + ["user.add"] * PER_THREAD
+        assert [(b["seq"], b["member"]) for b in registrations] == [(0, OPERATOR)]
+        for n in range(THREADS):  # the operator signs for each member, and says so
+            own = [b for b in logged if b["member"] == f"member-{n}"]
+            assert [b["act"] for b in own] == ["user.add"] * PER_THREAD
+            assert {b["attested_by"] for b in own} == {OPERATOR}
 
 
 def test_a_members_first_use_in_two_transactions_at_once(
@@ -421,6 +420,8 @@ def _cosigners(checkpoint: entries.Checkpoint) -> list[str]:
 
 
 def test_checkpoints_proofs_and_bundles(engine: Engine, keyring: Keyring, tmp_path: Path) -> None:
+    """Checkpoints are C2SP notes signed by the log operator alone (issue 12): the server
+    co-signs nothing with a guarantor's key."""
     bundle = tmp_path / "bundle"
     with UnitOfWork(engine, keyring) as uow:
         load_scenario(uow=uow, who=OPERATIONS_CENTRE, name="astana-2016")
@@ -434,10 +435,15 @@ def test_checkpoints_proofs_and_bundles(engine: Engine, keyring: Keyring, tmp_pa
         second = ledger_service.checkpoint(uow=uow, who=ADMIN, now=now())
 
         assert ledger_service.guarantors(uow) == GUARANTORS
-        assert _cosigners(first) == _cosigners(second) == GUARANTORS
+        assert first.cosignatures == second.cosignatures == ()  # witnesses cosign later
         assert first.size < second.size < uow.ledger.size()  # each checkpoint is itself logged
-        assert first.proof == () and second.proof
-        assert uow.ledger.checkpoints() == [first, second]
+        assert uow.ledger.notes() == [first, second] and uow.ledger.checkpoints() == []
+        parsed = note.parse_note(second.note)
+        operator = note.make_verifier("truce.local/ledger", keyring.signer(OPERATOR).public)
+        assert [s.name for s in note.verify_note(parsed, [operator])] == ["truce.local/ledger"]
+        assert len(parsed.signatures) == 1
+        assert note.parse_checkpoint(parsed.text).root.hex() == second.root
+        assert not any(keyring.path(g).exists() for g in GUARANTORS)
         assert verified(uow).ok
 
         count = ledger_service.export_bundle(uow=uow, who=ADMIN, directory=bundle)
@@ -463,10 +469,11 @@ def test_checkpoints_proofs_and_bundles(engine: Engine, keyring: Keyring, tmp_pa
     result = ledger_service.verify_bundle(bundle)
     assert result.ok, result.problems
     assert (result.entries, result.checkpoints) == (count, 2)
+    assert result.cosigned == [(first.size, []), (second.size, [])]
     manifest = json.loads((bundle / ledger_service.MANIFEST).read_text())
-    assert manifest["cosigners"] == GUARANTORS and manifest["entries"] == count
-    saved = json.loads((bundle / ledger_service.CHECKPOINTS).read_text())
-    assert [sorted(c["member"] for c in cp["cosignatures"]) for cp in saved] == [GUARANTORS] * 2
+    assert manifest["entries"] == count and manifest["operator"] == operator.key
+    saved = json.loads((bundle / ledger_service.NOTES).read_text())
+    assert saved == [first.note, second.note]
 
     # One byte of line 5 changed: the bundle names entry 5 first.
     lines = (bundle / ledger_service.ENTRIES).read_bytes().split(b"\n")
@@ -481,8 +488,43 @@ def test_checkpoints_proofs_and_bundles(engine: Engine, keyring: Keyring, tmp_pa
     assert "signature does not verify" in tampered.problems[0].why
     wheres = [p.where for p in tampered.problems]
     assert "entry 6" in wheres  # the entry after it no longer links to it
-    assert f"checkpoint 0 (size {first.size})" in wheres  # and both checkpoints cover it
-    assert f"checkpoint 1 (size {second.size})" in wheres
+    assert f"C2SP checkpoint 0 (size {first.size})" in wheres  # and both checkpoints cover it
+    assert f"C2SP checkpoint 1 (size {second.size})" in wheres
+
+
+def test_old_cosigned_checkpoints_still_verify_beside_new_ones(
+    engine: Engine, keyring: Keyring, tmp_path: Path
+) -> None:
+    """A ledger from before issue 12 kept checkpoints co-signed with the guarantors' keys: they
+    stay readable and verify, and the first C2SP checkpoint covers what they covered."""
+    with UnitOfWork(engine, keyring) as uow:
+        load_scenario(uow=uow, who=OPERATIONS_CENTRE, name="astana-2016")
+        for i in range(5):
+            uow.record(report(i, "un"), now())
+        uow.commit()
+        signers = [SigningKey.generate(g) for g in GUARANTORS]
+        for s in signers:
+            uow.keys.register(s.member, s.id, s.public, now() - timedelta(days=1))
+        tree = uow.ledger.tree()
+        old = entries.cosign(len(tree), tree.root(), now(), signers)
+        uow.ledger.add_checkpoint(old)
+        uow.record(report(5, "un"), now())
+        uow.commit()
+        new = ledger_service.checkpoint(uow=uow, who=ADMIN, now=now())
+        assert new.size > old.size
+        ledger_service.export_bundle(uow=uow, who=ADMIN, directory=tmp_path / "b")
+        assert ledger_service.prove(uow=uow, who=ADMIN, seq=2).checkpoint == 0
+        assert ledger_service.prove(uow=uow, who=ADMIN, seq=old.size).checkpoint == 1
+    result = ledger_service.verify_bundle(tmp_path / "b")
+    assert result.ok, result.problems
+    assert result.checkpoints == 2
+    # The old format is still checked: a forged co-signature is found.
+    saved = json.loads((tmp_path / "b" / ledger_service.CHECKPOINTS).read_text())
+    saved[0]["cosignatures"][0]["signature"] = "00" * 64
+    (tmp_path / "b" / ledger_service.CHECKPOINTS).write_text(json.dumps(saved))
+    forged = ledger_service.verify_bundle(tmp_path / "b")
+    assert {p.where for p in forged.problems} == {f"checkpoint 0 (size {old.size})"}
+    assert "iran's co-signature does not verify" in {p.why for p in forged.problems}
 
 
 def test_checkpoint_needs_entries_and_a_role_that_may_cosign(
@@ -500,28 +542,21 @@ def test_checkpoint_needs_entries_and_a_role_that_may_cosign(
             ledger_service.export_bundle(uow=uow, who=public, directory=tmp_path / "b")
 
 
-def _checkpoint_with_new_guarantors(engine: Engine, keyring: Keyring) -> list[dict[str, Any]]:
+def test_a_checkpoint_uses_no_guarantor_key(engine: Engine, keyring: Keyring) -> None:
+    """Guarantors that never signed anything get no key made for them by a checkpoint: the
+    operator's key signs it, and the guarantors cosign it with their own keys elsewhere."""
     with UnitOfWork(engine, keyring) as uow:
         load_scenario(uow=uow, who=OPERATIONS_CENTRE, name="astana-2016")
         made = ledger_service.checkpoint(uow=uow, who=ADMIN, now=now())
-        assert made.size == 2  # un's key registration and the scenario load
-        assert _cosigners(made) == GUARANTORS
         result = verified(uow)
         assert result.ok, result.problems
-        return bodies(uow)
-
-
-def test_a_checkpoint_registers_new_guarantor_keys(engine: Engine, keyring: Keyring) -> None:
-    """Guarantors that never signed anything get their keys registered (and logged) first."""
-    logged = _checkpoint_with_new_guarantors(engine, keyring)
-    assert {b["member"] for b in logged if b["act"] == "key.register"} == {"un", *GUARANTORS}
+        logged = bodies(uow)
+    assert made.size == len(logged) - 1
     assert logged[-1]["act"] == "ledger.checkpoint"
-
-
-def test_a_checkpoint_logs_each_new_guarantor_key_once(engine: Engine, keyring: Keyring) -> None:
-    logged = _checkpoint_with_new_guarantors(engine, keyring)
-    registered = Counter(b["member"] for b in logged if b["act"] == "key.register")
-    assert registered == Counter({"un": 1, "iran": 1, "russia": 1, "turkey": 1})
+    assert logged[-1]["details"] == {"size": made.size, "format": "c2sp"}
+    registered = {b["member"] for b in logged if b["act"] == "key.register"}
+    assert not registered & set(GUARANTORS)
+    assert not any(keyring.path(g).exists() for g in GUARANTORS)
 
 
 def test_verify_bundle_refuses_what_is_not_a_bundle(tmp_path: Path) -> None:

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Header, Response
 from pydantic import BaseModel, Field
 
 from truce.api.common import Who
-from truce.api.models import Cases, CaseTimeline, CaseView, Out
-from truce.domain.cases import Case, CaseState, Evidence, ReopenRequest, ReplyKind, Vote
+from truce.api.models import Cases, CaseView, Out
+from truce.domain.cases import (
+    Case,
+    CaseEvent,
+    CaseState,
+    Evidence,
+    ReopenRequest,
+    ReplyKind,
+    Vote,
+)
+from truce.domain.errors import ValidationFailed
 from truce.http.deps import Agreement, Clock, Uow
+from truce.ledger import acts
 from truce.services import cases as case_service
 
 router = APIRouter(tags=["cases"])
@@ -56,25 +67,89 @@ def get_requests(unit: Uow, who: Who) -> ReopenRequests:
     return ReopenRequests(items=case_service.pending_requests(uow=unit, who=who))
 
 
+class TimelineStep(CaseEvent):
+    attested: Literal["member-signed", "operator-attested"] = Field(
+        description="member-signed: the member's own key signed the act on its machine; "
+        "operator-attested: done on the server (the browser, a local `--as`), the log "
+        "operator signed it for the member"
+    )
+
+
+class CaseTimeline(Out):
+    case: CaseView
+    timeline: list[TimelineStep]
+
+
 @router.get("/cases/{case_id}")
 def get_case(case_id: str, unit: Uow, who: Who, now: Clock) -> CaseTimeline:
     """A case and its timeline; until it is published, only what the agreement lets the
-    caller see of it."""
+    caller see of it. Each step says whether its member signed it or the operator did."""
     shown = case_service.timeline(uow=unit, who=who, case_id=case_id)
-    return CaseTimeline(case=_view(shown.case, now, shown.whole), timeline=list(shown.events))
+    steps = [TimelineStep(**dict(e), attested=e.attestation) for e in shown.events]
+    return CaseTimeline(case=_view(shown.case, now, shown.whole), timeline=steps)
+
+
+class Signing(Out):
+    """What the caller's client signs a reply or vote on this case with."""
+
+    case: str
+    round: int
+    member: str
+    user: str
+    required: bool = Field(description="the agreement sets member_signatures: required")
+    key: str | None = Field(description="the ID of the member's registered key")
+    domain: str = Field(default=acts.DOMAIN, description="see `truce.ledger.acts`")
+
+
+@router.get("/cases/{case_id}/signing")
+def get_signing(case_id: str, unit: Uow, who: Who) -> Signing:
+    """The fields of the canonical bytes a member signs for a reply or vote on this case
+    (`truce.ledger.acts.message`): the case, its round, the caller's member and user."""
+    return Signing(**case_service.signing(uow=unit, who=who, case_id=case_id)._asdict())
 
 
 class OpenIn(BaseModel):
     agreement: str | None = Field(default=None, description="default: the server's agreement")
 
 
-class ReplyIn(BaseModel):
+class SignedIn(BaseModel):
+    """A member's detached signature of the act (`truce.ledger.acts`), made on its machine;
+    also accepted as the headers Truce-Signature, Truce-Key and Truce-Salt."""
+
+    signature: str | None = Field(
+        default=None, max_length=200, description="Ed25519 over the act's canonical bytes"
+    )
+    key_id: str | None = Field(default=None, max_length=64, description="the member's key")
+    salt: str | None = Field(
+        default=None, max_length=128, description="hex, 16+ random bytes: the texts' salt"
+    )
+
+    def signed(
+        self, signature: str | None, key: str | None, salt: str | None
+    ) -> case_service.Signed | None:
+        signature, key, salt = self.signature or signature, self.key_id or key, self.salt or salt
+        if signature is None and key is None:
+            return None
+        if not (signature and key):
+            raise ValidationFailed(
+                "a signed act gives both `signature` and `key_id`",
+                field="key_id" if signature else "signature",
+            )
+        return case_service.Signed(signature, key, salt)
+
+
+SignatureHeader = Annotated[str | None, Header(alias="Truce-Signature", max_length=200)]
+KeyHeader = Annotated[str | None, Header(alias="Truce-Key", max_length=64)]
+SaltHeader = Annotated[str | None, Header(alias="Truce-Salt", max_length=128)]
+
+
+class ReplyIn(SignedIn):
     kind: ReplyKind
     text: str = Field(min_length=1, max_length=5000)
     counter_claim: str | None = Field(default=None, max_length=5000)
 
 
-class VoteIn(BaseModel):
+class VoteIn(SignedIn):
     vote: Vote
     reason: str | None = Field(default=None, max_length=5000)
 
@@ -92,8 +167,19 @@ def post_open(body: OpenIn, unit: Uow, who: Who, now: Clock, default: Agreement)
 
 
 @router.post("/cases/{case_id}/reply")
-def post_reply(case_id: str, body: ReplyIn, unit: Uow, who: Who, now: Clock) -> CaseView:
-    """A guarantor's reply for its member."""
+def post_reply(
+    case_id: str,
+    body: ReplyIn,
+    unit: Uow,
+    who: Who,
+    now: Clock,
+    signature: SignatureHeader = None,
+    key: KeyHeader = None,
+    salt: SaltHeader = None,
+) -> CaseView:
+    """A guarantor's reply for its member; signed by the member (`signature`, `key_id`,
+    `salt`: see `GET /cases/{case_id}/signing`), or else attested by the operator, where the
+    agreement allows it."""
     case = case_service.reply(
         uow=unit,
         who=who,
@@ -102,15 +188,31 @@ def post_reply(case_id: str, body: ReplyIn, unit: Uow, who: Who, now: Clock) -> 
         text=body.text,
         counter_claim=body.counter_claim,
         now=now,
+        signature=body.signed(signature, key, salt),
     )
     return _after(unit, who, case, now)
 
 
 @router.post("/cases/{case_id}/review")
-def post_vote(case_id: str, body: VoteIn, unit: Uow, who: Who, now: Clock) -> CaseView:
-    """A guarantor's vote in joint review."""
+def post_vote(
+    case_id: str,
+    body: VoteIn,
+    unit: Uow,
+    who: Who,
+    now: Clock,
+    signature: SignatureHeader = None,
+    key: KeyHeader = None,
+    salt: SaltHeader = None,
+) -> CaseView:
+    """A guarantor's vote in joint review; signed by its member, as a reply is."""
     case = case_service.review(
-        uow=unit, who=who, case_id=case_id, vote=body.vote, reason=body.reason, now=now
+        uow=unit,
+        who=who,
+        case_id=case_id,
+        vote=body.vote,
+        reason=body.reason,
+        now=now,
+        signature=body.signed(signature, key, salt),
     )
     return _after(unit, who, case, now)
 

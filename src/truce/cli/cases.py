@@ -9,10 +9,13 @@ from typing import Any
 
 import click
 
+from truce.cli import remote
 from truce.cli.main import App, acting, agreement_option, as_json, cli, pass_app
 from truce.cli.render import echo_json, echo_json_lines
 from truce.domain.access import Principal
 from truce.domain.cases import Case, CaseEvent, Evidence, ReplyKind, Vote
+from truce.domain.errors import InputRejected
+from truce.ledger import acts
 from truce.services import cases as case_service
 from truce.services.session import UnitOfWork
 
@@ -104,7 +107,7 @@ def cases_list(
 def _event_line(event: CaseEvent) -> str:
     change = f"{event.before.value if event.before else '-'} -> {event.after.value}"
     details = ", ".join(f"{k}: {v}" for k, v in event.details.items() if v not in (None, [], ""))
-    who = f"{event.user} ({event.member})"
+    who = f"{event.user} ({event.member}, {event.attestation})"
     return f"  {event.at:%Y-%m-%d %H:%M}  {event.action.value:<22} {who}  {change}  {details}"
 
 
@@ -121,7 +124,8 @@ def cases_show(app: App, case_id: str, as_json: bool) -> None:
         )
     now = app.now()
     if as_json:
-        echo_json({"case": _plain(case, now, whole), "timeline": [e.to_plain() for e in events]})
+        timeline = [e.to_plain() | {"attested": e.attestation} for e in events]
+        echo_json({"case": _plain(case, now, whole), "timeline": timeline})
         return
     click.echo(_line(case, now, whole))
     if whole:
@@ -144,24 +148,68 @@ def cases_show(app: App, case_id: str, as_json: bool) -> None:
 
 
 def _act(app: App, do: Callable[[UnitOfWork, Principal], Case]) -> None:
+    if app.server:
+        raise InputRejected("--server: only `cases reply` and `cases review` act through a server")
     with app.uow() as uow:
         who = app.principal(uow)
         shown = case_service.seen(uow, who, do(uow, who))
     click.echo(_line(shown.case, app.now(), shown.whole))
 
 
-@cases.command("reply")
+PASSPHRASE_FILE = click.option(
+    "--passphrase-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="With --server: the file whose first line unseals the member's key "
+    "(default: $TRUCE_KEY_PASSPHRASE).",
+)
+
+
+def _remotely(
+    app: App, kind: str, case_id: str, fields: dict[str, Any], pass_file: str | None
+) -> None:
+    """Sign the act with the member's own key and send it to the server (remote mode)."""
+    default = app.settings.key_passphrase
+    case, key = remote.signed_act(
+        server=app.server,
+        token=app.token,
+        key_dir=app.key_dir,
+        passphrase=remote.passphrase_of(pass_file, default.get_secret_value() if default else None),
+        kind=kind,
+        case_id=case_id,
+        fields=fields,
+    )
+    click.echo(f"{case['id']}  {case['state']:<18} signed by {key.member} with key {key.id}")
+
+
+REMOTE_HELP = (
+    " With --server URL --token TOKEN --key DIR, the act is signed with the member's own key"
+    " from DIR (MEMBER.key) on this machine and sent to the server: member-signed. Without,"
+    " it is done on the local store and the operator signs it for the member."
+)
+
+
+@cases.command("reply", help="Reply to a case for an answerable guarantor." + REMOTE_HELP)
 @click.argument("case_id")
 @click.option("--kind", required=True, type=click.Choice([k.value for k in ReplyKind]))
 @click.option("--text", required=True)
 @click.option("--counter-claim", default=None, help="Required when disputing.")
+@PASSPHRASE_FILE
 @acting
 @AT
 @pass_app
 def cases_reply(
-    app: App, case_id: str, kind: str, text: str, counter_claim: str | None, at: datetime | None
+    app: App,
+    case_id: str,
+    kind: str,
+    text: str,
+    counter_claim: str | None,
+    passphrase_file: str | None,
+    at: datetime | None,
 ) -> None:
-    """Reply to a case for an answerable guarantor."""
+    if app.server:
+        fields = {"kind": kind, "text": text, "counter_claim": counter_claim}
+        _remotely(app, acts.REPLY, case_id, fields, passphrase_file)
+        return
     now = _now(app, at)
     _act(
         app,
@@ -177,17 +225,29 @@ def cases_reply(
     )
 
 
-@cases.command("review")
+@cases.command(
+    "review",
+    help="A guarantor's vote in joint review: confirm, cannot_confirm or dissent." + REMOTE_HELP,
+)
 @click.argument("case_id")
 @click.option("--vote", required=True, type=click.Choice([v.value for v in Vote]))
 @click.option("--reason", default=None, help="Required unless confirming.")
+@PASSPHRASE_FILE
 @acting
 @AT
 @pass_app
 def cases_review(
-    app: App, case_id: str, vote: str, reason: str | None, at: datetime | None
+    app: App,
+    case_id: str,
+    vote: str,
+    reason: str | None,
+    passphrase_file: str | None,
+    at: datetime | None,
 ) -> None:
-    """A guarantor's vote in joint review: confirm, cannot_confirm or dissent."""
+    if app.server:
+        fields = {"vote": vote, "reason": reason}
+        _remotely(app, acts.REVIEW, case_id, fields, passphrase_file)
+        return
     now = _now(app, at)
     _act(
         app,

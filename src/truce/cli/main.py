@@ -57,6 +57,11 @@ class App:
     def __init__(self, settings: Settings, user: str | None = None) -> None:
         self.settings = settings
         self.user = user
+        # Remote mode (`truce --server URL --token TOKEN --key DIR cases reply ...`): the
+        # command calls a server's API, and signs the act with the member's key from DIR.
+        self.server: str | None = None
+        self.token: str | None = None
+        self.key_dir: str | None = None
         self._engine: Engine | None = None
         self._keyring: Keyring | None = None
 
@@ -137,9 +142,29 @@ class BoxType(click.ParamType):
     "PostgreSQL: postgresql://user:password@host/dbname.",
 )
 @click.option("--as", "user", metavar="USER", help=AS_HELP + " Also accepted after a command.")
+@click.option(
+    "--server",
+    metavar="URL",
+    help="Act through this Truce server's API instead of a local store (cases reply and "
+    "review, signed with the member's own key: see --key).",
+)
+@click.option("--token", metavar="TOKEN", envvar="TRUCE_TOKEN", help="API token for --server.")
+@click.option(
+    "--key",
+    "key_dir",
+    metavar="DIR",
+    help="The member's key directory (MEMBER.key) on this machine, for --server.",
+)
 @click.version_option(__version__, prog_name="truce")
 @click.pass_context
-def cli(ctx: click.Context, database: str | None, user: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    database: str | None,
+    user: str | None,
+    server: str | None,
+    token: str | None,
+    key_dir: str | None,
+) -> None:
     """Truce: a joint mechanism to monitor compliance with a ceasefire.
 
     Takes in reports and coded data sets, keeps every document as received,
@@ -161,6 +186,7 @@ def cli(ctx: click.Context, database: str | None, user: str | None) -> None:
     if database:
         settings = settings.model_copy(update={"database_url": database})
     ctx.obj = App(settings, user)
+    ctx.obj.server, ctx.obj.token, ctx.obj.key_dir = server, token, key_dir
 
 
 def main() -> None:
@@ -180,4 +206,14 @@ def main() -> None:
 
 
 # Commands register themselves on `cli` when their modules are imported.
-from truce.cli import cases, data, evaluate, incidents, mechanism, setup, text  # noqa: E402,F401
+from truce.cli import (  # noqa: E402,F401
+    cases,
+    data,
+    evaluate,
+    incidents,
+    ledger_tools,
+    mechanism,
+    setup,
+    text,
+    witness,
+)

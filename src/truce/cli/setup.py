@@ -13,8 +13,8 @@ from truce import scenarios
 from truce.cli.main import DATE, App, acting, agreement_option, as_json, cli, pass_app
 from truce.cli.mechanism import members
 from truce.cli.render import echo_demo, echo_json, echo_json_lines, render_tally, tally_plain
-from truce.services import compliance_summary, load_scenario
-from truce.services.demo import run_demo
+from truce.services import compliance_summary, load_scenario, trust
+from truce.services.demo import DEMO_MEMBER_KEYS, run_demo
 from truce.services.members import deactivate_user
 from truce.services.passwords import set_password
 from truce.services.principals import LOCAL_ADMINISTRATOR
@@ -105,7 +105,13 @@ def demo(app: App, fixed_passwords: bool) -> None:
     9 January 2017, and the Wadi Barada findings with their reasons. Then it
     plays the joint mechanism over them and exports the ledger to
     demo-out/ledger. The demo accounts get random passwords, printed this once.
+
+    Each guarantor's key is made in its own directory under ./truce-member-keys/ (standing
+    for the guarantor's own machine), sealed with a passphrase printed this once; the
+    server's key directory holds only the log operator's key. The trust file members would
+    exchange is written to demo-out/trust.json.
     """
+    trust.refuse_member_keys(app.keyring)
     click.echo(f"1. database: {app.settings.database_url}")
     with app.uow() as uow:
         run = run_demo(
@@ -115,6 +121,7 @@ def demo(app: App, fixed_passwords: bool) -> None:
             max_bytes=app.settings.max_document_bytes,
             who=app.principal(uow),
             fixed_passwords=fixed_passwords,
+            member_keys=DEMO_MEMBER_KEYS,
         )
     echo_demo(run)
 

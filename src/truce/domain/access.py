@@ -63,6 +63,7 @@ class UseCase(StrEnum):
     ESCALATE = "escalate overdue cases"
     MANAGE_MEMBERS = "manage users and keys"
     CHECKPOINT = "co-sign a ledger checkpoint"
+    WITNESS = "cosign a checkpoint as its witness"
     READ_LEDGER = "export, prove and verify the ledger"
 
 
@@ -93,6 +94,7 @@ POLICY: MappingProxyType[UseCase, frozenset[Role]] = MappingProxyType(
         UseCase.ESCALATE: frozenset({_R.ADMINISTRATOR, _R.ANALYST}),
         UseCase.MANAGE_MEMBERS: frozenset({_R.ADMINISTRATOR}),
         UseCase.CHECKPOINT: frozenset({_R.ADMINISTRATOR, _R.GUARANTOR}),
+        UseCase.WITNESS: frozenset({_R.GUARANTOR}),  # and only for the witness's own member
         UseCase.READ_LEDGER: frozenset(Role) - {_R.PUBLIC},
     }
 )

@@ -148,6 +148,23 @@ class CaseVisibility(Record):
         return self
 
 
+class MemberSignatures(StrEnum):
+    """Whether replies and joint-review votes must be signed by the member's own key, on the
+    member's machine (`required`), or may also be done on the server, which then signs them for
+    the member and marks them operator-attested (`optional`)."""
+
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+
+
+class WitnessPolicy(Record):
+    """Who witnesses the log's checkpoints, and how many cosignatures make one count as
+    co-signed. Empty `witnesses`: every guarantor; no `quorum`: every witness."""
+
+    witnesses: tuple[str, ...] = ()
+    quorum: int | None = pydantic.Field(default=None, ge=1)
+
+
 class Agreement(Record):
     id: str = pydantic.Field(min_length=1)
     title: str
@@ -172,6 +189,8 @@ class Agreement(Record):
     # How many requests to reopen a party may make per case (analysts and guarantors reopen
     # without asking).
     reopen_requests_per_case: int = pydantic.Field(default=2, ge=0, le=100)
+    witness_policy: WitnessPolicy = WitnessPolicy()
+    member_signatures: MemberSignatures = MemberSignatures.OPTIONAL
 
     @pydantic.model_validator(mode="after")
     def _check(self) -> Agreement:
@@ -182,6 +201,12 @@ class Agreement(Record):
         if self.quorum is not None and self.guarantors and self.quorum > len(self.guarantors):
             raise ValueError(
                 f"quorum: {self.quorum} of only {len(self.guarantors)} guarantors "
+                "can never be reached"
+            )
+        witnesses, quorum = self.witnesses, self.witness_policy.quorum
+        if quorum is not None and quorum > len(witnesses):
+            raise ValueError(
+                f"witness_policy: a quorum of {quorum} of only {len(witnesses)} witnesses "
                 "can never be reached"
             )
         sides = {p.side for p in self.parties}
@@ -198,6 +223,17 @@ class Agreement(Record):
         if moment < self.in_force_from:
             return False
         return not (self.in_force_to is not None and moment >= self.in_force_to)
+
+    @property
+    def witnesses(self) -> tuple[str, ...]:
+        """The members whose cosignatures count for this agreement's checkpoints."""
+        named = self.witness_policy.witnesses
+        return named if named else tuple(g.member_id for g in self.guarantors)
+
+    @property
+    def witness_quorum(self) -> int:
+        """How many of the witnesses must co-sign a checkpoint for it to count."""
+        return self.witness_policy.quorum or len(self.witnesses)
 
     @property
     def sides(self) -> tuple[str, ...]:

@@ -167,8 +167,26 @@ class Case(Record):
         )
 
 
+class ActSignature(Record):
+    """A member's own signature of its reply or vote, made on the member's machine
+    (`truce.ledger.acts`): the ID of the member's registered key, the hex Ed25519 signature,
+    the round it was made for, and the salt of the commitments to its texts (kept here, with
+    the texts, under the case's access rules; never in the ledger)."""
+
+    key: str = pydantic.Field(pattern=r"^[0-9a-f]{16}$")
+    signature: str = pydantic.Field(pattern=r"^[0-9a-f]{128}$")
+    round: int = pydantic.Field(ge=1)
+    salt: str | None = pydantic.Field(default=None, pattern=r"^[0-9a-f]{32,128}$")
+
+
+MEMBER_SIGNED = "member-signed"
+OPERATOR_ATTESTED = "operator-attested"
+
+
 class CaseEvent(Record):
-    """One step of a case's timeline (and, in the store, of the ledger)."""
+    """One step of a case's timeline (and, in the store, of the ledger). A step with a
+    `signature` was signed by its member; any other was done on the server (the browser, a
+    local `--as`) and its entry signed by the operator for the member."""
 
     case_id: str
     action: Action
@@ -179,6 +197,12 @@ class CaseEvent(Record):
     after: CaseState
     at: pydantic.AwareDatetime
     details: dict[str, Any] = pydantic.Field(default_factory=dict)
+    signature: ActSignature | None = None
+
+    @property
+    def attestation(self) -> str:
+        """ "member-signed" or "operator-attested": how the step's act was signed."""
+        return MEMBER_SIGNED if self.signature is not None else OPERATOR_ATTESTED
 
 
 def case_id(incident_id: str, agreement_id: str) -> str:

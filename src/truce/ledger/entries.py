@@ -17,12 +17,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from truce.domain.canonical import canonical_json
-from truce.ledger import keys, merkle
+from truce.ledger import acts, keys, merkle
 
 _HEAD = b'{"entry":'
 _MIDDLE = b',"signature":"'
@@ -127,8 +127,23 @@ def _committed(key: str, value: Any, commit: Callable[[str], str]) -> Any:
 
 
 @dataclass(frozen=True)
+class MemberSignature:
+    """A member's own signature of its act, made on the member's machine with its key: `key`
+    is the ID of the member's registered key."""
+
+    key: str
+    signature: str  # hex, over `member_message(...)` of the act
+
+    def to_plain(self) -> dict[str, str]:
+        return {"key": self.key, "signature": self.signature}
+
+
+@dataclass(frozen=True)
 class Act:
-    """What a use case did, to be written to the ledger by the store in its transaction."""
+    """What a use case did, to be written to the ledger by the store in its transaction.
+
+    The entry is signed by the log operator for `member` and `user` (operator-attested); with
+    `member_signature`, it also carries the member's own signature of the act."""
 
     act: str
     member: str
@@ -136,32 +151,100 @@ class Act:
     objects: tuple[str, ...] = ()
     hashes: Mapping[str, str] | None = None  # name -> SHA-256 hex of the content that changed
     details: Mapping[str, Any] | None = None
+    member_signature: MemberSignature | None = None
 
     def __post_init__(self) -> None:
         check_details(self.act, self.details, self.hashes, self.objects)
 
 
-def entry_body(
-    act: Act, *, seq: int, prev: str, at: datetime, key_id: str, effective: datetime | None = None
-) -> dict[str, Any]:
-    """`at` is when the entry was written (the log's clock, never going back); `effective` is
-    the time the act itself carries, when the use case was given one (a reply dated by its
-    sender, a deadline checked at a given hour)."""
-    if at.tzinfo is None or (effective is not None and effective.tzinfo is None):
-        raise ValueError("a ledger entry's times must carry their time zone")
+# What a member signs of its act: the act itself, without the log's place, time or keys (its
+# client signs before the server has written anything). The fields are those of the entry.
+ACT_FIELDS = ("member", "user", "act", "objects", "hashes", "details")
+ACT_DOMAIN = "truce.act/v1"
+
+
+def act_message(body: Mapping[str, Any]) -> bytes:
+    """The bytes a member signs for an act: canonical JSON of the act's fields of an entry
+    body (or of `act_plain(act)`), under a domain tag so they can be nothing else."""
+    if acts.is_case_act(body):
+        # A case reply or vote is signed before the server has worked out the step's states
+        # and the case's hash: its member signs the act alone (`truce.ledger.acts`).
+        return acts.entry_message(body)
+    return canonical_json({"domain": ACT_DOMAIN} | {k: body.get(k) for k in ACT_FIELDS})
+
+
+def member_message(body: Mapping[str, Any]) -> bytes:
+    """The bytes a member signature in an entry (or on an act) is over: a reply or a vote
+    as its member's client signs it (`truce.ledger.acts`), else `act_message`."""
+    if acts.is_case_act(body):
+        try:
+            return acts.entry_message(body)
+        except acts.BadSignature:
+            return b""  # verifies with no key
+    return act_message(body)
+
+
+def act_plain(act: Act) -> dict[str, Any]:
+    """The act's fields as the entry will hold them (what `act_message` takes)."""
     return {
-        "seq": seq,
-        "prev": prev,
-        "at": at.isoformat(),
-        "effective": effective.isoformat() if effective else None,
         "member": act.member,
         "user": act.user,
         "act": act.act,
         "objects": list(act.objects),
         "hashes": dict(act.hashes or {}),
         "details": dict(act.details or {}),
+    }
+
+
+def sign_act(act: Act, key: keys.SigningKey) -> Act:
+    """The act with `key`'s signature of it (on the member's machine, with its own key)."""
+    if key.member != act.member:
+        raise ValueError(f"{key.member}'s key cannot sign an act of {act.member}")
+    signature = key.sign(member_message(act_plain(act)))
+    return replace(act, member_signature=MemberSignature(key.id, signature.hex()))
+
+
+ATTESTED_BY = "attested_by"  # the entry field naming who signed for the member: "operator"
+
+
+def entry_body(
+    act: Act,
+    *,
+    seq: int,
+    prev: str,
+    at: datetime,
+    key_id: str,
+    effective: datetime | None = None,
+    attested_by: str | None = None,
+) -> dict[str, Any]:
+    """`at` is when the entry was written (the log's clock, never going back); `effective` is
+    the time the act itself carries, when the use case was given one (a reply dated by its
+    sender, a deadline checked at a given hour).
+
+    `key_id` is the signing key's. An entry the operator signs for a member names the
+    operator in `attested_by` (entries before issue 12 were signed by the member's own key
+    and have no such field); a member's own signature of the act rides along in
+    `member_signature`."""
+    if at.tzinfo is None or (effective is not None and effective.tzinfo is None):
+        raise ValueError("a ledger entry's times must carry their time zone")
+    body = {
+        "seq": seq,
+        "prev": prev,
+        "at": at.isoformat(),
+        "effective": effective.isoformat() if effective else None,
+        **act_plain(act),
         "key": key_id,
     }
+    if attested_by is not None:
+        body[ATTESTED_BY] = attested_by
+    if act.member_signature is not None:
+        body["member_signature"] = act.member_signature.to_plain()
+    return body
+
+
+def attested(body: Mapping[str, Any]) -> bool:
+    """Whether an entry was signed by the operator on its member's behalf."""
+    return body.get(ATTESTED_BY) == keys.OPERATOR
 
 
 def sign_entry(body: Mapping[str, Any], signer: keys.SigningKey) -> bytes:
@@ -222,7 +305,7 @@ def tree_head(size: int, root: bytes, at: datetime) -> bytes:
 class Cosignature:
     member: str
     key: str
-    signature: str  # hex
+    signature: str  # hex, over `member_message(...)` of the act
 
     def to_plain(self) -> dict[str, str]:
         return {"member": self.member, "key": self.key, "signature": self.signature}

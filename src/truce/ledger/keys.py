@@ -19,6 +19,9 @@ import nacl.utils
 from truce.domain.errors import InputRejected
 
 SIGNATURE_SIZE = 64
+# The log operator: the one key the server holds. It signs checkpoints, and the entries of acts
+# done on the server on a member's behalf (marked operator-attested).
+OPERATOR = "operator"
 # Argon2id at libsodium's "interactive" limits: unlocking a key is a human act, a fraction
 # of a second; a stolen file still costs an attacker 64 MiB per guess.
 OPS = nacl.pwhash.argon2id.OPSLIMIT_INTERACTIVE

@@ -12,12 +12,14 @@ from typing import Any, NamedTuple
 
 from truce.domain import cases as wf
 from truce.domain.access import Principal, UseCase, allowed, authorize
-from truce.domain.agreements import Agreement
+from truce.domain.agreements import Agreement, MemberSignatures
 from truce.domain.canonical import canonical_json
+from truce.domain.case_records import ActSignature
 from truce.domain.case_visibility import Sight, as_seen, events_seen, sight
 from truce.domain.cases import Case, CaseEvent, CaseState, Evidence, ReopenRequest
-from truce.domain.errors import Conflict, NotFound, ValidationFailed
-from truce.ledger.entries import Act
+from truce.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from truce.ledger import acts
+from truce.ledger.entries import Act, MemberSignature
 from truce.store.uow import UnitOfWork
 
 
@@ -34,6 +36,11 @@ def _save(uow: UnitOfWork, case: Case, event: CaseEvent, *, commit: bool = True)
         # member downloads, holds salted commitments; the texts stay in the case's events.
         **committed(event.details, lambda text: text_ref(uow, text) or ""),
     }
+    signed = event.signature
+    if signed is not None:
+        # The entry holds the act's body as its member signed it (commitments under the
+        # member's salt), and the round: a verifier rebuilds the signed bytes from the entry.
+        details |= {"round": signed.round, **_signed_body(event, signed)}
     uow.record(
         Act(
             f"case.{event.action.value}",
@@ -42,12 +49,70 @@ def _save(uow: UnitOfWork, case: Case, event: CaseEvent, *, commit: bool = True)
             objects=(case.id, case.incident_id),
             hashes={"case": hashlib.sha256(canonical_json(case.to_plain())).hexdigest()},
             details=details,
+            member_signature=MemberSignature(signed.key, signed.signature) if signed else None,
         ),
         event.at,
     )
     if commit:
         uow.commit()
     return case
+
+
+def _signed_body(event: CaseEvent, signed: ActSignature) -> dict[str, Any]:
+    """The body of a reply or vote as its member signs it (`truce.ledger.acts`)."""
+    return acts.body_of(
+        f"case.{event.action.value}", event.details, bytes.fromhex(signed.salt or "")
+    )
+
+
+def _signed_by_member(
+    uow: UnitOfWork,
+    agreement: Agreement,
+    before: Case,
+    event: CaseEvent,
+    signature: Signed | None,
+) -> CaseEvent:
+    """The step's event with its member's signature, checked against the member's registered
+    public key; without one, the event as it is, unless the agreement requires it."""
+    act = f"case.{event.action.value}"
+    if signature is None:
+        if agreement.member_signatures is MemberSignatures.REQUIRED:
+            raise Forbidden(
+                f"{agreement.id} sets member_signatures: required: a {act} must be signed with "
+                f"{event.member}'s own key, on its own machine (`truce --server URL --token "
+                f"TOKEN --key DIR cases {event.action.value} {before.id} ...`, or the API "
+                "with `signature` and `key_id`)"
+            )
+        return event
+    current = uow.keys.current(event.member)
+    if current is None or current.key_id != signature.key_id:
+        raise Forbidden(
+            f"key {signature.key_id} is not the registered key of {event.member}"
+            + (f" (that is {current.key_id})" if current else " (it has none)")
+        )
+    try:
+        raw = acts.decode_signature(signature.signature)
+        salt = acts.decode_salt(signature.salt)
+        signed = ActSignature(
+            key=current.key_id, signature=raw.hex(), round=before.round, salt=salt.hex() or None
+        )
+        body = _signed_body(event, signed)
+        message = acts.message(act, before.id, before.round, event.member, event.user, body)
+        acts.check(bytes.fromhex(current.public), message, raw)
+    except acts.BadSignature as exc:
+        field = str(exc).split(":", 1)[0]
+        raise ValidationFailed(f"{act} of {event.member}: {exc}", field=field) from None
+    return event.evolve(signature=signed)
+
+
+class Signed(NamedTuple):
+    """A member's detached signature of its act, as its client sent it (`truce.ledger.acts`):
+    the signature in hex or base64, the ID of the key, and the salt (hex) of the commitments
+    to the act's texts."""
+
+    signature: str
+    key_id: str
+    salt: str | None = None
 
 
 def open_cases(*, uow: UnitOfWork, who: Principal, agreement_id: str, now: datetime) -> list[Case]:
@@ -104,14 +169,14 @@ def reply(
     text: str,
     now: datetime,
     counter_claim: str | None = None,
+    signature: Signed | None = None,
 ) -> Case:
-    return _step(
-        uow,
-        who,
-        wf.Action.REPLY,
-        case_id,
-        lambda c: wf.reply(c, who, now, kind, text, counter_claim),
-    )
+    def apply(before: Case) -> tuple[Case, CaseEvent]:
+        case, event = wf.reply(before, who, now, kind, text, counter_claim)
+        agreement = uow.agreements.get(before.agreement_id)
+        return case, _signed_by_member(uow, agreement, before, event, signature)
+
+    return _step(uow, who, wf.Action.REPLY, case_id, apply)
 
 
 def request_clarification(
@@ -136,14 +201,50 @@ def review(
     vote: wf.Vote,
     now: datetime,
     reason: str | None = None,
+    signature: Signed | None = None,
 ) -> Case:
-    return _step(
-        uow,
-        who,
-        wf.Action.REVIEW,
-        case_id,
-        lambda c: wf.review(c, uow.agreements.get(c.agreement_id), who, now, vote, reason),
-    )
+    def apply(before: Case) -> tuple[Case, CaseEvent]:
+        agreement = uow.agreements.get(before.agreement_id)
+        case, event = wf.review(before, agreement, who, now, vote, reason)
+        return case, _signed_by_member(uow, agreement, before, event, signature)
+
+    return _step(uow, who, wf.Action.REVIEW, case_id, apply)
+
+
+class Signing(NamedTuple):
+    """What a member's client signs an act on a case with (`truce.ledger.acts.message`), and
+    whether the case's agreement requires it."""
+
+    case: str
+    round: int
+    member: str
+    user: str
+    required: bool
+    key: str | None  # the member's registered key ID
+
+
+def signing(*, uow: UnitOfWork, who: Principal, case_id: str) -> Signing:
+    # Those who reply also vote (the guarantors): one use case gates both.
+    authorize(who, UseCase.REPLY)
+    case = uow.cases.get(case_id)
+    agreement = uow.agreements.get(case.agreement_id)
+    if sight(case, agreement, who) is not Sight.WHOLE:
+        raise Forbidden(f"{who} may not act on case {case_id}")
+    current = uow.keys.current(who.member)
+    required = agreement.member_signatures is MemberSignatures.REQUIRED
+    key = current.key_id if current else None
+    return Signing(case.id, case.round, who.member, who.user, required, key)
+
+
+def signatures_required(*, uow: UnitOfWork, who: Principal, cases: Sequence[Case]) -> set[str]:
+    """Which of these cases' agreements require their members to sign replies and votes."""
+    authorize(who, UseCase.VIEW)
+    rules = _Agreements(uow)
+    return {
+        c.id
+        for c in cases
+        if rules.get(c.agreement_id).member_signatures is MemberSignatures.REQUIRED
+    }
 
 
 def propose_finding(*, uow: UnitOfWork, who: Principal, case_id: str, now: datetime) -> Case:

@@ -18,16 +18,20 @@ from truce.domain.access import Principal, Role
 from truce.domain.cases import Case, CaseState, ReplyKind, Vote
 from truce.domain.errors import Conflict
 from truce.domain.incidents import Finding, FindingCategory, Incident
+from truce.ledger import acts, note
+from truce.ledger.keys import SigningKey
+from truce.ledger.witness import Evidence, judge
 from truce.services import cases as flow
-from truce.services import ledger
+from truce.services import ledger, trust, witnessing
 from truce.services.assessment import assess_incidents, tally_for_day
 from truce.services.datasets import ImportSummary, import_dataset
 from truce.services.extraction import store_resources, submit_text
 from truce.services.incidents import FuseSummary, fuse
-from truce.services.members import add_user
+from truce.services.members import add_user, keygen
 from truce.services.passwords import set_password
 from truce.services.scenarios import LoadSummary, load_scenario
 from truce.services.summary import compliance_summary
+from truce.store.keyring import Keyring
 from truce.store.uow import UnitOfWork
 
 # (user, member, role, name): one demo account per role, and one officer per guarantor.
@@ -59,6 +63,9 @@ WADI_BARADA = frozenset(
 )
 DEMO_SCENARIO = "astana-2016"
 DEMO_DAY = date(2017, 1, 9)  # the day whose guarantor tallies the demo prints
+# The guarantors' own key directories, one each, outside the server's key directory: on a
+# real deployment each is on its guarantor's machine.
+DEMO_MEMBER_KEYS = Path("truce-member-keys")
 
 
 @dataclass
@@ -130,6 +137,7 @@ def run_demo(
     max_bytes: int,
     who: Principal,
     fixed_passwords: bool = False,
+    member_keys: Path = DEMO_MEMBER_KEYS,
 ) -> DemoRun:
     """The whole chain on the Astana sample: scenario, sample corpus, fusion, findings,
     tallies, the Wadi Barada findings, and the joint mechanism played over them."""
@@ -153,7 +161,14 @@ def run_demo(
         tallies=tally_for_day(uow=uow, who=who, agreement_id=agreement, day=DEMO_DAY),
         day=DEMO_DAY,
         wadi_barada=_wadi_barada_findings(uow, agreement, start, end),
-        mechanism=play(uow, now, bundle, agreement, fixed_passwords=fixed_passwords),
+        mechanism=play(
+            uow,
+            now,
+            bundle,
+            agreement,
+            fixed_passwords=fixed_passwords,
+            member_keys=member_keys,
+        ),
     )
 
 
@@ -213,6 +228,7 @@ def play(
     agreement_id: str,
     *,
     fixed_passwords: bool = False,
+    member_keys: Path = DEMO_MEMBER_KEYS,
 ) -> list[str]:
     """Run the mechanism over the current findings; the lines to print."""
     who, passwords = make_accounts(uow, now, fixed_passwords=fixed_passwords)
@@ -224,6 +240,11 @@ def play(
         f"  {u}{' / ' + passwords[u] if u in passwords else ''}: {r.value} of {m}"
         for u, m, r, _ in DEMO_USERS
     ]
+    # Each guarantor's key, in its own directory (D: `own_keys.signer(member)` signs its acts).
+    own_keys = guarantor_keys(
+        uow, who["chair"], now, member_keys, fixed_passphrases=fixed_passwords
+    )
+    lines += own_keys.lines
     opened = flow.open_cases(uow=uow, who=who["analyst"], agreement_id=agreement_id, now=now)
     all_cases = uow.cases.all()
     by_side = Counter(str(case.accused_side) for case in all_cases)
@@ -244,9 +265,71 @@ def play(
     _replies(uow, who, [c for c in all_cases if c is not wadi], later)
     lines.append(f"replies: {sum(len(c.replies) for c in uow.cases.all())} on record")
     if wadi is not None:
-        lines += _wadi_barada_review(uow, who, wadi, later)
-    lines += _deadline_passes(uow, who, now + timedelta(hours=73))
+        lines += _wadi_barada_review(uow, who, wadi, later, own_keys)
+    lines += _deadline_passes(uow, who, now + timedelta(hours=73), own_keys)
     return [*lines, _export(uow, who, bundle)]
+
+
+def demo_passphrase(member: str) -> str:
+    """The fixed passphrase of a guarantor's demo key directory, for tests (as
+    `demo_password`: anyone who reads the code knows it)."""
+    return f"{member}-demo-key-2017"
+
+
+@dataclass
+class GuarantorKeys:
+    """The guarantors' keys as the demo made them: each in its own directory, as on the
+    guarantor's own machine, never in the server's key directory."""
+
+    directories: dict[str, Path]
+    passphrases: dict[str, str]  # of the directories made now (earlier ones keep theirs)
+    lines: list[str]
+
+    def signer(self, member: str, passphrase: str | None = None) -> SigningKey:
+        """A guarantor's key, unsealed from its directory."""
+        secret = passphrase or self.passphrases.get(member) or demo_passphrase(member)
+        return Keyring(self.directories[member], secret, create=False).signer(member)
+
+
+def guarantor_keys(
+    uow: UnitOfWork,
+    chair: Principal,
+    now: datetime,
+    root: Path,
+    *,
+    fixed_passphrases: bool = False,
+) -> GuarantorKeys:
+    """A key directory for each guarantor under `root` (one per guarantor, as if on its own
+    machine), each key sealed with its own passphrase; only the public keys are registered.
+    A guarantor with a registered key keeps it."""
+    guarantors = sorted({g.member_id for a in uow.agreements.all() for g in a.guarantors})
+    directories = {m: root / m for m in guarantors}
+    passphrases = {}
+    for member in guarantors:
+        if uow.keys.current(member) is not None:
+            continue
+        passphrase = demo_passphrase(member) if fixed_passphrases else random_password()
+        keygen(
+            uow=uow,
+            who=chair,
+            member=member,
+            now=now,
+            key_dir=directories[member],
+            passphrase=passphrase,
+        )
+        passphrases[member] = passphrase
+    if passphrases:
+        lines = [
+            "guarantors' keys (directory / passphrase; shown this once): each directory "
+            "stands for the guarantor's own machine, the server holds only public keys:"
+        ]
+    else:
+        lines = ["guarantors' keys (made on an earlier run):"]
+    lines += [
+        f"  {m}: {directories[m]}{' / ' + passphrases[m] if m in passphrases else ''}"
+        for m in guarantors
+    ]
+    return GuarantorKeys(directories, passphrases, lines)
 
 
 def _replies(uow: UnitOfWork, who: dict[str, Principal], cases: list[Case], at: datetime) -> None:
@@ -276,24 +359,61 @@ def _replies(uow: UnitOfWork, who: dict[str, Principal], cases: list[Case], at: 
                 )
 
 
-def _deadline_passes(uow: UnitOfWork, who: dict[str, Principal], at: datetime) -> list[str]:
-    """Past the reply deadline: escalation, a guarantor's inbox, a co-signed checkpoint."""
+def _deadline_passes(
+    uow: UnitOfWork, who: dict[str, Principal], at: datetime, own_keys: GuarantorKeys
+) -> list[str]:
+    """Past the reply deadline: escalation, a guarantor's inbox, a checkpoint signed by the
+    log operator, and each guarantor witnessing it with its own key."""
     escalated = flow.escalate_overdue(uow=uow, who=who["analyst"], now=at)
     inbox = flow.inbox(uow=uow, who=who["ru-officer"], now=at)
+    officers = {"iran": "ir-officer", "russia": "ru-officer", "turkey": "tr-officer"}
+    keys = {member: own_keys.signer(member) for member in officers}
+    for member, key in keys.items():
+        # The witness's key, as `truce witness init` prints it on the guarantor's machine,
+        # registered by an administrator.
+        vkey = note.verifier_key(member, key.public, note.COSIGNATURE_V1)
+        witnessing.register(uow=uow, who=who["chair"], member=member, vkey=vkey, now=at)
     made = ledger.checkpoint(uow=uow, who=who["chair"], now=at)
+    operator = witnessing.operator_verifier(uow, made.origin)  # from the trust file
+    cosigned = [
+        member
+        for member, key in keys.items()
+        if _witness_round(uow, who[officers[member]], key, operator, at)
+    ]
     return [
         f"escalated at {at:%Y-%m-%d %H:%M} (72 h reply deadline passed): {len(escalated)} case(s)",
         f"ru-officer's inbox: {len(inbox)} case(s), {sum(c.overdue(at) for c in inbox)} overdue",
-        f"checkpoint: {made.size} entries, root {made.root[:16]}…, "
-        f"co-signed by {', '.join(c.member for c in made.cosignatures)}",
+        f"checkpoint: {made.size} entries, root {made.root[:16]}…, signed by the log operator; "
+        f"witnessed and cosigned by {', '.join(cosigned) or 'no witness'}",
     ]
+
+
+def _witness_round(
+    uow: UnitOfWork, who: Principal, key: SigningKey, operator: note.Verifier, at: datetime
+) -> bool:
+    """What `truce witness run` does on a guarantor's machine, in this process: judge the
+    newest checkpoint (a first one: nothing to extend yet), then cosign it."""
+    newest = witnessing.latest(uow=uow, who=who)
+    verdict = judge(None, newest.signed_note(), [], operator)
+    if isinstance(verdict, Evidence):
+        return False
+    line = note.cosignature_line(newest.text, key.member, key, int(at.timestamp()))
+    witnessing.cosign(uow=uow, who=who, checkpoint=newest.signed_note(), cosignature=line, now=at)
+    return True
 
 
 def _export(uow: UnitOfWork, who: dict[str, Principal], bundle: Path) -> str:
     count = ledger.export_bundle(uow=uow, who=who["chair"], directory=bundle)
-    result = ledger.verify_bundle(bundle)
+    # The trust file every member would have been given when the agreement was signed.
+    trust_file = bundle.parent / "trust.json"
+    made = trust.export_trust(uow=uow, who=who["chair"])
+    trust.write_trust(made, trust_file)
+    result = trust.verify_with_trust(bundle, made)
     verdict = "verified" if result.ok else "FAILED: " + "; ".join(map(str, result.problems[:3]))
-    return f"ledger: {count} entries exported to {bundle}; offline check: {verdict}"
+    return (
+        f"ledger: {count} entries exported to {bundle}; offline check against the trust file "
+        f"{trust_file}: {verdict}"
+    )
 
 
 def _wadi_barada(uow: UnitOfWork, cases: list[Case]) -> Case | None:
@@ -308,8 +428,24 @@ def _wadi_barada(uow: UnitOfWork, cases: list[Case]) -> Case | None:
     return None
 
 
+def _signed_vote(
+    uow: UnitOfWork, who: Principal, key: SigningKey, case_id: str, vote: Vote, reason: str | None
+) -> flow.Signed:
+    """A guarantor's vote as its own client signs it, with its own key (`truce.ledger.acts`)."""
+    fields = {"vote": vote.value, "reason": reason}
+    case_round = uow.cases.get(case_id).round
+    signed = acts.sign(
+        key, acts.REVIEW, case_id, case_round, who.user, fields, secrets.token_bytes(32)
+    )
+    return flow.Signed(signed["signature"], signed["key_id"], signed["salt"])
+
+
 def _wadi_barada_review(
-    uow: UnitOfWork, who: dict[str, Principal], case: Case, at: datetime
+    uow: UnitOfWork,
+    who: dict[str, Principal],
+    case: Case,
+    at: datetime,
+    own_keys: GuarantorKeys,
 ) -> list[str]:
     counter = (
         "Jabhat Fateh al-Sham fighters held the Basimah positions; "
@@ -326,27 +462,33 @@ def _wadi_barada_review(
             counter_claim=counter,
         )
     flow.propose_finding(uow=uow, who=who["analyst"], case_id=case.id, now=at + timedelta(hours=1))
-    flow.review(
-        uow=uow,
-        who=who["tr-officer"],
-        case_id=case.id,
-        vote=Vote.CONFIRM,
-        now=at + timedelta(hours=2),
+    # The guarantors vote member-signed: each with its own key, from its own directory.
+    votes = (
+        ("tr-officer", Vote.CONFIRM, None),
+        (
+            "ru-officer",
+            Vote.DISSENT,
+            "The target was Jabhat Fateh al-Sham, which the truce does not cover.",
+        ),
     )
-    flow.review(
-        uow=uow,
-        who=who["ru-officer"],
-        case_id=case.id,
-        vote=Vote.DISSENT,
-        now=at + timedelta(hours=2),
-        reason="The target was Jabhat Fateh al-Sham, which the truce does not cover.",
-    )
+    for officer, vote, reason in votes:
+        key = own_keys.signer(who[officer].member)
+        flow.review(
+            uow=uow,
+            who=who[officer],
+            case_id=case.id,
+            vote=vote,
+            now=at + timedelta(hours=2),
+            reason=reason,
+            signature=_signed_vote(uow, who[officer], key, case.id, vote, reason),
+        )
     final = uow.cases.get(case.id)
     published = flow.publish(
         uow=uow, who=who["chair"], case_id=case.id, now=at + timedelta(hours=3)
     )
     return [
         f"Wadi Barada ({WADI_BARADA_DAY}, case {case.id}): Russia and Iran dispute it "
-        f"(counter-claim: JFS present); Turkey confirms, Russia dissents -> "
+        f"(counter-claim: JFS present); Turkey confirms, Russia dissents (votes signed with "
+        f"their own keys) -> "
         f"{final.state.value}; {published.state.value}"
     ]

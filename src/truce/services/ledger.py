@@ -13,15 +13,19 @@ import io
 import json
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from truce.config import DEFAULT_LOG_ORIGIN
 from truce.domain.access import Principal, UseCase, authorize
-from truce.domain.errors import InputRejected, NotFound
-from truce.ledger import entries, merkle
-from truce.ledger.verify import KeyRecord, Verification, verify_ledger
+from truce.domain.errors import Conflict, InputRejected, NotFound
+from truce.ledger import entries, merkle, note
+from truce.ledger.checkpoints import Issued, check_notes, first_difference, held_checkpoint
+from truce.ledger.verify import KeyRecord, Verification, heads_from_notes, verify_ledger
+from truce.services import witnessing
 from truce.services.files import open_private_binary, write_private
 from truce.store.uow import UnitOfWork
 
@@ -31,6 +35,7 @@ ENTRIES, KEYS, CHECKPOINTS, MANIFEST = (
     "checkpoints.json",
     "manifest.json",
 )
+NOTES = "checkpoints.c2sp.json"  # the C2SP signed notes, with their witnesses' cosignatures
 
 
 def guarantors(uow: UnitOfWork) -> list[str]:
@@ -38,28 +43,38 @@ def guarantors(uow: UnitOfWork) -> list[str]:
     return sorted({g.member_id for a in uow.agreements.all() for g in a.guarantors})
 
 
-def checkpoint(*, uow: UnitOfWork, who: Principal, now: datetime) -> entries.Checkpoint:
-    """A tree head over the whole log, co-signed by every guarantor's key, with the consistency
-    proof from the previous checkpoint. Storing it is itself logged (after the head)."""
+def checkpoint(
+    *, uow: UnitOfWork, who: Principal, now: datetime, origin: str = DEFAULT_LOG_ORIGIN
+) -> Issued:
+    """A C2SP checkpoint of the whole log, signed by the log operator's key only; stored as
+    issued. Witnesses cosign it on their own machines (`truce witness run`). The same size as
+    the newest one gives that one back (nothing new to vouch for). Storing it is itself
+    logged, after the head it covers. (Checkpoints made before were co-signed here with every
+    guarantor's key, which the server held; they stay readable and verify.)"""
     authorize(who, UseCase.CHECKPOINT)
     tree = uow.ledger.tree()
     size = len(tree)
     if size == 0:
         raise InputRejected("the ledger is empty: nothing to checkpoint")
-    previous = uow.ledger.checkpoints()
-    proof: list[bytes] = []
-    if previous:
-        last = previous[-1]
+    newest = uow.ledger.notes(last=True)
+    if newest:
+        last = newest[0]
+        if last.origin != origin:
+            raise Conflict(
+                f"log_origin: this log's checkpoints are of {last.origin!r}, not {origin!r}; "
+                "witnesses would take a new origin for a new log"
+            )
         if last.size > size:
             raise InputRejected(
                 f"the log has {size} entries, fewer than the last checkpoint's {last.size}"
             )
-        proof = tree.consistency_proof(last.size, size) if last.size else []
-    # Each guarantor co-signs with its registered key (registered, and logged, on first use).
-    signers = [uow.signer(m, who.user) for m in guarantors(uow)]
-    # The tree head carries the log's own time, like its entries (`now` may be a replayed one).
-    made = entries.cosign(size, tree.root(size), uow.clock(), signers, proof)
-    uow.ledger.add_checkpoint(made)
+        if last.size == size:
+            return last
+    root = tree.root(size)
+    text = note.checkpoint_text(origin, size, root)
+    signed = note.sign_note(text, origin, witnessing.operator_key(uow))
+    made = Issued(size, root.hex(), origin, signed, uow.clock())
+    uow.ledger.add_note(made)
     uow.record(
         entries.Act(
             "ledger.checkpoint",
@@ -67,7 +82,7 @@ def checkpoint(*, uow: UnitOfWork, who: Principal, now: datetime) -> entries.Che
             who.user,
             objects=(f"checkpoint:{size}",),
             hashes={"root": made.root},
-            details={"size": size, "cosigners": [c.member for c in made.cosignatures]},
+            details={"size": size, "format": "c2sp"},
         ),
         now,
     )
@@ -103,10 +118,13 @@ def prove(*, uow: UnitOfWork, who: Principal, seq: int) -> Proof:
     if not 0 <= seq < len(tree):
         raise NotFound(f"no ledger entry {seq}: the log has {len(tree)} entries")
     leaf = entries.leaf(uow.ledger.line(seq))
-    for number, cp in enumerate(uow.ledger.checkpoints()):
-        if cp.size > seq:
-            path = tree.inclusion_proof(seq, cp.size)
-            return Proof(seq, leaf.hex(), cp.size, cp.root, [p.hex() for p in path], number)
+    # Old co-signed checkpoints came first, then the C2SP ones: one list, numbered in order.
+    sizes = [cp.size for cp in uow.ledger.checkpoints()] + [n.size for n in uow.ledger.notes()]
+    for number, size in enumerate(sizes):
+        if size > seq:
+            path = tree.inclusion_proof(seq, size)
+            root = tree.root(size).hex()
+            return Proof(seq, leaf.hex(), size, root, [p.hex() for p in path], number)
     path = tree.inclusion_proof(seq)
     return Proof(seq, leaf.hex(), len(tree), tree.root().hex(), [p.hex() for p in path], None)
 
@@ -121,7 +139,9 @@ def check_proof(proof: Proof) -> bool:
     )
 
 
-def export_bundle(*, uow: UnitOfWork, who: Principal, directory: Path) -> int:
+def export_bundle(
+    *, uow: UnitOfWork, who: Principal, directory: Path, origin: str = DEFAULT_LOG_ORIGIN
+) -> int:
     """Write the bundle; the number of entries."""
     authorize(who, UseCase.READ_LEDGER)
     directory.mkdir(parents=True, exist_ok=True)
@@ -136,8 +156,20 @@ def export_bundle(*, uow: UnitOfWork, who: Principal, directory: Path) -> int:
         directory / CHECKPOINTS,
         json.dumps([c.to_plain() for c in uow.ledger.checkpoints()], indent=1),
     )
+    issued = uow.ledger.notes()
+    write_private(directory / NOTES, json.dumps([n.signed_note() for n in issued], indent=1))
     tree = uow.ledger.tree()
-    manifest = {"entries": len(tree), "root": tree.root().hex(), "cosigners": guarantors(uow)}
+    # The log's origin is the one its checkpoints carry (the setting only until the first).
+    origin = issued[-1].origin if issued else origin
+    manifest = {
+        "entries": len(tree),
+        "root": tree.root().hex(),
+        "cosigners": guarantors(uow),
+        "origin": origin,
+        "operator": witnessing.operator_verifier(uow, origin).key if issued else None,
+        "witness_keys": [k.to_plain() for k in uow.ledger.witness_keys()],
+        "witness_policy": witnessing.quorum(uow).to_plain(),
+    }
     write_private(directory / MANIFEST, json.dumps(manifest, indent=1))
     return count
 
@@ -153,20 +185,185 @@ def bundle_zip(*, uow: UnitOfWork, who: Principal) -> bytes:
     return buffer.getvalue()
 
 
-def verify_bundle(directory: Path) -> Verification:
-    """Check a bundle offline. Every problem names the entry or checkpoint it is in."""
+@dataclass
+class BundleVerification(Verification):
+    """A bundle's verification, with its C2SP checkpoints' witnesses."""
+
+    # per C2SP checkpoint: its size and the witnesses whose cosignatures verify
+    cosigned: list[tuple[int, list[str]]] = field(default_factory=list)
+    quorum: int = 0
+
+    def witnessed(self) -> str:
+        """One line: how many C2SP checkpoints the witness policy's quorum cosigned."""
+        if not self.cosigned:
+            return "no C2SP checkpoint"
+        met = sum(len(signed) >= self.quorum for _, signed in self.cosigned)
+        size, signed = self.cosigned[-1]
+        return (
+            f"{met} of {len(self.cosigned)} C2SP checkpoint(s) cosigned by a quorum of "
+            f"{self.quorum}; the newest (size {size}) by {', '.join(signed) or 'no witness'}"
+        )
+
+
+def verify_bundle(
+    directory: Path,
+    *,
+    operator: note.Verifier | None = None,
+    witnesses: Sequence[tuple[str, note.Verifier]] | None = None,
+    key_records: Sequence[KeyRecord] | None = None,
+    full: bool = False,
+    workers: int = 1,
+) -> BundleVerification:
+    """Check a bundle offline. Every problem names the entry or checkpoint it is in.
+
+    `operator` and `witnesses` are the keys the verifier trusts (a trust file); without them,
+    the bundle's own manifest names them, which proves nothing about the operator."""
     try:
         manifest = json.loads((directory / MANIFEST).read_text())
-        key_records = [KeyRecord.from_plain(k) for k in json.loads((directory / KEYS).read_text())]
+        if key_records is None:  # else the keys a trust file vouches for (services.trust)
+            key_records = bundle_keys(directory)
         checkpoints = [
             entries.Checkpoint.from_plain(c)
             for c in json.loads((directory / CHECKPOINTS).read_text())
         ]
+        notes = _notes(directory)
+        if notes and operator is None:
+            operator = note.parse_verifier_key(str(manifest["operator"]))
+        if witnesses is None:
+            witnesses = [
+                (str(k["member"]), note.parse_verifier_key(str(k["vkey"])))
+                for k in manifest.get("witness_keys", ())
+            ]
+        needed = int(manifest.get("witness_policy", {}).get("quorum", 0))
     except FileNotFoundError as exc:
         raise InputRejected(f"not a ledger bundle: {exc.filename} is missing") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise InputRejected(f"not a ledger bundle: {exc}") from None
+    # Operator-attested entries under a checkpoint the operator signed are proven by the tree
+    # root that checkpoint commits to; `full` checks each entry's signature all the same.
+    heads = heads_from_notes(notes, operator, manifest.get("origin")) if operator else []
     with (directory / ENTRIES).open("rb") as lines:
-        return verify_ledger(
-            lines, key_records, checkpoints, cosigners=manifest.get("cosigners", ())
+        plain = verify_ledger(
+            lines,
+            key_records,
+            checkpoints,
+            cosigners=manifest.get("cosigners", ()),
+            covered_by_checkpoints=not full,
+            signed_heads=heads,
+            workers=workers,
         )
+    result = BundleVerification(**vars(plain), quorum=needed)
+    if notes and operator is not None:
+        tree = _tree(directory)
+        found = check_notes(
+            lambda size: tree.root(size),
+            len(tree),
+            notes,
+            operator,
+            witnesses,
+            origin=manifest.get("origin"),
+        )
+        result.problems.extend(found.problems)
+        result.cosigned = found.cosigned
+        result.checkpoints += len(notes)
+    return result
+
+
+def bundle_keys(directory: Path) -> list[KeyRecord]:
+    """The public keys a bundle says its members and operator had (the operator's word)."""
+    return [KeyRecord.from_plain(k) for k in json.loads((directory / KEYS).read_text())]
+
+
+def _notes(directory: Path) -> list[str]:
+    """The bundle's C2SP checkpoints (none in a bundle from before them)."""
+    path = directory / NOTES
+    if not path.exists():
+        return []
+    found = json.loads(path.read_text())
+    if not isinstance(found, list) or not all(isinstance(n, str) for n in found):
+        raise ValueError(f"{NOTES} is not a list of signed notes")
+    return found
+
+
+def _tree(directory: Path) -> merkle.Tree:
+    tree = merkle.Tree()
+    with (directory / ENTRIES).open("rb") as lines:
+        for line in lines:
+            tree.append(entries.leaf(line))
+    return tree
+
+
+def _lines(directory: Path) -> list[bytes]:
+    with (directory / ENTRIES).open("rb") as lines:
+        return [line.rstrip(b"\r\n") for line in lines]
+
+
+@dataclass(frozen=True)
+class Extension:
+    """Whether a bundle extends a checkpoint its verifier already held."""
+
+    ok: bool
+    size: int
+    message: str
+    first_difference: int | None = None  # the first entry that differs from the old bundle
+
+
+def extends(
+    directory: Path,
+    held: str,
+    *,
+    old_bundle: Path | None = None,
+    operator: note.Verifier | None = None,
+) -> Extension:
+    """Does the bundle's log extend the checkpoint `held` (a signed note, or a witness's state
+    file): is the root of its first `size` entries the checkpoint's root? With the bundle the
+    verifier held then (`old_bundle`), name the first entry that differs."""
+    try:
+        signed = note.parse_note(held_checkpoint(held))
+        body = note.parse_checkpoint(signed.text)
+        if operator is not None:
+            note.verify_note(signed, [operator])
+    except note.NoteError as exc:
+        raise InputRejected(f"since: not a checkpoint you can rely on ({exc})") from None
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text())
+    except (FileNotFoundError, ValueError) as exc:
+        raise InputRejected(f"not a ledger bundle: {exc}") from None
+    origin = manifest.get("origin")
+    if origin is not None and origin != body.origin:
+        return Extension(
+            False, body.size, f"the bundle is of log {origin!r}, the checkpoint of {body.origin!r}"
+        )
+    tree = _tree(directory)
+    if body.size > len(tree):
+        message = (
+            f"the checkpoint you hold covers {body.size} entries, the bundle has only "
+            f"{len(tree)}: entries were removed"
+        )
+    elif tree.root(body.size) != body.root:
+        message = (
+            f"the bundle's first {body.size} entries have root "
+            f"{tree.root(body.size).hex()[:16]}…, the checkpoint you hold says "
+            f"{body.root.hex()[:16]}…: the log was rewritten"
+        )
+    else:
+        return Extension(
+            True,
+            body.size,
+            f"extends the checkpoint you hold: its first {body.size} entries have its root "
+            f"({len(tree)} entries now)",
+        )
+    if old_bundle is None:
+        return Extension(False, body.size, message)
+    old = _lines(old_bundle)[: body.size]
+    if merkle.root([entries.leaf(line) for line in old]) != body.root:
+        return Extension(
+            False, body.size, message + "; the old bundle is not the log that checkpoint covers"
+        )
+    new = _lines(directory)
+    differs = first_difference(old, new)
+    if differs is None:  # the new log is a prefix of the old one: it lost entries
+        differs = len(new)
+    return Extension(
+        False, body.size, f"{message}; entry {differs} is the first that differs", differs
+    )

@@ -14,11 +14,21 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, bindparam, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    LargeBinary,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from truce.domain.errors import Conflict, NotFound
 from truce.ledger import entries, merkle
-from truce.ledger.keys import SigningKey
+from truce.ledger.checkpoints import Cosigned, Issued, WitnessKey
+from truce.ledger.keys import OPERATOR, SigningKey
 from truce.ledger.verify import KeyRecord
 from truce.store import tables as t
 
@@ -76,7 +86,10 @@ class LedgerRepository:
     ) -> int:
         """Sign and append an entry; its sequence number. The entry's time is read from `clock`
         once the head is locked, so times never go back along the log."""
-        if signer.member != act.member:
+        # The operator signs for any member (the entry says so); a member's key only for
+        # that member (the format before issue 12, kept for old logs and benchmarks).
+        attested_by = OPERATOR if signer.member == OPERATOR else None
+        if attested_by is None and signer.member != act.member:
             raise Conflict(f"{signer.member}'s key cannot sign an act of {act.member}")
         # Plain SQL built once: appending is the hot path, and building Core statements
         # cost three times the signing.
@@ -84,7 +97,13 @@ class LedgerRepository:
         at = clock()
         line = entries.sign_entry(
             entries.entry_body(
-                act, seq=seq, prev=prev, at=at, key_id=signer.id, effective=effective
+                act,
+                seq=seq,
+                prev=prev,
+                at=at,
+                key_id=signer.id,
+                effective=effective,
+                attested_by=attested_by,
             ),
             signer,
         )
@@ -227,6 +246,93 @@ class LedgerRepository:
     def checkpoints(self) -> list[entries.Checkpoint]:
         rows = self._c.execute(select(t.checkpoints.c.body).order_by(t.checkpoints.c.id)).scalars()
         return [entries.Checkpoint.from_plain(body) for body in rows]
+
+    # --- C2SP checkpoints, their cosignatures, witnesses' keys (issue 12) ---
+
+    def add_note(self, issued: Issued) -> None:
+        self._c.execute(
+            insert(t.checkpoint_notes).values(
+                size=issued.size,
+                root=issued.root,
+                origin=issued.origin,
+                note=issued.note,
+                created_at=issued.created_at,
+            )
+        )
+
+    def notes(self, *, size: int | None = None, last: bool = False) -> list[Issued]:
+        """The checkpoints issued (oldest first), with their cosignatures; only the one of
+        `size`, or only the newest (`last`), when asked."""
+        query = select(t.checkpoint_notes)
+        if size is not None:
+            query = query.where(t.checkpoint_notes.c.size == size)
+        if last:
+            query = query.order_by(t.checkpoint_notes.c.size.desc()).limit(1)
+        else:
+            query = query.order_by(t.checkpoint_notes.c.size)
+        rows = self._c.execute(query).all()
+        if not rows:
+            return []
+        signed = self._c.execute(
+            select(t.checkpoint_cosignatures)
+            .where(t.checkpoint_cosignatures.c.size.in_([r.size for r in rows]))
+            .order_by(t.checkpoint_cosignatures.c.witness)
+        ).all()
+        by_size: dict[int, list[Cosigned]] = {}
+        for c in signed:
+            by_size.setdefault(c.size, []).append(
+                Cosigned(c.witness, c.key_hash, c.timestamp, c.line, c.received_at)
+            )
+        issued = [
+            Issued(r.size, r.root, r.origin, r.note, r.created_at, tuple(by_size.get(r.size, ())))
+            for r in rows
+        ]
+        return issued[::-1] if last else issued
+
+    def add_cosignature(self, size: int, cosigned: Cosigned) -> None:
+        """Keep a witness's cosignature of a checkpoint; one that cosigns again replaces its
+        earlier one (the newer time)."""
+        table = t.checkpoint_cosignatures
+        self._c.execute(
+            delete(table).where(table.c.size == size, table.c.witness == cosigned.witness)
+        )
+        self._c.execute(
+            insert(table).values(
+                size=size,
+                witness=cosigned.witness,
+                key_hash=cosigned.key_hash,
+                timestamp=cosigned.timestamp,
+                line=cosigned.line,
+                received_at=cosigned.received_at,
+            )
+        )
+
+    def register_witness_key(self, key: WitnessKey) -> None:
+        """A witness's new cosignature key; the one it replaces is retired at the same time."""
+        table = t.witness_keys
+        if self._c.execute(select(table.c.vkey).where(table.c.vkey == key.vkey)).first():
+            raise Conflict(f"witness key {key.vkey} is already registered")
+        self._c.execute(
+            update(table)
+            .where(table.c.member_id == key.member, table.c.retired_at.is_(None))
+            .values(retired_at=key.registered_at)
+        )
+        self._c.execute(
+            insert(table).values(
+                vkey=key.vkey,
+                member_id=key.member,
+                key_hash=key.key_hash,
+                registered_at=key.registered_at,
+                retired_at=None,
+            )
+        )
+
+    def witness_keys(self) -> list[WitnessKey]:
+        table = t.witness_keys
+        rows = self._c.execute(select(table).order_by(table.c.member_id, table.c.registered_at))
+        return [
+            WitnessKey(r.member_id, r.vkey, r.key_hash, r.registered_at, r.retired_at) for r in rows
+        ]
 
 
 class KeyRepository:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -357,6 +358,48 @@ checkpoints = Table(
     Column("root", String(64), nullable=False),
     Column("at", UTCDateTime, nullable=False),
     Column("body", Json, nullable=False),
+)
+
+# C2SP checkpoints (issue 12): the operator-signed note as issued, one per log size, and the
+# witnesses' cosignatures of it as they arrive. The old co-signed `checkpoints` stay as they
+# were, so ledgers and bundles from before still verify.
+checkpoint_notes = Table(
+    "checkpoint_notes",
+    metadata,
+    Column("size", Integer, primary_key=True, autoincrement=False),
+    Column("root", String(64), nullable=False),
+    Column("origin", String(200), nullable=False),
+    Column("note", Text, nullable=False),  # the signed note, with the operator's signature only
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+checkpoint_cosignatures = Table(
+    "checkpoint_cosignatures",
+    metadata,
+    Column(
+        "size",
+        Integer,
+        ForeignKey("checkpoint_notes.size", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("witness", String(80), primary_key=True),
+    Column("key_hash", String(8), nullable=False),  # hex of the C2SP key hash
+    Column("timestamp", BigInteger, nullable=False),  # the witness's time, as it signed it
+    Column("line", Text, nullable=False),  # the signature line, "— name base64\n"
+    Column("received_at", UTCDateTime, nullable=False),
+)
+
+# Witnesses' cosignature public keys (C2SP verifier keys), registered by an administrator in
+# a logged act; a new key retires the old one, which still checks what it signed before.
+witness_keys = Table(
+    "witness_keys",
+    metadata,
+    Column("vkey", String(300), primary_key=True),
+    Column("member_id", String(80), nullable=False, index=True),
+    Column("key_hash", String(8), nullable=False),
+    Column("registered_at", UTCDateTime, nullable=False),
+    Column("retired_at", UTCDateTime, nullable=True),
 )
 
 api_tokens = Table(

@@ -15,9 +15,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from truce.domain.errors import ConfigurationError
-from truce.ledger.entries import Act
-from truce.ledger.keys import SigningKey
+from truce.domain.errors import ConfigurationError, InputRejected
+from truce.ledger import entries, keys
+from truce.ledger.entries import Act, sign_act
+from truce.ledger.keys import OPERATOR, SigningKey
 from truce.store.accounts import LoginFailureRepository, SessionRepository
 from truce.store.cases import CaseRepository, TokenRepository, UserRepository
 from truce.store.incidents import FindingRepository, IncidentRepository
@@ -92,29 +93,67 @@ class UnitOfWork:
             self._keyring = Keyring.from_environment()
         return self._keyring
 
-    def record(self, act: Act, at: datetime) -> None:
-        """Record the act in the ledger, signed by its member, in this transaction: the key is
-        checked now; the entry is signed and appended at commit (`flush`), after every other
-        change the transaction made.
+    def operator(self) -> SigningKey:
+        """The log operator's key, the one key the server holds, checked against its
+        registered key (registered, and logged, on first use: at flush)."""
+        signer = self.keyring.signer(OPERATOR)
+        if self._checked.get(OPERATOR) != signer.id:
+            self._check_key(OPERATOR, signer)
+        return signer
 
-        A member with no registered key yet registers the keyring's key on first use, and
-        that registration is itself the entry before (trust on first use, in the open:
-        the guarantors see it in the log and in every checkpoint after it).
+    def operator_public(self) -> bytes:
+        """The operator's public key as registered (what readers check against): reading it
+        needs no private key, so exports work where the operator's key file is not."""
+        current = self.keys.current(OPERATOR)
+        return bytes.fromhex(current.public) if current else self.keyring.signer(OPERATOR).public
+
+    def record(self, act: Act, at: datetime) -> None:
+        """Record the act in the ledger in this transaction, signed by the log operator for
+        the act's member and user (the entry is marked operator-attested). An act carrying
+        the member's own signature (`act.member_signature`) is checked now against the
+        member's registered key; the entry keeps that signature. The entry is signed and
+        appended at commit (`flush`), after every other change the transaction made.
+
+        The operator's key is registered on its first use, and that registration is itself
+        the entry before (trust on first use, in the open: the guarantors see it in the log,
+        and a trust file names the operator's key from outside the log).
         """
         try:
-            signer = self.keyring.signer(act.member)
-            if self._checked.get(act.member) != signer.id:
-                self._check_key(act.member, signer)  # registered at flush if it is a first use
+            signer = self.operator()
+            if act.member_signature is not None:
+                self._check_member_signature(act)
             self._pending.append((act, signer, at))
         except BaseException:
             # The change this entry records must not be committed without it.
             self._failed = True
             raise
 
+    def _check_member_signature(self, act: Act) -> None:
+        """Refuse an act whose member signature is not by the member's current registered
+        key, or does not verify over the act."""
+        assert act.member_signature is not None
+        given = act.member_signature
+        current = self.keys.current(act.member)
+        if current is None or current.key_id != given.key:
+            raise InputRejected(
+                f"member_signature: key {given.key} is not the registered key of {act.member}"
+                + (f" (that is {current.key_id})" if current else " (it has none)")
+            )
+        try:
+            signature = bytes.fromhex(given.signature)
+        except ValueError:
+            raise InputRejected("member_signature: the signature is not hexadecimal") from None
+        message = entries.member_message(entries.act_plain(act))
+        if not keys.verify(bytes.fromhex(current.public), message, signature):
+            raise InputRejected(
+                f"member_signature: does not verify with {act.member}'s key {current.key_id}"
+            )
+
     def flush(self) -> list[int]:
         """Append the recorded acts now, under the ledger's head lock (held until the
         transaction ends); their sequence numbers. `commit` does it; a use case calls it
-        when an entry must precede what it does next (a key rotation: the old key signs)."""
+        when an entry must precede what it does next (a key rotation, before the old key
+        retires)."""
         if not self._pending:
             return []
         pending, self._pending = self._pending, []
@@ -122,8 +161,8 @@ class UnitOfWork:
             self.ledger.lock()
             seqs = []
             for act, signer, at in pending:
-                if self._checked.get(act.member) != signer.id:
-                    self._register_on_first_use(act.member, act.user, signer)
+                if self._checked.get(signer.member) != signer.id:
+                    self._register_on_first_use(signer.member, act.user, signer)
                 seqs.append(self.ledger.append(act, signer, self.clock, at))
             return seqs
         except BaseException:
@@ -134,20 +173,28 @@ class UnitOfWork:
         """Refuse a key file that is not the member's registered key (none yet: first use)."""
         current = self.keys.current(member)
         if current is not None and current.key_id != signer.id:
+            rotate = (
+                "rotate it with a new key file only by handing the trust files a new key"
+                if member == OPERATOR
+                else f"or rotate with `truce members keygen {member} --key-dir DIR`"
+            )
             raise ConfigurationError(
                 f"the key file of {member} holds key {signer.id}, but its registered key is "
-                f"{current.key_id}: restore that key file, "
-                f"or rotate with `truce members keygen {member}`"
+                f"{current.key_id}: restore that key file, {rotate}"
             )
         if current is not None:
             self._checked[member] = signer.id
 
     def _register_on_first_use(self, member: str, user: str | None, signer: SigningKey) -> None:
         """With the log's head locked: register the key if nobody has (looked at again, as
-        two first uses at once register once), and log the registration."""
+        two first uses at once register once), and log the registration: signed by the
+        operator, and by the new key itself over the act (it holds the private half)."""
         self._check_key(member, signer)
         if self._checked.get(member) == signer.id:
             return
+        operator = signer if member == OPERATOR else self.operator()
+        if member != OPERATOR and self._checked.get(OPERATOR) != operator.id:
+            self._register_on_first_use(OPERATOR, user, operator)
         self.keys.register(member, signer.id, signer.public, self.clock())
         first = Act(
             "key.register",
@@ -156,11 +203,14 @@ class UnitOfWork:
             objects=(signer.id,),
             details={"public": signer.public.hex(), "first_use": True},
         )
-        self.ledger.append(first, signer, self.clock)
+        if member != OPERATOR:
+            first = sign_act(first, signer)  # proof that the registrant holds the key
+        self.ledger.append(first, operator, self.clock)
         self._checked[member] = signer.id
 
     def signer(self, member: str, user: str | None = None) -> SigningKey:
-        """The member's key from the keyring, checked against its registered key; registered
+        """A key from the server's keyring (the operator's; a member's only where an
+        installation still keeps it there), checked against its registered key; registered
         (and the registration logged) on first use."""
         signer = self.keyring.signer(member)
         if self._checked.get(member) == signer.id:

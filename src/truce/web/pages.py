@@ -21,7 +21,7 @@ from truce.http.deps import Agreement, Clock, Uow
 from truce.services import cases as case_service
 from truce.services import dashboard as dashboards
 from truce.services import ledger as ledger_service
-from truce.services import reference
+from truce.services import reference, witnessing
 from truce.services.incident_page import incident_detail
 from truce.services.listing import IncidentFilter, list_incidents
 from truce.web.admin import router as admin_router
@@ -135,6 +135,9 @@ def inbox(request: Request, uow: Uow, who: Who, now: Clock) -> HTMLResponse:
         now=now,
         kinds=list(ReplyKind),
         votes=list(Vote),
+        # Where the agreement requires member signatures, the member acts from its own client.
+        signed_only=case_service.signatures_required(uow=uow, who=who, cases=mine),
+        server=str(request.base_url).rstrip("/"),
     )
 
 
@@ -229,7 +232,8 @@ def agreement(request: Request, agreement_id: str, uow: Uow, who: Who) -> HTMLRe
 @router.get("/ledger")
 def ledger(request: Request, uow: Uow, who: Who) -> HTMLResponse:
     status = reference.ledger_status(uow=uow, who=who)
-    return render(request, who, "ledger.html", title="Ledger", status=status)
+    witnessed = witnessing.witnessed(uow=uow, who=who)
+    return render(request, who, "ledger.html", title="Ledger", status=status, witnessed=witnessed)
 
 
 @router.get("/ledger/bundle.zip")

@@ -64,6 +64,7 @@ EXPECTED = {
     UseCase.ESCALATE: "X   X   .   .   .   .",
     UseCase.MANAGE_MEMBERS: "X   .   .   .   .   .",
     UseCase.CHECKPOINT: "X   .   X   .   .   .",
+    UseCase.WITNESS: ".   .   X   .   .   .",
     UseCase.READ_LEDGER: "X   X   X   X   X   .",
 }
 
