@@ -48,7 +48,7 @@ def test_free_text_in_objects_and_hashes_is_refused() -> None:
 
 
 def test_ids_enums_numbers_dates_and_commitments_pass() -> None:
-    Act(
+    act = Act(
         "case.reply",
         "russia",
         "ru-officer",
@@ -65,6 +65,9 @@ def test_ids_enums_numbers_dates_and_commitments_pass() -> None:
             "answerable": ["russia", "iran"],
         },
     )
+    # Accepted as given: the guard checks, it does not rewrite.
+    assert act.objects == ("case_1", "inc_2", "doc_" + HEX)
+    assert act.details["reasons"] == [HEX, HEX] and act.details["round"] == 2
 
 
 def test_committed_replaces_every_free_text() -> None:
