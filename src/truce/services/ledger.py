@@ -242,16 +242,24 @@ def verify_bundle(
     # Operator-attested entries under a checkpoint the operator signed are proven by the tree
     # root that checkpoint commits to; `full` checks each entry's signature all the same.
     heads = heads_from_notes(notes, operator, manifest.get("origin")) if operator else []
-    with (directory / ENTRIES).open("rb") as lines:
-        plain = verify_ledger(
-            lines,
-            key_records,
-            checkpoints,
-            cosigners=manifest.get("cosigners", ()),
-            covered_by_checkpoints=not full,
-            signed_heads=heads,
-            workers=workers,
-        )
+
+    def check(every_signature: bool) -> Verification:
+        with (directory / ENTRIES).open("rb") as lines:
+            return verify_ledger(
+                lines,
+                key_records,
+                checkpoints,
+                cosigners=manifest.get("cosigners", ()),
+                covered_by_checkpoints=not every_signature,
+                signed_heads=heads,
+                workers=workers,
+            )
+
+    plain = check(full)
+    if not plain.ok and not full:
+        # A covered entry that was changed shows first as a broken link or root; checking
+        # every signature names the entry itself, which is what the reader needs.
+        plain = check(True)
     result = BundleVerification(**vars(plain), quorum=needed)
     if notes and operator is not None:
         tree = _tree(directory)
