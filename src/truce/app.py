@@ -30,7 +30,8 @@ from truce.http.deps import State, TooLarge, Unauthorized, status_of
 from truce.http.retry import RetryOnConflict
 from truce.services.extraction import ProcessingFailed
 from truce.services.processing import Processor, processor_for
-from truce.services.session import Engine, Keyring, keyring_for, open_store
+from truce.services.session import Engine, Keyring, keyring_for, open_store, sequence_queued
+from truce.services.trust import refuse_member_keys
 from truce.web.errors import error_page
 
 LOG = logging.getLogger("truce")
@@ -53,9 +54,11 @@ def create_app(
         docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: ours is served locally
         redoc_url=None,
     )
-    app.state.truce = State(
-        settings, engine or open_store(settings), keyring or keyring_for(settings)
-    )
+    keyring = keyring or keyring_for(settings)
+    # The server holds one private key, the operator's: however it is started (`truce
+    # serve`, uvicorn on this factory), it refuses a key directory with a member's in it.
+    refuse_member_keys(keyring)
+    app.state.truce = State(settings, engine or open_store(settings), keyring)
     state: State = app.state.truce
     app.state.processor = processor_for(settings, state.engine, state.keyring)
     for router in routers:
@@ -80,6 +83,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     documents a previous run left `received`; on exit, finish what is being processed."""
     processor: Processor = app.state.processor
     started = datetime.now(UTC)
+    await run_in_threadpool(_sequence_left, app.state.truce)
     await run_in_threadpool(processor.start)
     # In the background: the server answers while the operator's account queues them.
     resumed = asyncio.get_running_loop().run_in_executor(
@@ -90,6 +94,17 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         await run_in_threadpool(processor.close)
+
+
+def _sequence_left(state: State) -> None:
+    """Acts a previous run committed but stopped before sequencing go into the log first."""
+    try:
+        moved = sequence_queued(state.engine, state.keyring)
+    except Exception as error:  # e.g. no operator key yet on a read-only copy: still serve
+        LOG.error("acts left queued for the ledger were not sequenced: %s", error)
+        return
+    if moved:
+        LOG.info("sequenced %d act(s) a previous run left queued", moved)
 
 
 def _report_resumed(resumed: asyncio.Future[list[str]]) -> None:

@@ -7,6 +7,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import tempfile
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -145,7 +146,10 @@ def openapi_document() -> dict[str, Any]:
     from truce.store.database import make_engine
 
     create_app = _app_factory()
-    settings = Settings(database_url="sqlite://")
+    # An empty key directory of its own: the document does not depend on whatever keys the
+    # working directory holds (the app refuses to start on a member's).
+    keys = tempfile.TemporaryDirectory(prefix="truce-docgen-keys-")
+    settings = Settings(database_url="sqlite://", keys_dir=Path(keys.name))
     engine = make_engine("sqlite://")
     try:
         if "engine" in inspect.signature(create_app).parameters:
@@ -156,6 +160,7 @@ def openapi_document() -> dict[str, Any]:
         return document
     finally:
         engine.dispose()
+        keys.cleanup()
 
 
 def _schema_name(schema: Mapping[str, Any]) -> str:

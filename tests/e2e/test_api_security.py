@@ -330,6 +330,11 @@ def _newest_checkpoint(path: str) -> Make:
     return make
 
 
+def _tile(tail: str) -> Callable[[str], Make]:
+    """The first entry's tile or bundle: every store has one entry."""
+    return lambda path: lambda a, _: Request("GET", path.replace("{path:path}", tail))
+
+
 def _consistency(path: str) -> Make:
     return lambda a, _: Request("GET", f"{path}?old=1&new=2")
 
@@ -466,6 +471,10 @@ ROUTES = tuple(
         ("GET", "/api/ledger/checkpoints", _U.READ_LEDGER, _get()),
         ("POST", "/api/ledger/checkpoints", _U.CHECKPOINT, _post()),
         ("GET", "/api/ledger/checkpoint", _U.READ_LEDGER, _newest_checkpoint),
+        ("GET", "/api/ledger/tiles/checkpoint", _U.READ_LEDGER, _newest_checkpoint),
+        ("GET", "/api/ledger/tiles/tile/{path:path}", _U.READ_LEDGER, _tile("0/000.p/1")),
+        ("GET", "/api/ledger/tiles/tile/entries/{path:path}", _U.READ_LEDGER, _tile("000.p/1")),
+        ("GET", "/api/ledger/tiles/bundle.json", _U.READ_LEDGER, _get()),
         ("GET", "/api/ledger/consistency", _U.READ_LEDGER, _consistency),
         ("POST", "/api/ledger/cosignatures", _U.WITNESS, _cosignature),
         ("GET", "/api/ledger/proofs/{seq}", _U.READ_LEDGER, _get(lambda a: "0")),
@@ -513,7 +522,9 @@ def assert_fits_the_document(
     document: dict[str, Any], route: Route, response: httpx.Response
 ) -> None:
     """A JSON body is what the OpenAPI document says the operation answers with."""
-    answers = document["paths"][route.path][route.method.lower()]["responses"]
+    # The document names a path parameter {path}; the route, {path:path}.
+    path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)
+    answers = document["paths"][path][route.method.lower()]["responses"]
     media_type = response.headers["content-type"].split(";")[0]
     schema = answers[str(response.status_code)]["content"][media_type]["schema"]
     if media_type.endswith("json"):
@@ -543,6 +554,9 @@ def test_each_route_answers_each_role_as_the_policy_says(
             "/api/exports/{fmt}": "application/geo+json",
             "/api/ledger/bundle": "application/zip",
             "/api/ledger/checkpoint": "text/plain",
+            "/api/ledger/tiles/checkpoint": "text/plain",
+            "/api/ledger/tiles/tile/{path:path}": "application/octet-stream",
+            "/api/ledger/tiles/tile/entries/{path:path}": "application/octet-stream",
         }
         assert response.headers["content-type"].startswith(
             expected.get(route.path, "application/json")

@@ -52,6 +52,7 @@ from truce.services import (
     reference,
     structured,
     summary,
+    tiles,
     tokens,
     trust,
     views,
@@ -590,6 +591,18 @@ def _latest(s: Store, who: Principal, k: int) -> object:
     return witnessing.latest(uow=s.uow, who=who)
 
 
+def _tiles_checkpoint(s: Store, who: Principal, k: int) -> object:
+    return tiles.checkpoint(uow=s.uow, who=who)
+
+
+def _tile(s: Store, who: Principal, k: int) -> object:
+    return tiles.tile(uow=s.uow, who=who, path="tile/entries/000.p/1")
+
+
+def _bundle_parts(s: Store, who: Principal, k: int) -> object:
+    return tiles.bundle_parts(uow=s.uow, who=who)
+
+
 def _consistency(s: Store, who: Principal, k: int) -> object:
     return witnessing.consistency(uow=s.uow, who=who, old=1, new=2)
 
@@ -894,6 +907,9 @@ OPS = (
     Op(U.READ_LEDGER, ledger.export_bundle, _export, writes=False),
     Op(U.READ_LEDGER, trust.export_trust, _trust, writes=False),
     Op(U.READ_LEDGER, ledger.bundle_zip, _bundle_zip, writes=False),
+    Op(U.READ_LEDGER, tiles.checkpoint, _tiles_checkpoint, setup=_with_checkpoint, writes=False),
+    Op(U.READ_LEDGER, tiles.tile, _tile, writes=False),
+    Op(U.READ_LEDGER, tiles.bundle_parts, _bundle_parts, writes=False),
     Op(U.VIEW, reviewed_report, _reviewed_report, writes=False),
     Op(U.VIEW, summary.compliance_summary, _compliance_summary, writes=False),
     Op(U.VIEW, tally_for_day, _tally_for_day, writes=False),

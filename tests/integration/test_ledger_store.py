@@ -262,7 +262,10 @@ def test_add_user_with_a_failing_append_leaves_no_user(
     def broken(self: LedgerRepository, *args: object, **kwargs: object) -> int:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(LedgerRepository, "append", broken)
+    # Appending in the transaction (SQLite, a first use) or queueing for the sequencer
+    # (PostgreSQL): whichever way the entry goes, its failure undoes the change.
+    for way in ("append", "append_all", "enqueue"):
+        monkeypatch.setattr(LedgerRepository, way, broken)
     with pytest.raises(RuntimeError, match="disk full"), UnitOfWork(engine, keyring) as uow:
         add_user(
             uow=uow, who=who, user="erin", member="iran", name="Erin", role=Role.ANALYST, now=now()

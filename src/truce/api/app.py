@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from truce.api import cases, documents, incidents, reference, reports, tokens
+from truce.api import cases, documents, incidents, reference, reports, tiles, tokens
 from truce.api.common import PROBLEM
 from truce.api.models import Problem
 
@@ -24,6 +24,7 @@ routers: tuple[APIRouter, ...] = (
     incidents.router,
     cases.router,
     reference.ledger_router,
+    tiles.router,
     reference.router,
     tokens.router,
 )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 from pydantic import BaseModel, Field
 
 from truce.api.common import Who
-from truce.api.models import Cases, CaseView, Out
+from truce.api.models import ATTESTATION_HELP, Attestation, Cases, CaseView, Out
 from truce.domain.cases import (
     Case,
     CaseEvent,
@@ -68,11 +68,7 @@ def get_requests(unit: Uow, who: Who) -> ReopenRequests:
 
 
 class TimelineStep(CaseEvent):
-    attested: Literal["member-signed", "operator-attested"] = Field(
-        description="member-signed: the member's own key signed the act on its machine; "
-        "operator-attested: done on the server (the browser, a local `--as`), the log "
-        "operator signed it for the member"
-    )
+    attested: Attestation = Field(description=ATTESTATION_HELP)
 
 
 class CaseTimeline(Out):
@@ -85,7 +81,10 @@ def get_case(case_id: str, unit: Uow, who: Who, now: Clock) -> CaseTimeline:
     """A case and its timeline; until it is published, only what the agreement lets the
     caller see of it. Each step says whether its member signed it or the operator did."""
     shown = case_service.timeline(uow=unit, who=who, case_id=case_id)
-    steps = [TimelineStep(**dict(e), attested=e.attestation) for e in shown.events]
+    steps = [
+        TimelineStep(**dict(e), attested=signed)
+        for e, signed in zip(shown.events, shown.signed, strict=True)
+    ]
     return CaseTimeline(case=_view(shown.case, now, shown.whole), timeline=steps)
 
 

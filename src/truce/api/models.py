@@ -22,6 +22,16 @@ class Out(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+# How an act's ledger entry was signed (`truce.ledger.attestation`): the same words everywhere.
+Attestation = Literal["member-signed", "operator-attested", "server-held-key"]
+ATTESTATION_HELP = (
+    "member-signed: the member's own key signed the act on its machine, and the signature "
+    "verifies; operator-attested: done on the server (the browser, a local `--as`), the log "
+    "operator signed it for the member; server-held-key: from before members held their keys, "
+    "signed with the member's key while the server held it (no more than operator-attested)"
+)
+
+
 # --- reports ---------------------------------------------------------------------------
 
 
@@ -177,6 +187,7 @@ class Proof(Out):
     root: str = Field(description="hex")
     path: list[str] = Field(description="hex")
     checkpoint: int | None = Field(description="the checkpoint whose root it leads to, if any")
+    attested: Attestation = Field(description=ATTESTATION_HELP)
 
 
 # --- agreements, zones, members --------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -104,10 +105,11 @@ def cases_list(
         click.echo("no cases")
 
 
-def _event_line(event: CaseEvent) -> str:
+def _event_line(event: CaseEvent, signed: str) -> str:
+    """`signed`: how the step's ledger entry was signed (`truce.ledger.attestation`)."""
     change = f"{event.before.value if event.before else '-'} -> {event.after.value}"
     details = ", ".join(f"{k}: {v}" for k, v in event.details.items() if v not in (None, [], ""))
-    who = f"{event.user} ({event.member}, {event.attestation})"
+    who = f"{event.user} ({event.member}, {signed})"
     return f"  {event.at:%Y-%m-%d %H:%M}  {event.action.value:<22} {who}  {change}  {details}"
 
 
@@ -119,12 +121,12 @@ def _event_line(event: CaseEvent) -> str:
 def cases_show(app: App, case_id: str, as_json: bool) -> None:
     """A case with its timeline."""
     with app.uow(read_only=True) as uow:
-        case, whole, events = case_service.timeline(
+        case, whole, events, signed = case_service.timeline(
             uow=uow, who=app.principal(uow), case_id=case_id
         )
     now = app.now()
     if as_json:
-        timeline = [e.to_plain() | {"attested": e.attestation} for e in events]
+        timeline = [e.to_plain() | {"attested": s} for e, s in zip(events, signed, strict=True)]
         echo_json({"case": _plain(case, now, whole), "timeline": timeline})
         return
     click.echo(_line(case, now, whole))
@@ -143,8 +145,8 @@ def cases_show(app: App, case_id: str, as_json: bool) -> None:
             f"{request.status.value}{decided}"
         )
     click.echo("timeline:")
-    for event in events:
-        click.echo(_event_line(event))
+    for event, how in zip(events, signed, strict=True):
+        click.echo(_event_line(event, how))
 
 
 def _act(app: App, do: Callable[[UnitOfWork, Principal], Case]) -> None:
@@ -168,6 +170,13 @@ def _remotely(
     app: App, kind: str, case_id: str, fields: dict[str, Any], pass_file: str | None
 ) -> None:
     """Sign the act with the member's own key and send it to the server (remote mode)."""
+    if app.key_dir and Path(app.key_dir).resolve().is_relative_to(app.settings.keys_dir.resolve()):
+        # A member key left in the server's directory (before `truce keys handover`) was held
+        # by the server: an act signed with it must not be shown as member-signed.
+        raise InputRejected(
+            f"--key: {app.key_dir} is in the server's key directory (TRUCE_KEYS_DIR); a member "
+            "signs with the key kept on its own machine"
+        )
     default = app.settings.key_passphrase
     case, key = remote.signed_act(
         server=app.server,

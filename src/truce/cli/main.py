@@ -213,6 +213,7 @@ from truce.cli import (  # noqa: E402,F401
     incidents,
     ledger_tools,
     mechanism,
+    mirror,
     setup,
     text,
     witness,

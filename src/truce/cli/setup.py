@@ -122,6 +122,7 @@ def demo(app: App, fixed_passwords: bool) -> None:
             who=app.principal(uow),
             fixed_passwords=fixed_passwords,
             member_keys=DEMO_MEMBER_KEYS,
+            origin=app.settings.log_origin,
         )
     echo_demo(run)
 

@@ -179,8 +179,14 @@ class ActSignature(Record):
     salt: str | None = pydantic.Field(default=None, pattern=r"^[0-9a-f]{32,128}$")
 
 
-MEMBER_SIGNED = "member-signed"
-OPERATOR_ATTESTED = "operator-attested"
+# How an act's ledger entry was signed, in the same words on every page, API and export
+# (`truce.ledger.attestation.signed_as` reads them off an entry):
+MEMBER_SIGNED = "member-signed"  # the member's own key, on its own machine, and it verifies
+OPERATOR_ATTESTED = "operator-attested"  # the log operator, for the member (browser, `--as`)
+# Entries from before issue 12: signed with the member's key while the server held it, so
+# they prove no more than an operator-attested one (the server could have signed anything).
+SERVER_HELD_KEY = "server-held-key"
+ATTESTATIONS = (MEMBER_SIGNED, OPERATOR_ATTESTED, SERVER_HELD_KEY)
 
 
 class CaseEvent(Record):

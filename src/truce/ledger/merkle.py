@@ -143,6 +143,15 @@ class Tree:
             raise ProofError(f"leaf index {index} is out of range for a tree of {len(self)} leaves")
         return self._levels[0][index]
 
+    def subtree(self, height: int, index: int) -> bytes:
+        """MTH of the complete, aligned subtree of leaves [index * 2**height, (index + 1) *
+        2**height): a stored node (a C2SP tile at level L holds those of height 8 * L)."""
+        if height < 0 or index < 0 or (index + 1) << height > len(self):
+            raise ProofError(
+                f"no complete subtree {index} of height {height} in a tree of {len(self)} leaves"
+            )
+        return self._levels[height][index]
+
     def copy(self) -> Tree:
         """An independent tree with the same leaves (lists copied, hashes shared)."""
         twin = Tree()

@@ -15,10 +15,11 @@ from truce.domain.access import Principal, UseCase, allowed, authorize
 from truce.domain.agreements import Agreement, MemberSignatures
 from truce.domain.canonical import canonical_json
 from truce.domain.case_records import ActSignature
+from truce.domain.case_replay import PREFIX
 from truce.domain.case_visibility import Sight, as_seen, events_seen, sight
 from truce.domain.cases import Case, CaseEvent, CaseState, Evidence, ReopenRequest
 from truce.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from truce.ledger import acts
+from truce.ledger import acts, attestation
 from truce.ledger.entries import Act, MemberSignature
 from truce.store.uow import UnitOfWork
 
@@ -414,6 +415,8 @@ class Seen(NamedTuple):
     case: Case
     whole: bool
     events: tuple[CaseEvent, ...] = ()
+    # How each event's ledger entry was signed (`truce.ledger.attestation`), one per event.
+    signed: tuple[str, ...] = ()
 
 
 class _Agreements:
@@ -440,7 +443,36 @@ def seen(
     each has checked its own use case first."""
     agreement = (agreements or _Agreements(uow)).get(case.agreement_id)
     how = sight(case, agreement, who)
-    return Seen(as_seen(case, how), how is Sight.WHOLE, tuple(events_seen(events, how)))
+    shown = tuple(events_seen(events, how))
+    labels = dict(zip(map(id, events), signed_steps(uow, case.id, events), strict=True))
+    return Seen(as_seen(case, how), how is Sight.WHOLE, shown, tuple(labels[id(e)] for e in shown))
+
+
+def signed_steps(uow: UnitOfWork, case_id: str, events: Sequence[CaseEvent]) -> list[str]:
+    """How each event's entry in the ledger was signed: member-signed, operator-attested, or
+    server-held-key (`truce.ledger.attestation`), read off the entry, not the event.
+
+    Every step writes one `case.*` entry naming the case first, in the step's transaction, so
+    the case's entries pair with its events in order (`truce check` holds to it). An event
+    without its entry (not yet in the log, or a disagreement `truce check` reports) keeps what
+    the event says: member-signed only when it carries the member's signature, which the
+    store checked against the member's key when it was recorded."""
+    if not events:
+        return []
+    logged = [
+        e
+        for e in uow.ledger.entries_for(case_id)
+        if str(e.get("act", "")).startswith(PREFIX) and (e.get("objects") or [None])[0] == case_id
+    ]
+    keys = attestation.Keys(uow.keys.all())
+    labels = []
+    for number, event in enumerate(events):
+        entry = logged[number] if number < len(logged) else None
+        if entry is not None and entry.get("act") == f"{PREFIX}{event.action.value}":
+            labels.append(attestation.signed_as(entry, keys))
+        else:
+            labels.append(event.attestation)
+    return labels
 
 
 def cases(*, uow: UnitOfWork, who: Principal, state: str | None = None) -> list[Seen]:

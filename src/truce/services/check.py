@@ -8,12 +8,12 @@ from truce.store.uow import UnitOfWork
 
 
 def check_cases(*, uow: UnitOfWork, who: Principal) -> tuple[int, int, list[Disagreement]]:
-    """(cases, case entries, disagreements). The ledger's head is held while both are read:
-    every case step appends its entry under that lock before it commits, so none lands
-    between reading the entries and reading the cases (which would look like a
-    disagreement). On SQLite the transaction's snapshot does the same."""
+    """(cases, case entries, disagreements). The log, its queue and the cases are read from
+    one snapshot: a case step commits its act (to the log, or to the queue the sequencer
+    empties into the log) with the step, so whatever the snapshot holds of one it holds of
+    the other, and a step landing meanwhile cannot look like a disagreement."""
     authorize(who, UseCase.READ_LEDGER)
-    uow.ledger.lock()
-    entries = list(uow.ledger.acts_starting(PREFIX))
+    uow.snapshot()
+    entries = [*uow.ledger.acts_starting(PREFIX), *uow.ledger.queued_bodies(PREFIX)]
     bodies = uow.cases.stored_bodies()
     return len(bodies), len(entries), check(entries, bodies, uow.cases.event_counts())

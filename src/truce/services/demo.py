@@ -14,6 +14,7 @@ from pathlib import Path
 from truce import scenarios
 from truce.assess.tally import Tally
 from truce.assess.views import GuarantorTally
+from truce.config import DEFAULT_LOG_ORIGIN
 from truce.domain.access import Principal, Role
 from truce.domain.cases import Case, CaseState, ReplyKind, Vote
 from truce.domain.errors import Conflict
@@ -138,6 +139,7 @@ def run_demo(
     who: Principal,
     fixed_passwords: bool = False,
     member_keys: Path = DEMO_MEMBER_KEYS,
+    origin: str = DEFAULT_LOG_ORIGIN,
 ) -> DemoRun:
     """The whole chain on the Astana sample: scenario, sample corpus, fusion, findings,
     tallies, the Wadi Barada findings, and the joint mechanism played over them."""
@@ -168,6 +170,7 @@ def run_demo(
             agreement,
             fixed_passwords=fixed_passwords,
             member_keys=member_keys,
+            origin=origin,
         ),
     )
 
@@ -229,8 +232,10 @@ def play(
     *,
     fixed_passwords: bool = False,
     member_keys: Path = DEMO_MEMBER_KEYS,
+    origin: str = DEFAULT_LOG_ORIGIN,
 ) -> list[str]:
-    """Run the mechanism over the current findings; the lines to print."""
+    """Run the mechanism over the current findings; the lines to print. `origin` names the
+    log in its checkpoints, the bundle and the trust file (the `log_origin` setting)."""
     who, passwords = make_accounts(uow, now, fixed_passwords=fixed_passwords)
     if passwords:
         lines = ["demo accounts (user / password: role of member; shown this once):"]
@@ -259,15 +264,15 @@ def play(
             "already played on an earlier run; cases by state: "
             + ", ".join(f"{k} {v}" for k, v in sorted(states.items()))
         )
-        return [*lines, _export(uow, who, bundle)]
+        return [*lines, _export(uow, who, bundle, origin)]
     later = now + timedelta(hours=5)
     wadi = _wadi_barada(uow, all_cases)
     _replies(uow, who, [c for c in all_cases if c is not wadi], later)
     lines.append(f"replies: {sum(len(c.replies) for c in uow.cases.all())} on record")
     if wadi is not None:
         lines += _wadi_barada_review(uow, who, wadi, later, own_keys)
-    lines += _deadline_passes(uow, who, now + timedelta(hours=73), own_keys)
-    return [*lines, _export(uow, who, bundle)]
+    lines += _deadline_passes(uow, who, now + timedelta(hours=73), own_keys, origin)
+    return [*lines, _export(uow, who, bundle, origin)]
 
 
 def demo_passphrase(member: str) -> str:
@@ -360,7 +365,11 @@ def _replies(uow: UnitOfWork, who: dict[str, Principal], cases: list[Case], at: 
 
 
 def _deadline_passes(
-    uow: UnitOfWork, who: dict[str, Principal], at: datetime, own_keys: GuarantorKeys
+    uow: UnitOfWork,
+    who: dict[str, Principal],
+    at: datetime,
+    own_keys: GuarantorKeys,
+    origin: str = DEFAULT_LOG_ORIGIN,
 ) -> list[str]:
     """Past the reply deadline: escalation, a guarantor's inbox, a checkpoint signed by the
     log operator, and each guarantor witnessing it with its own key."""
@@ -373,7 +382,7 @@ def _deadline_passes(
         # registered by an administrator.
         vkey = note.verifier_key(member, key.public, note.COSIGNATURE_V1)
         witnessing.register(uow=uow, who=who["chair"], member=member, vkey=vkey, now=at)
-    made = ledger.checkpoint(uow=uow, who=who["chair"], now=at)
+    made = ledger.checkpoint(uow=uow, who=who["chair"], now=at, origin=origin)
     operator = witnessing.operator_verifier(uow, made.origin)  # from the trust file
     cosigned = [
         member
@@ -402,11 +411,13 @@ def _witness_round(
     return True
 
 
-def _export(uow: UnitOfWork, who: dict[str, Principal], bundle: Path) -> str:
-    count = ledger.export_bundle(uow=uow, who=who["chair"], directory=bundle)
+def _export(
+    uow: UnitOfWork, who: dict[str, Principal], bundle: Path, origin: str = DEFAULT_LOG_ORIGIN
+) -> str:
+    count = ledger.export_bundle(uow=uow, who=who["chair"], directory=bundle, origin=origin)
     # The trust file every member would have been given when the agreement was signed.
     trust_file = bundle.parent / "trust.json"
-    made = trust.export_trust(uow=uow, who=who["chair"])
+    made = trust.export_trust(uow=uow, who=who["chair"], origin=origin)
     trust.write_trust(made, trust_file)
     result = trust.verify_with_trust(bundle, made)
     verdict = "verified" if result.ok else "FAILED: " + "; ".join(map(str, result.problems[:3]))

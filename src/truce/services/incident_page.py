@@ -34,6 +34,9 @@ class IncidentDetail:
     # Whether `case` and `events` are the whole case, or what everyone may see of it (that it
     # exists, its state, and the timeline as last published): the agreement says who sees what.
     case_whole: bool = False
+    # How each event's ledger entry was signed (member-signed, operator-attested,
+    # server-held-key), one per event; the proof carries its entry's.
+    signed: list[str] = field(default_factory=list)
 
     def to_plain(self) -> dict[str, Any]:
         return {
@@ -59,10 +62,11 @@ def incident_detail(
         uow=uow, who=who, incident_id=incident_id, agreement_id=agreement_id
     )
     stored = uow.cases.find(case_id(incident.id, agreement_id))
-    case, events, case_whole = None, [], False
+    case, events, case_whole, signed = None, [], False, []
     if stored is not None:
         shown = seen(uow, who, stored, uow.cases.events(stored.id))
         case, events, case_whole = shown.case, list(shown.events), shown.whole
+        signed = list(shown.signed)
     proof = None
     if full and allowed(who, UseCase.READ_LEDGER):
         logged = uow.ledger.entries_for(incident.id)
@@ -77,5 +81,5 @@ def incident_detail(
         if len(members) > 1:
             links = explain_links(list(members.values()), affiliations(uow=uow))
     return IncidentDetail(
-        incident, reports, finding, case, events, proof, history, links, case_whole
+        incident, reports, finding, case, events, proof, history, links, case_whole, signed
     )

@@ -22,7 +22,7 @@ from typing import Any
 from truce.config import DEFAULT_LOG_ORIGIN
 from truce.domain.access import Principal, UseCase, authorize
 from truce.domain.errors import Conflict, InputRejected, NotFound
-from truce.ledger import entries, merkle, note
+from truce.ledger import attestation, entries, merkle, note
 from truce.ledger.checkpoints import Issued, check_notes, first_difference, held_checkpoint
 from truce.ledger.verify import KeyRecord, Verification, heads_from_notes, verify_ledger
 from truce.services import witnessing
@@ -52,6 +52,7 @@ def checkpoint(
     logged, after the head it covers. (Checkpoints made before were co-signed here with every
     guarantor's key, which the server held; they stay readable and verify.)"""
     authorize(who, UseCase.CHECKPOINT)
+    uow.sequence()  # every act committed so far: a checkpoint covers sequenced entries only
     tree = uow.ledger.tree()
     size = len(tree)
     if size == 0:
@@ -98,6 +99,9 @@ class Proof:
     root: str
     path: list[str]
     checkpoint: int | None  # which checkpoint's root the proof leads to, if any
+    # How the entry was signed: member-signed, operator-attested or server-held-key
+    # (`truce.ledger.attestation`).
+    attested: str = ""
 
     def to_plain(self) -> dict[str, Any]:
         return {
@@ -107,6 +111,7 @@ class Proof:
             "root": self.root,
             "path": self.path,
             "checkpoint": self.checkpoint,
+            "attested": self.attested,
         }
 
 
@@ -117,16 +122,28 @@ def prove(*, uow: UnitOfWork, who: Principal, seq: int) -> Proof:
     tree = uow.ledger.tree()
     if not 0 <= seq < len(tree):
         raise NotFound(f"no ledger entry {seq}: the log has {len(tree)} entries")
-    leaf = entries.leaf(uow.ledger.line(seq))
+    line = uow.ledger.line(seq)
+    leaf = entries.leaf(line)
+    signed = _signed_as(uow, line)
     # Old co-signed checkpoints came first, then the C2SP ones: one list, numbered in order.
     sizes = [cp.size for cp in uow.ledger.checkpoints()] + [n.size for n in uow.ledger.notes()]
     for number, size in enumerate(sizes):
         if size > seq:
             path = tree.inclusion_proof(seq, size)
             root = tree.root(size).hex()
-            return Proof(seq, leaf.hex(), size, root, [p.hex() for p in path], number)
+            return Proof(seq, leaf.hex(), size, root, [p.hex() for p in path], number, signed)
     path = tree.inclusion_proof(seq)
-    return Proof(seq, leaf.hex(), len(tree), tree.root().hex(), [p.hex() for p in path], None)
+    return Proof(
+        seq, leaf.hex(), len(tree), tree.root().hex(), [p.hex() for p in path], None, signed
+    )
+
+
+def _signed_as(uow: UnitOfWork, line: bytes) -> str:
+    try:
+        body = entries.parse_entry(entries.split_line(line)[0])
+    except entries.MalformedEntry:
+        return attestation.OPERATOR_ATTESTED  # only the operator's word is left for it
+    return attestation.signed_as(body, attestation.Keys(uow.keys.all()))
 
 
 def check_proof(proof: Proof) -> bool:
@@ -151,13 +168,15 @@ def export_bundle(
         for line in uow.ledger.lines():
             out.write(line + b"\n")
             count += 1
-    write_private(directory / KEYS, json.dumps([k.to_plain() for k in uow.keys.all()], indent=1))
-    write_private(
-        directory / CHECKPOINTS,
-        json.dumps([c.to_plain() for c in uow.ledger.checkpoints()], indent=1),
-    )
+    for name, content in bundle_parts(uow, origin).items():
+        write_private(directory / name, json.dumps(content, indent=1))
+    return count
+
+
+def bundle_parts(uow: UnitOfWork, origin: str = DEFAULT_LOG_ORIGIN) -> dict[str, Any]:
+    """Everything in a bundle but its entries, by file name (a mirror fetches these once and
+    the entries as tiles). The manifest's `entries` and `root` are the whole log's now."""
     issued = uow.ledger.notes()
-    write_private(directory / NOTES, json.dumps([n.signed_note() for n in issued], indent=1))
     tree = uow.ledger.tree()
     # The log's origin is the one its checkpoints carry (the setting only until the first).
     origin = issued[-1].origin if issued else origin
@@ -170,8 +189,12 @@ def export_bundle(
         "witness_keys": [k.to_plain() for k in uow.ledger.witness_keys()],
         "witness_policy": witnessing.quorum(uow).to_plain(),
     }
-    write_private(directory / MANIFEST, json.dumps(manifest, indent=1))
-    return count
+    return {
+        KEYS: [k.to_plain() for k in uow.keys.all()],
+        CHECKPOINTS: [c.to_plain() for c in uow.ledger.checkpoints()],
+        NOTES: [n.signed_note() for n in issued],
+        MANIFEST: manifest,
+    }
 
 
 def bundle_zip(*, uow: UnitOfWork, who: Principal) -> bytes:

@@ -53,6 +53,19 @@ def unit_of_work(
     return UnitOfWork(engine, keyring, read_only=read_only, shared=shared)
 
 
+def sequence_queued(engine: Engine, keyring: Keyring | None) -> int:
+    """Append to the log the acts a previous run committed but did not sequence (it
+    stopped between a commit and its sequencing); how many. The server does it as it
+    starts; every commit on PostgreSQL also sequences whatever waits."""
+
+    def work(unit: UnitOfWork) -> int:
+        moved = unit.sequence()
+        unit.commit()
+        return moved
+
+    return run_in_unit(engine, keyring, work)
+
+
 def retryable(exc: BaseException) -> bool:
     """Whether `exc` undid its transaction for a passing reason (a PostgreSQL deadlock or
     serialisation failure, a busy SQLite file): the work may run again if nothing of it was

@@ -2,15 +2,23 @@
 
 Appending locks the single head row (SELECT ... FOR UPDATE on PostgreSQL; on SQLite a write
 to the head row, which makes a shared transaction a writing one before the head is read),
-so concurrent writers queue: one linear log, no forks, no gaps. The entry is written in the
-caller's transaction: it lands with the change it records, or neither does. The unit of work
-appends at commit, so the head is the last lock a transaction takes.
+so concurrent writers queue: one linear log, no forks, no gaps.
+
+Two ways in, both all-or-nothing with the change an act records:
+- `append`: the entry is signed and written in the caller's transaction, under the head lock
+  (SQLite, where writers are one at a time anyway; and rare acts that must be in the log
+  before the transaction goes on, such as a key rotation).
+- `enqueue`, then `sequence` (PostgreSQL): the act is committed to `ledger_queue` with its
+  change, taking no lock that other writers wait on; a sequencer then takes the head lock and
+  numbers, links and signs every queued act in one transaction, a batch per commit (as
+  Trillian's sequencer does). A checkpoint covers sequenced entries only.
 """
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -34,12 +42,37 @@ from truce.store import tables as t
 
 _HEAD = text("SELECT size, last_leaf FROM ledger_head WHERE id = 1")
 _HEAD_FOR_UPDATE = text("SELECT size, last_leaf FROM ledger_head WHERE id = 1 FOR UPDATE")
+_HEAD_IF_FREE = text("SELECT size, last_leaf FROM ledger_head WHERE id = 1 FOR UPDATE SKIP LOCKED")
 _INSERT = text(
     "INSERT INTO ledger_entries (seq, line, leaf, at, member_id, act) "
     "VALUES (:seq, :line, :leaf, :at, :member_id, :act)"
 ).bindparams(bindparam("line", type_=LargeBinary), bindparam("at", type_=t.UTCDateTime()))
 _ADVANCE = text("UPDATE ledger_head SET size = :size, last_leaf = :leaf WHERE id = 1")
 _TOUCH = text("UPDATE ledger_head SET size = size WHERE id = 1")  # SQLite's FOR UPDATE
+# A batch of entries in one statement on PostgreSQL (arrays, unnested); foreign keys are
+# checked at the statement's end, when the entries its objects name are in.
+_ENQUEUE = text(
+    "INSERT INTO ledger_queue (member_id, act, effective, queued_at) "
+    "VALUES (:member_id, :act, :effective, :queued_at) RETURNING id"
+).bindparams(
+    bindparam("effective", type_=t.UTCDateTime()), bindparam("queued_at", type_=t.UTCDateTime())
+)
+_WRITE_BATCH = text(
+    "WITH added AS (INSERT INTO ledger_entries (seq, line, leaf, at, member_id, act) "
+    "SELECT * FROM unnest(CAST(:seqs AS integer[]), CAST(:lines AS bytea[]), "
+    "CAST(:leaves AS varchar[]), CAST(:ats AS timestamptz[]), CAST(:members AS varchar[]), "
+    "CAST(:acts AS varchar[]))), "
+    "named AS (INSERT INTO ledger_objects (object_id, seq) "
+    "SELECT * FROM unnest(CAST(:object_ids AS varchar[]), CAST(:object_seqs AS integer[]))) "
+    "UPDATE ledger_head SET size = :size, last_leaf = :leaf WHERE id = 1"
+)
+# Taken off the queue and returned in one statement (the head lock keeps out other
+# sequencers; the order of RETURNING is not defined, so rows are sorted by ID after).
+_DEQUEUE = text(
+    "DELETE FROM ledger_queue WHERE id IN "
+    "(SELECT id FROM ledger_queue ORDER BY id LIMIT :limit) "
+    "RETURNING id, act, effective"
+).columns(effective=t.UTCDateTime())
 _TREES: dict[str, merkle.Tree] = {}
 _TREES_LOCK = threading.Lock()
 
@@ -76,6 +109,7 @@ class TreeView:
 class LedgerRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
+        self.dialect = connection.dialect.name
 
     def append(
         self,
@@ -86,50 +120,168 @@ class LedgerRepository:
     ) -> int:
         """Sign and append an entry; its sequence number. The entry's time is read from `clock`
         once the head is locked, so times never go back along the log."""
-        # The operator signs for any member (the entry says so); a member's key only for
-        # that member (the format before issue 12, kept for old logs and benchmarks).
-        attested_by = OPERATOR if signer.member == OPERATOR else None
-        if attested_by is None and signer.member != act.member:
-            raise Conflict(f"{signer.member}'s key cannot sign an act of {act.member}")
-        # Plain SQL built once: appending is the hot path, and building Core statements
-        # cost three times the signing.
         seq, prev = self._lock_head()
-        at = clock()
-        line = entries.sign_entry(
-            entries.entry_body(
-                act,
-                seq=seq,
-                prev=prev,
-                at=at,
-                key_id=signer.id,
-                effective=effective,
-                attested_by=attested_by,
-            ),
-            signer,
-        )
-        leaf = entries.leaf(line).hex()
-        self._c.execute(
-            _INSERT,
-            {
-                "seq": seq,
-                "line": line,
-                "leaf": leaf,
-                "at": at,
-                "member_id": act.member,
-                "act": act.act,
-            },
-        )
-        self._c.execute(_ADVANCE, {"size": seq + 1, "leaf": leaf})
-        objects = sorted(set(act.objects))
-        if objects:
-            self._c.execute(
-                insert(t.ledger_objects), [{"object_id": o[:200], "seq": seq} for o in objects]
-            )
+        self._write([(act, effective)], signer, clock, seq, prev)
         return seq
 
-    def lock(self) -> None:
-        """Hold the log's head until this transaction ends."""
-        self._lock_head()
+    def append_all(
+        self,
+        acts: Sequence[tuple[entries.Act, datetime | None]],
+        signer: SigningKey,
+        clock: Callable[[], datetime],
+        head: tuple[int, str],
+    ) -> tuple[list[int], tuple[int, str]]:
+        """Sign and append entries after `head` (locked by this transaction); their
+        sequence numbers, and the head after them."""
+        seq, prev = head
+        after = self._write(acts, signer, clock, seq, prev)
+        return list(range(seq, after[0])), after
+
+    def enqueue(
+        self, acts: Sequence[tuple[entries.Act, datetime | None]], at: datetime
+    ) -> list[int]:
+        """Commit the acts (each with its effective time) with the caller's transaction, to
+        be sequenced later; their queue IDs. Their member signatures, if any, were checked
+        by the caller."""
+        rows = []
+        for act, effective in acts:
+            plain = entries.act_plain(act)
+            if act.member_signature is not None:
+                plain["member_signature"] = act.member_signature.to_plain()
+            rows.append(
+                {
+                    "member_id": act.member,
+                    "act": json.dumps(plain, sort_keys=True),
+                    "effective": effective,
+                    "queued_at": at,
+                }
+            )
+        return [int(self._c.execute(_ENQUEUE, row).scalar_one()) for row in rows]
+
+    def queued(self, ids: Sequence[int] | None = None) -> bool:
+        """Whether any of these queued acts (any at all, without `ids`) still waits for the
+        sequencer, or is being sequenced by a transaction not yet committed."""
+        query = select(t.ledger_queue.c.id).limit(1)
+        if ids is not None:
+            query = query.where(t.ledger_queue.c.id.in_(ids))
+        return bool(self._c.execute(query).first())
+
+    def sequence(
+        self,
+        signer: SigningKey,
+        clock: Callable[[], datetime],
+        limit: int,
+        head: tuple[int, str],
+    ) -> tuple[int, tuple[int, str]]:
+        """Append up to `limit` queued acts after `head` (locked by this transaction), oldest
+        queued first; how many, and the head after them. An act queued after another
+        committed was queued after it, so the log keeps what caused what in order."""
+        rows = sorted(self._c.execute(_DEQUEUE, {"limit": limit}).all(), key=lambda r: r.id)
+        if not rows:
+            return 0, head
+        after = self._write([(_act(r.act), r.effective) for r in rows], signer, clock, *head)
+        return len(rows), after
+
+    def queued_bodies(self, prefix: str) -> list[dict[str, Any]]:
+        """Queued acts whose name starts with `prefix`, oldest first, as entry bodies
+        without a place in the log yet (`truce check` counts them with the log's)."""
+        table = t.ledger_queue
+        rows = self._c.execute(
+            select(table.c.id, table.c.act, table.c.effective).order_by(table.c.id)
+        )
+        bodies = []
+        for queue_id, act_json, effective in rows:
+            plain = json.loads(act_json)
+            if str(plain.get("act", "")).startswith(prefix):
+                bodies.append(
+                    plain
+                    | {
+                        "seq": f"(queued {queue_id})",
+                        "effective": effective.isoformat() if effective else None,
+                    }
+                )
+        return bodies
+
+    def _write(
+        self,
+        acts: Sequence[tuple[entries.Act, datetime | None]],
+        signer: SigningKey,
+        clock: Callable[[], datetime],
+        seq: int,
+        prev: str,
+    ) -> tuple[int, str]:
+        """Sign and insert entries from `seq` on after `prev`, and move the head past them
+        (the head is locked); the new head. Plain SQL built once: this is the hot path, and
+        building Core statements cost three times the signing."""
+        rows: list[dict[str, Any]] = []
+        objects: list[dict[str, Any]] = []
+        for act, effective in acts:
+            # The operator signs for any member (the entry says so); a member's key only for
+            # that member (the format before issue 12, kept for old logs and benchmarks).
+            attested_by = OPERATOR if signer.member == OPERATOR else None
+            if attested_by is None and signer.member != act.member:
+                raise Conflict(f"{signer.member}'s key cannot sign an act of {act.member}")
+            at = clock()
+            line = entries.sign_entry(
+                entries.entry_body(
+                    act,
+                    seq=seq,
+                    prev=prev,
+                    at=at,
+                    key_id=signer.id,
+                    effective=effective,
+                    attested_by=attested_by,
+                ),
+                signer,
+            )
+            prev = entries.leaf(line).hex()
+            rows.append(
+                {
+                    "seq": seq,
+                    "line": line,
+                    "leaf": prev,
+                    "at": at,
+                    "member_id": act.member,
+                    "act": act.act,
+                }
+            )
+            objects += [{"object_id": o[:200], "seq": seq} for o in sorted(set(act.objects))]
+            seq += 1
+        if self._c.dialect.name == "postgresql":
+            # One round trip for the batch: the entries, their objects and the head.
+            self._c.execute(
+                _WRITE_BATCH,
+                {
+                    "seqs": [r["seq"] for r in rows],
+                    "lines": [r["line"] for r in rows],
+                    "leaves": [r["leaf"] for r in rows],
+                    "ats": [r["at"] for r in rows],
+                    "members": [r["member_id"] for r in rows],
+                    "acts": [r["act"] for r in rows],
+                    "object_ids": [o["object_id"] for o in objects],
+                    "object_seqs": [o["seq"] for o in objects],
+                    "size": seq,
+                    "leaf": prev,
+                },
+            )
+            return seq, prev
+        self._c.execute(_INSERT, rows)
+        self._c.execute(_ADVANCE, {"size": seq, "leaf": prev})
+        if objects:
+            self._c.execute(insert(t.ledger_objects), objects)
+        return seq, prev
+
+    def try_lock(self) -> tuple[int, str] | None:
+        """The head, locked until this transaction ends; None if another transaction holds
+        it (PostgreSQL; on SQLite the transaction holds the write lock, so the head too)."""
+        if self._c.dialect.name != "postgresql":
+            return self._lock_head()
+        found = self._c.execute(_HEAD_IF_FREE).first()
+        return (int(found[0]), str(found[1])) if found else None
+
+    def lock(self) -> tuple[int, str]:
+        """Hold the log's head until this transaction ends; its size and last leaf."""
+        return self._lock_head()
 
     def _lock_head(self) -> tuple[int, str]:
         if self._c.dialect.name == "postgresql":
@@ -384,4 +536,21 @@ def _record(row: Any) -> KeyRecord:
         public=row.public,
         valid_from=row.valid_from,
         retired_at=row.retired_at,
+    )
+
+
+def _act(stored: str) -> entries.Act:
+    """A queued act as it was recorded."""
+    plain = json.loads(stored)
+    signature = plain.get("member_signature")
+    return entries.Act(
+        plain["act"],
+        plain["member"],
+        plain.get("user"),
+        objects=tuple(plain.get("objects") or ()),
+        hashes=plain.get("hashes") or None,
+        details=plain.get("details") or None,
+        member_signature=(
+            entries.MemberSignature(signature["key"], signature["signature"]) if signature else None
+        ),
     )

@@ -342,6 +342,20 @@ ledger_objects = Table(
     Column("seq", Integer, ForeignKey("ledger_entries.seq"), primary_key=True),
 )
 
+# Acts committed with the change they record and not yet in the log (PostgreSQL): the
+# sequencer numbers, links and signs them in batches (`truce.store.ledger`).
+ledger_queue = Table(
+    "ledger_queue",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("member_id", String(80), nullable=False),
+    Column("act", Text, nullable=False),
+    Column("effective", UTCDateTime, nullable=True),
+    Column("queued_at", UTCDateTime, nullable=False),
+)
+
 ledger_head = Table(
     "ledger_head",
     metadata,

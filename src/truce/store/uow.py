@@ -1,13 +1,20 @@
 """The unit of work: one transaction; rolled back unless committed.
 
-Ledger entries are written at commit, after everything else the transaction did: the ledger's
-head is the one row every writer locks, so it is locked last and held only while the entries
-are appended and the transaction commits. A transaction never holds the head while it waits
-for another row, and so never deadlocks on it.
+Ledger entries are written at commit, after everything else the transaction did.
+
+- On SQLite (one writer at a time anyway) they are appended in the transaction: the ledger's
+  head is the one row every writer locks, so it is locked last and held only while the
+  entries are appended and the transaction commits. A transaction never holds the head while
+  it waits for another row, and so never deadlocks on it.
+- On PostgreSQL the acts are queued in the transaction, which then commits without taking
+  the head at all, so concurrent writers' commits overlap; right after its commit, the unit
+  sequences the queue (every act queued so far, its own and others', one batch under the
+  head lock, `LedgerRepository.sequence`) and returns once its own acts are in the log.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
@@ -36,8 +43,11 @@ from truce.store.repositories import (
 )
 from truce.store.secrets import SecretRepository
 
+LOG = logging.getLogger(__name__)
+
 
 class UnitOfWork:
+    SEQUENCE_BATCH = 2000  # queued acts signed and inserted per statement batch
     actors: ActorRepository
     agreements: AgreementRepository
     members: MemberRepository
@@ -82,6 +92,7 @@ class UnitOfWork:
         self._failed = False  # a ledger entry failed: this transaction may only be rolled back
         # Acts recorded in this transaction, appended at commit: (act, key, effective time).
         self._pending: list[tuple[Act, SigningKey, datetime]] = []
+        self._holds_head = False  # this transaction locked the log's head (flush, lock)
         self.commits = 0  # transactions committed: a unit that committed is not run again
         # What use cases derive from reference data once per transaction (the actor registry,
         # the source book); whoever changes that data in the transaction clears it.
@@ -149,16 +160,25 @@ class UnitOfWork:
                 f"member_signature: does not verify with {act.member}'s key {current.key_id}"
             )
 
-    def flush(self) -> list[int]:
+    def flush(self, head: tuple[int, str] | None = None) -> list[int]:
         """Append the recorded acts now, under the ledger's head lock (held until the
-        transaction ends); their sequence numbers. `commit` does it; a use case calls it
-        when an entry must precede what it does next (a key rotation, before the old key
-        retires)."""
+        transaction ends; `head` when this transaction holds it already); their sequence
+        numbers. `commit` does it; a use case calls it when an entry must precede what it
+        does next (a key rotation, before the old key retires). On PostgreSQL the acts
+        others queued go first: they committed before this transaction will."""
         if not self._pending:
             return []
         pending, self._pending = self._pending, []
         try:
-            self.ledger.lock()
+            head = head or self.ledger.lock()
+            self._holds_head = True
+            if self.ledger.dialect == "postgresql":
+                head = self._sequence(head)[1]
+            if all(self._checked.get(s.member) == s.id for _, s, _ in pending):
+                signer = pending[0][1]
+                if all(s is signer for _, s, _ in pending):
+                    acts = [(act, at) for act, _, at in pending]
+                    return self.ledger.append_all(acts, signer, self.clock, head)[0]
             seqs = []
             for act, signer, at in pending:
                 if self._checked.get(signer.member) != signer.id:
@@ -208,21 +228,6 @@ class UnitOfWork:
         self.ledger.append(first, operator, self.clock)
         self._checked[member] = signer.id
 
-    def signer(self, member: str, user: str | None = None) -> SigningKey:
-        """A key from the server's keyring (the operator's; a member's only where an
-        installation still keeps it there), checked against its registered key; registered
-        (and the registration logged) on first use."""
-        signer = self.keyring.signer(member)
-        if self._checked.get(member) == signer.id:
-            return signer
-        current = self.keys.current(member)
-        if current is None:
-            # Take the log's lock first (pending entries go first, in order), then look again.
-            self.flush()
-            self.ledger.lock()
-        self._register_on_first_use(member, user, signer)
-        return signer
-
     def __enter__(self) -> UnitOfWork:
         self._connection = self._engine.connect()
         if self._shared:
@@ -257,9 +262,89 @@ class UnitOfWork:
             raise ConfigurationError(
                 "a ledger entry of this transaction failed: its changes cannot be committed"
             )
-        self.flush()
+        postgres = self._connection.dialect.name == "postgresql"
+        logged = bool(self._pending) or self._holds_head
+        if postgres and self._pending and self._registered():
+            head = self.ledger.try_lock()
+            if head is None:
+                self._enqueue()  # another writer holds the head: the queue, not the wait
+            else:
+                self.flush(head)
+        else:
+            self.flush()
         self._connection.commit()
         self.commits += 1
+        self._holds_head = False
+        if postgres and logged:
+            self._sequence_after()
+
+    def _registered(self) -> bool:
+        """Whether every key the recorded acts are signed with is registered (a first use
+        registers in the log, in order, under the head lock: never queued)."""
+        return all(self._checked.get(s.member) == s.id for _, s, _ in self._pending)
+
+    def _enqueue(self) -> None:
+        """Queue the recorded acts in this transaction, for whoever sequences next."""
+        pending, self._pending = self._pending, []
+        try:
+            self.ledger.enqueue([(act, at) for act, _, at in pending], self.clock())
+        except BaseException:
+            self._failed = True
+            raise
+
+    def _sequence_after(self) -> None:
+        """After a commit that held the head or queued acts (PostgreSQL): look at the queue
+        again and sequence it while anything waits there, unless another writer holds the
+        head. A writer that found the head held committed its acts before it looked, so
+        before the holder let the head go; the holder's look after that finds them. So no
+        act stays queued once every writer has returned, and no writer waits for another.
+
+        A writer that found the head held returns before its acts are in the log (a few
+        milliseconds later they are): what it reads back at once from the log may miss
+        them. This unit's change is committed already: a failure here is logged, not
+        raised (the acts stay queued, and the next pass, or the server as it starts,
+        sequences them)."""
+        assert self._connection is not None
+        try:
+            while self.ledger.queued():
+                head = self.ledger.try_lock()
+                if head is None:  # the holder will find them when it looks again
+                    break
+                if self._sequence(head)[0]:
+                    self._connection.commit()
+            self._connection.rollback()
+        except Exception:
+            self._connection.rollback()
+            LOG.exception("sequencing the ledger's queue failed; its acts wait there")
+
+    def _sequence(self, head: tuple[int, str]) -> tuple[int, tuple[int, str]]:
+        """Append every queued act after `head` (locked); how many, and the head after."""
+        signer = self.operator()
+        moved = 0
+        while True:
+            batch, head = self.ledger.sequence(signer, self.clock, self.SEQUENCE_BATCH, head)
+            moved += batch
+            if batch < self.SEQUENCE_BATCH:
+                return moved, head
+
+    def snapshot(self) -> None:
+        """Read the rest of this transaction from one snapshot of the store (PostgreSQL's
+        REPEATABLE READ; a SQLite transaction already reads one). Call it before writing:
+        what the transaction read so far is let go."""
+        assert self._connection is not None
+        if self._pending:
+            raise ConfigurationError("a snapshot must begin before the transaction records acts")
+        if self._connection.dialect.name == "postgresql":
+            self._connection.rollback()
+            self._connection.execution_options(isolation_level="REPEATABLE READ")
+
+    def sequence(self) -> int:
+        """Append every queued act to the log in this transaction, under the head lock
+        (held until the transaction ends); how many. A checkpoint does it first, so that it
+        covers every act committed before it."""
+        head = self.ledger.lock()
+        self._holds_head = True
+        return self._sequence(head)[0]
 
     @property
     def committed(self) -> bool:
@@ -271,6 +356,7 @@ class UnitOfWork:
         self._checked.clear()
         self.memo.clear()
         self._failed = False
+        self._holds_head = False
         self._pending.clear()
         self._connection.rollback()
 
