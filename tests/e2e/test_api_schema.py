@@ -57,6 +57,7 @@ def _ids(store: Store) -> dict[str, str]:
             "fmt": "acled",
             "token_id": "0" * 16,
             "number": "1",
+            "path": "0/000.p/1",  # the first hash tile of the log (the tlog-tiles routes)
         }
 
 
