@@ -74,7 +74,7 @@ def _head_held(engine: Engine) -> Iterator[None]:
 def _left_queued(engine: Engine, monkeypatch: pytest.MonkeyPatch, work: Any) -> None:
     """`work` commits while another writer holds the head, so its acts go to the queue, and
     the process stops right after (a crash, a killed worker) before anyone sequences."""
-    monkeypatch.setattr(UnitOfWork, "_sequence_after", lambda self: None)
+    monkeypatch.setattr(UnitOfWork, "_sequence_after", lambda self, queued: None)
     with _head_held(engine):
         work()
     monkeypatch.undo()

@@ -264,10 +264,12 @@ class UnitOfWork:
             )
         postgres = self._connection.dialect.name == "postgresql"
         logged = bool(self._pending) or self._holds_head
+        queued = False
         if postgres and self._pending and self._registered():
             head = self.ledger.try_lock()
             if head is None:
                 self._enqueue()  # another writer holds the head: the queue, not the wait
+                queued = True
             else:
                 self.flush(head)
         else:
@@ -276,7 +278,7 @@ class UnitOfWork:
         self.commits += 1
         self._holds_head = False
         if postgres and logged:
-            self._sequence_after()
+            self._sequence_after(queued)
 
     def _registered(self) -> bool:
         """Whether every key the recorded acts are signed with is registered (a first use
@@ -292,7 +294,7 @@ class UnitOfWork:
             self._failed = True
             raise
 
-    def _sequence_after(self) -> None:
+    def _sequence_after(self, queued: bool) -> None:
         """After a commit that held the head or queued acts (PostgreSQL): look at the queue
         again and sequence it while anything waits there, unless another writer holds the
         head. A writer that found the head held committed its acts before it looked, so
@@ -306,7 +308,9 @@ class UnitOfWork:
         sequences them)."""
         assert self._connection is not None
         try:
-            while self.ledger.queued():
+            # A writer that queued knows the queue holds something: it tries the head at once.
+            while queued or self.ledger.queued():
+                queued = False
                 head = self.ledger.try_lock()
                 if head is None:  # the holder will find them when it looks again
                     break
