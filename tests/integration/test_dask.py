@@ -16,7 +16,7 @@ from truce.domain.documents import TextMeta
 from truce.domain.errors import ConfigurationError
 from truce.formats.acled import read_acled
 from truce.services.distributed import BATCH, extract_on_cluster
-from truce.services.extraction import extract_texts, resources_for
+from truce.services.extraction import extract_each, resources_for
 
 distributed = pytest.importorskip("distributed")
 
@@ -68,19 +68,19 @@ def test_the_cluster_gives_the_same_reports_in_the_same_order(cluster: Any) -> N
     items = _corpus()
     assert len(items) > BATCH, "enough texts for more than one task"
     on_cluster = extract_on_cluster(items, cluster.scheduler_address)
-    in_process = extract_texts(items, resources_for())
+    in_process = extract_each(items, resources_for())
     assert len(on_cluster) == len(items)
-    assert [[r.id for r in reports] for reports in on_cluster] == [
-        [r.id for r in reports] for reports in in_process
+    assert [[r.id for r in each.reports] for each in on_cluster] == [
+        [r.id for r in each.reports] for each in in_process
     ]
     assert on_cluster == in_process
-    assert sum(map(len, on_cluster)) >= len(items) * 0.8
+    assert sum(len(each.reports) for each in on_cluster) >= len(items) * 0.8
 
 
 @pytest.mark.slow
 def test_a_small_batch_and_an_empty_one(cluster: Any) -> None:
     items = _corpus()[:3]
-    assert extract_on_cluster(items, cluster.scheduler_address) == extract_texts(
+    assert extract_on_cluster(items, cluster.scheduler_address) == extract_each(
         items, resources_for()
     )
     assert extract_on_cluster([], cluster.scheduler_address) == []

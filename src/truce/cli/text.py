@@ -17,11 +17,11 @@ from truce.domain.errors import InputRejected, TruceError
 from truce.domain.reports import Report
 from truce.domain.reviews import ReviewAction
 from truce.intake.adapters import KINDS, detect_kind, read
-from truce.services.documents import STATUSES
+from truce.services.documents import MAX_LIMIT, STATUSES
 from truce.services.documents import documents as list_documents
 from truce.services.extraction import (
     ProcessingFailed,
-    extract_texts,
+    extract_each,
     rerun_document,
     resources_for,
     store_resources,
@@ -79,8 +79,9 @@ def ingest(app: App, paths: tuple[Path, ...], published: datetime | None, kind: 
     Reads plain text (any encoding, incl. windows-1256), HTML pages, RSS/Atom
     feeds (one text per entry), e-mails with attachments, and JSON submissions.
     The user acting (--as) is recorded as each document's submitter. A document
-    that fails is kept with the reason and can be re-run with
-    `truce documents rerun ID`.
+    that fails (refused, or a pipeline stage's error) is named on stderr with the
+    stage and the reason, kept as failed, and the batch goes on; the command exits
+    with an error at the end. `truce documents rerun --failed` runs them again.
     """
     failures = 0
     totals = {"documents": 0, "reports": 0, "new": 0}
@@ -148,28 +149,51 @@ def extract(
     scheduler: str | None,
     kind: str | None,
 ) -> None:
-    """Run the extraction pipeline over files and print the reports. Stores nothing."""
+    """Run the extraction pipeline over files and print the reports. Stores nothing.
+
+    A file that cannot be read, or a text a pipeline stage fails on, is named on stderr with
+    the stage and the error; the others are extracted all the same, and the command exits
+    with an error at the end saying how many failed."""
+    failures = 0
     items: list[tuple[str, TextMeta, str]] = []
+    # Relative dates in a text with no publication date are kept, unplaced, on this day.
+    today = App.now().date()
     for path in paths:
-        content = path.read_bytes()
-        meta = TextMeta(label=str(path), published=published.date() if published else None)
-        for text in read(
-            content, kind=kind or detect_kind(content, path.name), label=str(path), meta=meta
-        ):
-            items.append((text.text, text.meta, str(path)))
+        meta = TextMeta(
+            label=str(path), published=published.date() if published else None, received=today
+        )
+        try:
+            content = path.read_bytes()
+            texts = read(
+                content, kind=kind or detect_kind(content, path.name), label=str(path), meta=meta
+            )
+        except (TruceError, OSError) as exc:
+            failures += 1
+            click.echo(_failure_line(path, exc), err=True)
+            continue
+        items += [(text.text, text.meta, str(path)) for text in texts]
     pairs = [(text, meta) for text, meta, _ in items]
     if scheduler:
         from truce.services.distributed import extract_on_cluster
 
         results = extract_on_cluster(pairs, scheduler)
     else:
-        results = extract_texts(pairs, resources_for())
-    for (_, _, label), reports in zip(items, results, strict=True):
-        if as_json:
-            echo_json_lines(report_json(report, label) for report in reports)
+        results = extract_each(pairs, resources_for())
+    failed_labels: set[str] = set()
+    for (_, _, label), result in zip(items, results, strict=True):
+        if result.failed:
+            failed_labels.add(label)
+            message = " ".join((result.error or "").split())
+            click.echo(f"{label}: failed at {result.stage}: {message}", err=True)
             continue
-        for report in reports:
+        if as_json:
+            echo_json_lines(report_json(report, label) for report in result.reports)
+            continue
+        for report in result.reports:
             click.echo(f"{label}: {_report_line(report)}")
+    failures += len(failed_labels)
+    if failures:
+        raise InputRejected(f"{failures} of {len(paths)} file(s) failed; the others were extracted")
 
 
 def _report_line(report: Report) -> str:
@@ -220,22 +244,49 @@ def documents(ctx: click.Context, status: str | None, limit: int, as_json: bool)
 
 
 @documents.command("rerun")
-@click.argument("document_id")
+@click.argument("document_id", required=False)
+@click.option("--failed", "all_failed", is_flag=True, help="Every document that failed, again.")
 @click.option("--published", type=DATE, help="Publication date (YYYY-MM-DD) to use.")
 @acting
 @pass_app
-def documents_rerun(app: App, document_id: str, published: datetime | None) -> None:
-    """Run a stored text document through the current pipeline again."""
-    with app.uow() as uow:
-        result = rerun_document(
-            uow=uow,
-            who=app.principal(uow),
-            document_id=document_id,
-            now=app.now(),
-            resources=store_resources(uow),
-            published=published.date() if published else None,
-        )
-    click.echo(f"{document_id}: {result.line()}")
+def documents_rerun(
+    app: App, document_id: str | None, all_failed: bool, published: datetime | None
+) -> None:
+    """Run a stored text document (or, with --failed, every failed one) through the current
+    pipeline again. One that fails again stays failed, with the new reason."""
+    if (document_id is None) == (not all_failed):
+        raise InputRejected("give a DOCUMENT_ID or --failed, not both")
+    if document_id is not None:
+        ids = [document_id]
+    else:
+        with app.uow(read_only=True) as uow:
+            rows = list_documents(uow=uow, who=app.principal(uow), status="failed", limit=MAX_LIMIT)
+        ids = [row.id for row in rows]
+    failures = 0
+    for each in ids:
+        try:
+            with app.uow() as uow:
+                result = rerun_document(
+                    uow=uow,
+                    who=app.principal(uow),
+                    document_id=each,
+                    now=app.now(),
+                    resources=store_resources(uow),
+                    published=published.date() if published else None,
+                )
+        except TruceError as exc:
+            if document_id is not None:
+                raise
+            failures += 1
+            stage = getattr(exc, "stage", None)
+            where = f"failed at {stage}" if stage else "failed"
+            click.echo(f"{each}: {where}: {' '.join(str(exc).split())}", err=True)
+            continue
+        click.echo(f"{each}: {result.line()}")
+    if all_failed:
+        click.echo(f"{len(ids) - failures} of {len(ids)} failed document(s) now processed")
+    if failures:
+        raise InputRejected(f"{failures} document(s) failed again")
 
 
 @cli.group()

@@ -5,12 +5,31 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from enum import StrEnum
 
 import pydantic
 
 from truce.domain.base import Record
 from truce.domain.errors import ValidationFailed
 from truce.domain.vocab import ActorKind
+
+
+class ActorFamily(StrEnum):
+    """What kind of force an actor is, in any year and under any agreement.
+
+    A side ("government", "opposition", "excluded") is an agreement's: it says whom a party
+    answers for. A family says what the actor is, so a report from 2013 or 2022 can be
+    compared with the truth even when no agreement names its actors.
+    """
+
+    STATE_FORCES = "state forces"  # Syria's army, police and intelligence branches
+    PRO_GOVERNMENT_MILITIAS = "pro-government militias"  # NDF, Hezbollah, Iran-backed militias
+    REBELS = "rebels"  # FSA and SNA factions, Islamist groups, HTS and al-Qaeda's branches
+    IS = "IS"
+    SDF = "SDF"  # the SDF, the YPG/YPJ, their military councils and security forces
+    EXTERNAL_FORCES = "external forces"  # other states' armed forces and the US-led coalition
+    UNIDENTIFIED = "unidentified"
+    CIVILIANS = "civilians"
 
 
 class Actor(Record):
@@ -22,6 +41,7 @@ class Actor(Record):
     inter: int = pydantic.Field(ge=1, le=8)
     aliases: tuple[str, ...] = ()
     notes: str | None = None
+    family: ActorFamily | None = None  # None: a force no family describes (a clan militia)
 
 
 _SPACE = re.compile(r"[\s\-_.]+")
@@ -113,3 +133,56 @@ class ActorRegistry:
             if ancestor.side is not None:
                 return ancestor.side
         return None
+
+    def family_of(self, actor_id: str) -> ActorFamily | None:
+        """The actor's own family, or the nearest ancestor's."""
+        actor = self._by_id.get(actor_id)
+        if actor is None:
+            return None
+        for each in (actor, *self.ancestors(actor_id)):
+            if each.family is not None:
+                return each.family
+        return None
+
+
+def with_catalogue(scenario: Iterable[Actor], catalogue: Iterable[Actor]) -> list[Actor]:
+    """A scenario's actors completed by a country's catalogue of actors of every period.
+
+    The scenario decides what it states: an actor it lists keeps its name, kind, side,
+    parent and notes, and gains the catalogue's family (unless it has its own) and the
+    catalogue's aliases that no other scenario actor claims. A catalogue actor the scenario
+    does not list comes in as it is, with no side: which side of an agreement an actor is on
+    is the scenario's to say (its parent's side still reaches it, as for any actor).
+    """
+    own = list(scenario)
+    claimed = {normalise_name(n): a.id for a in own for n in (a.name, *a.aliases)}
+    extra = {a.id: a for a in catalogue}
+    merged = []
+    for actor in own:
+        more = extra.pop(actor.id, None)
+        if more is not None:
+            actor = _completed(actor, more, claimed)
+        merged.append(actor)
+    for actor in extra.values():
+        if actor.side is not None:
+            raise ValidationFailed(
+                f"catalogue actor {actor.id!r} has a side; sides belong to scenarios",
+                field="side",
+            )
+        names = [n for n in (actor.name, *actor.aliases) if claimed.get(normalise_name(n))]
+        if actor.name in names:
+            continue  # the scenario holds this actor under another ID: the scenario's wins
+        aliases = tuple(a for a in actor.aliases if a not in names)
+        merged.append(actor.evolve(aliases=aliases) if names else actor)
+    return merged
+
+
+def _completed(actor: Actor, more: Actor, claimed: dict[str, str]) -> Actor:
+    aliases = list(actor.aliases)
+    keys = {normalise_name(n) for n in (actor.name, *aliases)}
+    for alias in (more.name, *more.aliases):
+        key = normalise_name(alias)
+        if key not in keys and claimed.get(key, actor.id) == actor.id:
+            aliases.append(alias)
+            keys.add(key)
+    return actor.evolve(aliases=tuple(aliases), family=actor.family or more.family)

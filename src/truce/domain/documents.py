@@ -67,3 +67,6 @@ class TextMeta:
     url: str | None = None
     language: str | None = None
     document_id: str | None = None
+    # The day the text was taken in: with no publication date, the latest any event it tells
+    # can be, so that a relative date ("yesterday") still gives a report, flagged for review.
+    received: date | None = None

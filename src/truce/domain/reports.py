@@ -7,6 +7,7 @@ from typing import Any
 
 import pydantic
 
+from truce.domain.actors import ActorFamily
 from truce.domain.base import Record
 from truce.domain.canonical import content_id
 from truce.domain.vocab import (
@@ -48,6 +49,7 @@ class ActorRole(Record):
     inter: int | None = pydantic.Field(default=None, ge=0, le=8)  # ACLED inter code
     side: str | None = None
     ucdp_id: str | None = None
+    family: ActorFamily | None = None  # the actor's family, in any period (domain/actors.py)
 
 
 class SourceRef(Record):

@@ -114,6 +114,10 @@ class DatePrecision(StrEnum):
     WEEK = "week"
     MONTH = "month"
     YEAR = "year"
+    # Not placed at all: a relative date ("yesterday") in a text with no publication date.
+    # The report carries the day the text was received (the latest the event can be) and a
+    # review flag; UCDP has no code for it, so it is written as its vaguest (5).
+    UNKNOWN = "unknown"
 
 
 UCDP_DATE_PREC: MappingProxyType[int, DatePrecision] = MappingProxyType(
@@ -126,7 +130,7 @@ UCDP_DATE_PREC: MappingProxyType[int, DatePrecision] = MappingProxyType(
     }
 )
 UCDP_DATE_PREC_CODE: MappingProxyType[DatePrecision, int] = MappingProxyType(
-    {value: code for code, value in UCDP_DATE_PREC.items()}
+    {value: code for code, value in UCDP_DATE_PREC.items()} | {DatePrecision.UNKNOWN: 5}
 )
 
 # UCDP where_prec, the scale Truce uses for every location's precision.

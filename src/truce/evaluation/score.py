@@ -8,14 +8,15 @@ against precision and unmatched gold events against recall.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from truce.domain.geo import haversine_km
-from truce.domain.reports import Report
-from truce.domain.vocab import ActorRoleKind, DatePrecision
+from truce.domain.reports import ActorRole, Report
+from truce.domain.vocab import ACLED_VIOLENT_EVENT_TYPES, ActorRoleKind, DatePrecision
 from truce.evaluation.gold import GoldEvent
+from truce.evaluation.governorates import acled_governorate
 
 FIELDS = (
     "event detection",
@@ -163,4 +164,140 @@ def render(scores: Scores, title: str) -> str:
         lines.append(
             f"{name:<24}{t.precision:>10.3f}{t.recall:>9.3f}{t.f1:>7.3f}{t.tp:>6}{t.fp:>6}{t.fn:>6}"
         )
+    return "\n".join(lines)
+
+
+# --- the first report of each document, per text kind ---------------------------------------------
+#
+# The held-out sets judge Truce as an analyst reads a note or an article: is there a report at
+# all, and is the first one right? Each document with a gold event is scored on the first
+# report (for news, the first violent one) against its first gold event; a document with no
+# report is wrong on every field. A field the gold event does not give is left unscored.
+
+FIRST_FIELDS = (
+    "a report at all",
+    "event type",
+    "sub-type",
+    "exact date",
+    "date within 3 days",
+    "place within 25 km",
+    "governorate",
+    "fatalities",
+    "perpetrator's family",
+    "no violent report",  # on texts whose gold has no violent event (denials, tallies, threats)
+)
+NEWS_KINDS = frozenset({"news", "state-media"})  # scored on their first violent report
+DATE_DAYS = 3
+ALL_KINDS = "all"
+
+
+@dataclass
+class Share:
+    right: int = 0
+    of: int = 0
+
+    @property
+    def share(self) -> float | None:
+        return self.right / self.of if self.of else None
+
+
+@dataclass
+class FirstScores:
+    """Shares of documents right per field, per text kind (and over all kinds)."""
+
+    kinds: dict[str, dict[str, Share]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)  # documents the pipeline could not read
+
+    def add(self, kind: str, name: str, right: bool | None) -> None:
+        if right is None:
+            return
+        for key in (kind, ALL_KINDS):
+            share = self.kinds.setdefault(key, {n: Share() for n in FIRST_FIELDS})[name]
+            share.of += 1
+            share.right += bool(right)
+
+
+FamilyOf = Callable[[ActorRole], str | None]
+
+
+def first_report(reports: list[Report], kind: str) -> Report | None:
+    if kind in NEWS_KINDS:
+        reports = [r for r in reports if r.event_type in ACLED_VIOLENT_EVENT_TYPES]
+    return reports[0] if reports else None
+
+
+def _gold_families(event: GoldEvent) -> set[str]:
+    return {a.family for a in event.actors if a.role == "perpetrator" and a.family}
+
+
+def _within_days(report: Report, event: GoldEvent, published: date | None) -> bool:
+    day = _day(report)
+    # A date after publication is never right, however close to the gold date.
+    return abs((day - event.date).days) <= DATE_DAYS and (published is None or day <= published)
+
+
+def score_first(
+    scores: FirstScores,
+    kind: str,
+    reports: list[Report],
+    events: tuple[GoldEvent, ...],
+    *,
+    published: date | None = None,
+    family_of: FamilyOf = lambda actor: None,
+) -> None:
+    """Score one document's first report against its first gold event, under `kind`."""
+    if not any(e.event_type in ACLED_VIOLENT_EVENT_TYPES for e in events):
+        violent = [r for r in reports if r.event_type in ACLED_VIOLENT_EVENT_TYPES]
+        scores.add(kind, "no violent report", not violent)
+    if not events:
+        return
+    gold = events[0]
+    report = first_report(reports, kind)
+    scores.add(kind, "a report at all", report is not None)
+
+    def check(name: str, scored: bool, right: Callable[[Report], bool]) -> None:
+        if scored:
+            scores.add(kind, name, report is not None and right(report))
+
+    check("event type", True, lambda r: r.event_type == gold.event_type)
+    check("sub-type", True, lambda r: r.sub_event_type == gold.sub_event_type)
+    check("exact date", True, lambda r: _day(r) == gold.date)
+    check("date within 3 days", True, lambda r: _within_days(r, gold, published))
+    check(
+        "place within 25 km",
+        gold.lat is not None and gold.lon is not None,
+        lambda r: (km := _distance(r, gold)) is not None and km <= PLACE_KM,
+    )
+    want = acled_governorate(gold.admin1)
+    check("governorate", want is not None, lambda r: acled_governorate(r.admin1) == want)
+    check("fatalities", True, lambda r: (r.fatalities_low or 0) == gold.fatalities)
+    families = _gold_families(gold)
+    check("perpetrator's family", bool(families), lambda r: _family(r, family_of) in families)
+
+
+def _family(report: Report, family_of: FamilyOf) -> str:
+    # A report that names no perpetrator says it is unidentified, as ACLED codes it.
+    actor = report.perpetrator()
+    return (family_of(actor) if actor is not None else None) or "unidentified"
+
+
+def render_first(scores: FirstScores, title: str) -> str:
+    """Fields down, text kinds across: the share right, and of how many documents."""
+    kinds = [*sorted(k for k in scores.kinds if k != ALL_KINDS), ALL_KINDS]
+    width = max(12, *(len(k) + 2 for k in kinds))
+    lines = [
+        f"{title}: first report of each document, share right (documents scored)",
+        "",
+        f"{'field':<24}" + "".join(f"{k:>{width}}" for k in kinds),
+    ]
+    for name in FIRST_FIELDS:
+        cells = []
+        for kind in kinds:
+            share = scores.kinds.get(kind, {}).get(name, Share())
+            value = "-" if share.share is None else f"{share.share:.2f} ({share.of})"
+            cells.append(f"{value:>{width}}")
+        lines.append(f"{name:<24}" + "".join(cells))
+    if scores.failures:
+        lines += ["", f"{len(scores.failures)} document(s) failed in the pipeline:"]
+        lines += [f"  {failure}" for failure in scores.failures]
     return "\n".join(lines)

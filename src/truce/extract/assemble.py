@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 from truce.domain.reports import ActorRole, Provenance, Report, SourceRef, Span
-from truce.domain.vocab import COUNTRY_BY_NAME, SUB_EVENT_CODING, ActorRoleKind
+from truce.domain.vocab import COUNTRY_BY_NAME, SUB_EVENT_CODING, ActorRoleKind, DatePrecision
 from truce.extract.casualties import total
+from truce.extract.dates import REVIEW_DATE_UNKNOWN
 from truce.extract.doc import Doc, Event, Match
 from truce.extract.pipeline import stage
 from truce.extract.resources import Resources
@@ -86,6 +87,7 @@ def build_report(doc: Doc, event: Event, number: int, language: str) -> Report |
         actors=actors,
         **_coding(event, actors),
         weapons=weapons,
+        tags=(REVIEW_DATE_UNKNOWN,) if date.precision is DatePrecision.UNKNOWN else (),
         **casualties,
         sources=(_source(doc, language),),
         attribution=event.attribution.value if event.attribution else None,
@@ -95,10 +97,22 @@ def build_report(doc: Doc, event: Event, number: int, language: str) -> Report |
         provenance=Provenance(
             dataset=DATASET,
             dataset_id=f"{doc.meta.document_id or doc.meta.label}#{number}",
-            extras={"text.offset": str(first), "text.pipeline": str(doc.cache.get("pipeline", ""))},
+            extras={
+                "text.offset": str(first),
+                "text.pipeline": str(doc.cache.get("pipeline", "")),
+                **_counter_claim(doc, event),
+            },
         ),
     )
     return report.with_content_id()
+
+
+def _counter_claim(doc: Doc, event: Event) -> dict[str, str]:
+    """A denial told beside the act ("... and denied that any JFS members were in the area"),
+    kept with the report as the other side's claim: the act stands, the denial is on record."""
+    claims = doc.cache.get("counter-claims", {})
+    found = [doc.body[slice(*claims[i])].strip() for i in event.sentences if i in claims]
+    return {"text.counter_claim": " / ".join(found)} if found else {}
 
 
 def _actors(event: Event, spans: _Spans) -> tuple[ActorRole, ...]:
@@ -120,7 +134,12 @@ def _actors(event: Event, spans: _Spans) -> tuple[ActorRole, ...]:
             role = main if k == 0 else extra
             actors.append(
                 ActorRole(
-                    name=ref.name, role=role, actor_id=ref.actor_id, inter=ref.inter, side=ref.side
+                    name=ref.name,
+                    role=role,
+                    actor_id=ref.actor_id,
+                    inter=ref.inter,
+                    side=ref.side,
+                    family=ref.family,
                 )
             )
     return tuple(actors)

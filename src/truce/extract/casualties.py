@@ -41,6 +41,22 @@ _PATTERNS = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
         (
+            # ACLED's own word on the figure: "Fatalities coded to 2, split between both
+            # locations". It overrides every other number in the note.
+            "coded",
+            r"\b(?:fatalities|deaths)\s+(?:were\s+|are\s+)?coded\s+(?:to|as|at)\s+(?P<num>\d+)"
+            r"(?P<split>[^.;]{0,30}?\bsplit\b)?",
+        ),
+        (
+            # A running total, not this event's dead: "bringing the death toll to 40".
+            "cumulative",
+            r"\b(?:bringing|raising|pushing|taking|lifting|brought|raised|pushed|took)\s+"
+            r"(?:the\s+|its\s+)?(?:overall\s+|total\s+|cumulative\s+|overall\s+)?"
+            r"(?:death\s+toll|toll|total|tally|number\s+of\s+(?:dead|deaths|people\s+killed|"
+            r"fatalities|victims))(?:\s+[\w'’-]+){0,8}?\s+to\s+(?:at\s+least\s+|more\s+than\s+|"
+            r"over\s+|nearly\s+|around\s+|about\s+)?\d[\d,]*(?:\s+[\w-]+){0,2}",
+        ),
+        (
             "list",
             rf"(?P<list>{_ITEM}(?:\s*,\s*{_ITEM})*,?\s+and\s+{_ITEM}){_AUX}\s+(?P<verb>{_KILLED}|{_INJURED})\b",
         ),
@@ -73,11 +89,33 @@ _PATTERNS = tuple(
         ),
         (
             "none",
-            r"\b(?:no (?:fatalities|casualties|deaths|injuries|one was (?:killed|hurt|injured))|"
-            r"without (?:casualties|fatalities)|fatalities (?:were )?(?:unknown|not reported))\b",
+            r"\b(?:no (?:reported )?(?:fatalities|casualties|deaths|injuries|"
+            r"one was (?:killed|hurt|injured))|"
+            r"without (?:causing )?(?:any )?(?:casualties|fatalities)|"
+            r"(?:fatalities|casualties|deaths) (?:were |are |remain )?"
+            r"(?:unknown|not (?:yet )?(?:reported|known|specified))|"
+            r"unknown (?:number of )?(?:casualties|fatalities)|"
+            r"(?:fatalities|casualties) (?:were )?reported as (?:none|zero))\b",
         ),
     )
 )
+# After a figure, in its clause: a count over a period, not one event's ("since the offensive
+# began", "so far this year").
+_RUNNING = re.compile(
+    r"^[^.;]{0,60}?\b(?:since|so far|to date|over the (?:past|last)|in the (?:past|last)|"
+    r"throughout|over the course of)\b",
+    re.IGNORECASE,
+)
+# "[size=around 50]": a crowd's size in ACLED's notes, never a casualty figure.
+_SIZE_TAG = re.compile(r"\[\s*size\s*=[^\]]*\]", re.IGNORECASE)
+# After "killed"/"shot dead" with no "was/were" before it: an object follows, so the subject
+# is the one who killed.
+_ACTIVE = re.compile(
+    r"\s+(?:a|an|the|his|her|their|one|two|three|four|five|six|seven|eight|nine|ten|several|"
+    r"at least|dozens|\d+)\s",
+    re.IGNORECASE,
+)
+_AUX_SEEN = re.compile(r"\b(?:was|were|been|being|are|is)\b", re.IGNORECASE)
 _SUBSET = re.compile(
     r"(?:including|among them|among whom|of them|of whom|among the dead)\s*$", re.IGNORECASE
 )
@@ -138,6 +176,8 @@ def _group(text: str) -> str:
 
 
 def find_casualties(text: str) -> list[Casualty]:
+    # Blanked, not removed, so that every offset still points into the text.
+    text = _SIZE_TAG.sub(lambda m: " " * len(m.group()), text)
     found: list[Casualty] = []
     taken: list[tuple[int, int]] = []
     for name, pattern in _PATTERNS:
@@ -146,6 +186,11 @@ def find_casualties(text: str) -> list[Casualty]:
                 continue
             if _SUBSET.search(text[max(0, m.start() - 20) : m.start()]):
                 continue  # "including three children": part of a figure already counted
+            if name == "cumulative" or (
+                name in ("subject", "object", "toll") and _RUNNING.match(text, m.end())
+            ):
+                taken.append((m.start(), m.end()))  # a running total: no figure for this event
+                continue
             read = _read(name, m, text)
             if read:
                 # A match that reads as nothing (a year) must not hide a real figure inside it.
@@ -157,6 +202,9 @@ def find_casualties(text: str) -> list[Casualty]:
 def _read(name: str, m: re.Match[str], text: str) -> list[Casualty]:
     if name == "none":
         return [Casualty(m.start(), m.end(), 0, "killed", "unknown", none_reported=True)]
+    if name == "coded":
+        group = CODED_SPLIT if m.group("split") else CODED
+        return [Casualty(m.start(), m.end(), int(m.group("num")), "killed", group)]
     verb = (m.groupdict().get("verb") or "killed").lower()
     outcome = "injured" if re.match(_INJURED + r"|wounding|injuring|injuries", verb) else "killed"
     if verb in ("left", "leaving"):
@@ -176,6 +224,8 @@ def _read(name: str, m: re.Match[str], text: str) -> list[Casualty]:
             before = sums.get(group, (0, False))
             sums[group] = (before[0] + count, before[1] or vague)
         return [Casualty(m.start(), m.end(), n, outcome, g, v) for g, (n, v) in sums.items()]
+    if name == "subject" and _ACTIVE.match(text, m.end()) and not _AUX_SEEN.search(m.group()):
+        return []  # "a regime sniper shot dead a woman": the number names the killer
     count, vague = number_value(m.group("num"))
     if count == 0 or (
         not vague and 1900 <= count <= 2100 and m.group("num").strip()[-4:].isdigit()
@@ -189,6 +239,16 @@ def _read(name: str, m: re.Match[str], text: str) -> list[Casualty]:
     return [Casualty(m.start(), m.end(), count, outcome, group, vague)]
 
 
+CODED = "coded"  # ACLED's note states the coded figure
+CODED_SPLIT = "coded, split"  # ... to be shared between the note's locations
+
+
+def split_coded(figure: int, parts: int) -> list[int]:
+    """A coded figure shared between `parts` events as ACLED does: evenly, the remainder to the
+    first ones (5 between two places: 3 and 2)."""
+    return [figure // parts + (1 if k < figure % parts else 0) for k in range(parts)]
+
+
 def total(casualties: list[Casualty], outcome: str, *, highest: bool = False) -> int | None:
     """One figure per event: the lowest per group (sources disagree), groups added up.
 
@@ -199,6 +259,9 @@ def total(casualties: list[Casualty], outcome: str, *, highest: bool = False) ->
     relevant = [c for c in casualties if c.outcome == outcome]
     if not relevant:
         return None
+    coded = [c.count for c in relevant if c.group in (CODED, CODED_SPLIT)]
+    if coded:
+        return min(coded)
     if all(c.none_reported for c in relevant):
         return 0
     lowest: dict[str, int] = {}

@@ -6,7 +6,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from truce.domain.vocab import DatePrecision
+from truce.domain.vocab import EARLIEST_YEAR, LATEST_YEAR, DatePrecision
 from truce.extract.doc import DateMatch
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -38,26 +38,55 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "relative",
             r"\b(?P<rel>today|this morning|this afternoon|this evening|tonight|at dawn today|"
             r"yesterday|last night|overnight|the day before yesterday|"
-            r"(?P<n>two|three|four|five|six|2|3|4|5|6) days ago|last week|this week|"
+            r"(?P<n>two|three|four|five|six|seven|eight|nine|ten|[1-9]|[12]\d) days ago|"
+            r"last week|this week|"
             r"earlier this week|earlier this month|this month|last month)\b",
         ),
     )
 )
-_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+# Matched without regard to case ("Two days ago" opens a sentence), so looked up folded.
+_NUMBER_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+# A relative date with no publication date to count from: the day is not known, only that
+# the event came before the text was received. Low, so that any real date in reach wins.
+UNKNOWN_SCORE = 0.3
+# The tag an unplaced date puts on its report: every extracted report awaits review, and this
+# one tells the reviewer what to settle first.
+REVIEW_DATE_UNKNOWN = "review: date unknown (relative, no publication date)"
 
 
-def find_dates(text: str, published: date | None) -> list[DateMatch]:
-    """Every date mentioned, resolved against the publication date where relative."""
+def find_dates(text: str, published: date | None, received: date | None = None) -> list[DateMatch]:
+    """Every date mentioned, resolved against the publication date where relative.
+
+    Without a publication date, a relative date ("yesterday", "on Tuesday") cannot be placed:
+    given the day the text was received, it is kept as precision UNKNOWN on that day (the
+    latest the event can be), for a reviewer to settle; without either it is left out."""
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            resolved = _resolve(kind, m, published)
+            try:
+                resolved = _resolve(kind, m, published)
+            except OverflowError:  # counted back from a publication date near year 1
+                resolved = None
+            if resolved is None and published is None and received is not None:
+                resolved = _unplaced(kind, received)
             if resolved is None:
                 continue
             start, end, precision, score = resolved
+            if start.year < EARLIEST_YEAR or end.year > LATEST_YEAR:
+                continue  # outside the years a report may carry (vocab)
             found.append(
                 DateMatch(
                     m.start(),
@@ -71,6 +100,12 @@ def find_dates(text: str, published: date | None) -> list[DateMatch]:
             )
             taken.append((m.start(), m.end()))
     return sorted(found, key=lambda d: d.start)
+
+
+def _unplaced(kind: str, received: date) -> tuple[date, date, DatePrecision, float] | None:
+    if kind not in ("weekday", "relative"):
+        return None  # "Jan. 12" without a year: not a relative date, and no year to give it
+    return received, received, DatePrecision.UNKNOWN, UNKNOWN_SCORE
 
 
 def _resolve(kind: str, m: re.Match[str], published: date | None):  # type: ignore[no-untyped-def]
@@ -104,7 +139,8 @@ def _resolve(kind: str, m: re.Match[str], published: date | None):  # type: igno
             back = 7
         when = published - timedelta(days=back)
         return when, when, DatePrecision.DAY, 0.8
-    return _relative(groups["rel"].lower(), groups.get("n"), published)
+    n = groups.get("n")
+    return _relative(groups["rel"].lower(), n.lower() if n else None, published)
 
 
 def _relative(rel: str, n: str | None, published: date):  # type: ignore[no-untyped-def]
@@ -127,7 +163,7 @@ def _relative(rel: str, n: str | None, published: date):  # type: ignore[no-unty
         day = published - timedelta(days=2)
         return day, day, DatePrecision.DAY, 0.8
     if n is not None:
-        day = published - timedelta(days=_NUMBER_WORDS.get(n, 0) or int(n))
+        day = published - timedelta(days=_NUMBER_WORDS[n] if n in _NUMBER_WORDS else int(n))
         return day, day, DatePrecision.DAY, 0.75
     if rel in ("this week", "earlier this week"):
         monday = published - timedelta(days=published.weekday())

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import pairwise
 
-from truce.domain.vocab import SUB_EVENT_TO_EVENT
+from truce.domain.vocab import SUB_EVENT_TO_EVENT, DatePrecision
 from truce.extract.doc import DateMatch, Doc, Event, Match
 from truce.extract.lexicon import BACKGROUND, HEDGE, NEGATION, TIME_REFERENCE
 from truce.extract.merging import RANK as _RANK
@@ -66,16 +66,64 @@ def classify(doc: Doc, index: int) -> tuple[Match, str, bool] | None:
     """The sentence's event kind by ACLED precedence, or None (with the reason recorded)."""
     start, end = doc.sentences[index]
     sentence = doc.body[start:end]
-    triggers = [t for t in _triggers(doc, index) if not _counted(sentence, t[0].start - start)]
+    triggers = _outermost(
+        [t for t in _triggers(doc, index) if not _counted(sentence, t[0].start - start)]
+    )
     if not triggers:
         return None
-    if NEGATION.search(sentence):
+    denial = NEGATION.search(sentence)
+    if denial and not _separate_denial(sentence, denial.start(), triggers, start):
         doc.dropped.append((triggers[0][0], "denial"))
         return None
+    if denial:
+        # "Rebels said regime forces attacked X, and denied that JFS was there": the act is
+        # asserted; the denial is a counter-claim kept beside it (roles leaves its actors out).
+        doc.cache.setdefault("counter-claims", {})[index] = (start + denial.start(), end)
     asserted = _asserted(doc, sentence, start, triggers)
     if not asserted:
         return None
     return _by_precedence(doc, index, sentence, start, asserted)
+
+
+def _outermost(triggers: list[tuple[Match, str]]) -> list[tuple[Match, str]]:
+    """A trigger inside a longer one of another kind is that one's word: "defused an IED" is a
+    disrupted weapon, not an explosion; "protesters clashed" a riot, not a battle; "opened fire
+    on demonstrators" excessive force, not an armed clash."""
+    return [
+        (m, sub)
+        for m, sub in triggers
+        if not any(
+            other != sub
+            and o.start <= m.start
+            and m.end <= o.end
+            and (o.end - o.start) > (m.end - m.start)
+            for o, other in triggers
+        )
+    ]
+
+
+_DENIAL_CLAUSE = re.compile(r"(?:,\s*(?:and|but|while)|;|\band\b)\s+(?:\w+\s+){0,3}$", re.I)
+
+
+def _separate_denial(
+    sentence: str, offset: int, triggers: list[tuple[Match, str]], start: int
+) -> bool:
+    """A denial in its own clause after every trigger denies something else (a group's presence),
+    not the act: "breached the truce with a ground push on X, and denied that any JFS members
+    were in the area"."""
+    if any(m.start - start >= offset for m, _ in triggers):
+        return False
+    last = max(m.end - start for m, _ in triggers)
+    between = sentence[last:offset]
+    if not _DENIAL_CLAUSE.search(between):
+        return False
+    # Denying the act itself ("... and denied carrying out the attack") still negates it.
+    return not re.match(
+        r"\w+\s+(?:(?:any|the|that it|that they|having|carrying out|responsibility)\b\s*)*"
+        r"(?:attack|shell|strike|bomb|responsibility|involvement|carrying|targeting|role)",
+        sentence[offset:],
+        re.IGNORECASE,
+    )
 
 
 def _asserted(
@@ -126,16 +174,52 @@ def _by_precedence(
     )
     if territory and _only_positions(sentence, territory[0].end - start):
         territory = []  # taking "positions" or "checkpoints" is fighting, not a change of control
+    # "Soldiers captured or missing": people taken, not ground.
+    territory = [
+        m
+        for m in territory
+        if not (
+            _CAPTIVES.search(sentence, 0, m.start - start)
+            and _TAKEN_PEOPLE.match(sentence, m.end - start)
+        )
+    ]
     if not ranked:
         return (territory[0], "Armed clash", True) if territory else None
-    match, sub = ranked[0]
-    if territory:
+    match, sub = _from_afar(sentence, start, ranked)
+    if territory and SUB_EVENT_TO_EVENT[sub] not in ("Protests", "Riots"):
         if SUB_EVENT_TO_EVENT[sub] in _VIOLENT:
             return territory[0], "Armed clash", True
         return territory[0], "Non-violent transfer of territory", False
     return match, sub, False
 
 
+# Clash words that say only that someone fired or aimed at a target: with a weapon fired from
+# afar in the same sentence, the act is that weapon's (ACLED: one side firing from a distance is
+# remote violence, not an armed clash).
+_AIMED = re.compile(r"^(?:fired|targeted)", re.IGNORECASE)
+_CLOSE_RANGE = re.compile(r"\b(?:anti-tank|guided|atgms?|small arms|machine ?guns?)\b", re.I)
+
+
+def _from_afar(sentence: str, start: int, ranked: list[tuple[Match, str]]) -> tuple[Match, str]:
+    match, sub = ranked[0]
+    if sub != "Armed clash" or not _AIMED.match(match.value) or _CLOSE_RANGE.search(sentence):
+        return match, sub  # anti-tank missiles and small arms are a fight at close quarters
+    if any(o != "Armed clash" and not _AIMED.match(m.value) for m, o in ranked if o == sub):
+        return match, sub  # "clashes" or "fighting" too: a battle after all
+    remote = [(m, o) for m, o in ranked if SUB_EVENT_TO_EVENT[o] == "Explosions/Remote violence"]
+    return remote[0] if remote else (match, sub)
+
+
+_CAPTIVES = re.compile(
+    r"\b(?:soldiers|fighters|troops|members|men|civilians|people|hostages|prisoners|officers|"
+    r"pilots?|sons?|relatives|who were|had been|were)\s+$",
+    re.IGNORECASE,
+)
+# ... and no ground after the verb: "soldiers captured or missing", "fighters captured by IS".
+_TAKEN_PEOPLE = re.compile(
+    r"\s*(?:$|[,.;)]|(?:or|and|by|during|in|since|while|when|were|was|last|earlier)\b)",
+    re.IGNORECASE,
+)
 _COUNT_BEFORE = re.compile(
     r"(?<![\d,])(?!(?:19|20)\d\d\b)(?:\d+(?:,\d{3})*|dozens of|hundreds of|scores of|tens of)"
     r"\s+(?:[a-z-]+\s+)?$",
@@ -154,7 +238,10 @@ def _counted(sentence: str, offset: int) -> bool:
 
 _NOT_AN_ACT = re.compile(
     r"(?:\b(?:no|without|heard|observed|recorded|registered|counted|assessed as|fled(?: from)?|"
-    r"fleeing|displaced by|escaped)\s+(?:the\s+|about\s+|some\s+|more\s+)?(?:[\w-]+\s+){0,2}$)",
+    r"fleeing|displaced by|escaped)\s+(?:the\s+|about\s+|some\s+|more\s+)?(?:[\w-]+\s+){0,2}$"
+    # "a landmine left over from earlier fighting": the fighting is the mine's past.
+    r"|\b(?:left(?: over| behind)? from|remnants? of|leftover from)\s+(?:the\s+)?"
+    r"(?:earlier\s+|previous\s+|past\s+|years of\s+)?$)",
     re.IGNORECASE,
 )
 
@@ -192,28 +279,80 @@ def _only_positions(sentence: str, offset: int) -> bool:
     return bool(_POSITIONS.match(sentence[offset:]))
 
 
-def _is_background(doc: Doc, index: int) -> bool:
-    """An old event told as background ("the 2013 chemical attack on Ghouta")."""
-    if doc.published is None:
+def _is_background(doc: Doc, index: int, at: int | None = None) -> bool:
+    """An earlier event that the text itself tells as past: "the 2013 chemical attack",
+    "last year's offensive", "two years ago", "in May 2016" beside this week's news. Distance
+    from the publication date alone never drops one: an archive's backfill and a monitor's
+    weekly digest tell weeks-old events as news. `at` is the act's offset in the text."""
+    start, _ = doc.sentences[index]
+    dated = doc.in_sentence(doc.dates, index)
+    now = _story_date(doc)
+    past = _marks_of_the_past(doc, index, dated, now)
+    if not past:
         return False
-    for d in doc.in_sentence(doc.dates, index):
-        if d.date_end < doc.published - timedelta(days=120):
-            return True
+    news = [d.start for d in dated if d.relative or (now is not None and _recent_day(d, now))]
+    if not news:
+        return True
+    # Both. A mark in the act's own clause tells: "rebels, who lost the town in 2015, shelled
+    # it on Tuesday" is news. Else the nearer: "families of soldiers captured in 2015 held a
+    # sit-in on Saturday" recalls the capture.
+    at = start if at is None else at
+    past_here = any(_one_clause(doc, p, at) for p in past)
+    news_here = any(_one_clause(doc, n, at) for n in news)
+    if past_here != news_here:
+        return past_here
+    return min(abs(p - at) for p in past) < min(abs(n - at) for n in news)
+
+
+def _one_clause(doc: Doc, a: int, b: int) -> bool:
+    return _CLAUSE_MARK.search(doc.body, min(a, b), max(a, b)) is None
+
+
+def _marks_of_the_past(doc: Doc, index: int, dated: list[DateMatch], now: date | None) -> list[int]:
+    """Where the sentence says that what it tells is past (offsets into the body)."""
     start, end = doc.sentences[index]
-    if _OLD_YEAR.search(doc.body[start:end]) and any(
-        int(y) < doc.published.year - 1
-        for y in re.findall(r"\b(?:19|20)\d\d\b", doc.body[start:end])
-    ):
-        return True  # "the 2013 chemical attack": a year just before the act names an old one
-    years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", doc.body[start:end])]
-    return (
-        bool(years)
-        and max(years) < doc.published.year - 1
-        and bool(BACKGROUND.search(doc.body[start:end]))
-    )
+    sentence = doc.body[start:end]
+    marks = [start + m.start() for m in _PAST.finditer(sentence)]
+    if now is None:
+        return marks
+    # "the 2013 chemical attack": a year just before the act names an old one.
+    marks += [start + m.start() for m in _OLD_YEAR.finditer(sentence) if int(m["year"]) < now.year]
+    years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", sentence)]
+    if years and max(years) < now.year - 1:  # "in 2013", "since 2012", "formerly"
+        marks += [start + m.start() for m in BACKGROUND.finditer(sentence)]
+    # "in May 2016", "on 3 March 2013" past the lead of a story of later date: recalled.
+    lead = bool(doc.paragraphs) and start < doc.paragraphs[0][1]
+    if not lead:
+        marks += [
+            d.start
+            for d in dated
+            if d.date_end.year < now.year
+            and (d.precision is not DatePrecision.DAY or d.date_end.year < now.year - 1)
+        ]
+    return marks
 
 
-_OLD_YEAR = re.compile(r"\b(?:the|a|its|their)\s+(?:19|20)\d\d\s+[\w-]+", re.IGNORECASE)
+def _story_date(doc: Doc) -> date | None:
+    """When the story stands: its publication date, else the latest date it names."""
+    if doc.published is not None:
+        return doc.published
+    named = [d.date_end for d in doc.dates if not d.relative]
+    return max(named) if named else None
+
+
+def _recent_day(d: DateMatch, now: date) -> bool:
+    # A day named with its year, this year or last (a digest of late December read in
+    # January): how news and digests date their events.
+    return d.precision is DatePrecision.DAY and d.date_end.year >= now.year - 1
+
+
+_PAST = re.compile(
+    r"\b(?:last|previous|past) year'?s\b|\b(?:a|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|several|many|\d+) years? (?:ago|after|since)\b|\banniversary\b|\bback in\b",
+    re.IGNORECASE,
+)
+_CLAUSE_MARK = re.compile(r"[,;:()—–]")
+_OLD_YEAR = re.compile(r"\b(?:the|a|its|their)\s+(?P<year>(?:19|20)\d\d)\s+[\w-]+", re.IGNORECASE)
 
 
 def _event_date(doc: Doc, index: int) -> DateMatch | None:
@@ -281,7 +420,7 @@ def events(doc: Doc, res: Resources) -> None:
             _attach_follow_up(doc, found, index)
             continue
         trigger, sub, territory = kind
-        if _is_background(doc, index):
+        if _is_background(doc, index, trigger.start):
             doc.dropped.append((trigger, "background (an earlier event)"))
             continue
         date = _event_date(doc, index) or _relative_to_previous(doc, index, found)
@@ -307,7 +446,7 @@ def events(doc: Doc, res: Resources) -> None:
                 _merge(earlier, each)
             else:
                 found.append(each)
-    doc.events = found
+    doc.events = _context_only(doc, found)
 
 
 _LIST_GAP = re.compile(
@@ -366,6 +505,26 @@ def _stale_agreement(doc: Doc, event: Event) -> bool:
     return abs((doc.published - event.date.date_start).days) > 10
 
 
+_FORCES_ACT = {
+    "Change to group/activity",
+    "Headquarters or base established",
+    "Disrupted weapons use",
+}
+# Logged by a monitor as events of their own, but only context in a text that reports fighting.
+_CONTEXT_ONLY = {"Change to group/activity", "Headquarters or base established"}
+
+
+def _context_only(doc: Doc, found: list[Event]) -> list[Event]:
+    """A movement of forces beside the fighting it leads to is the fighting's context
+    ("rebels sent reinforcements"); a text about the movement alone reports it."""
+    if not any(e.event_type in _VIOLENT for e in found):
+        return found
+    for e in found:
+        if e.sub_event_type in _CONTEXT_ONLY:
+            doc.dropped.append((e.trigger, "a movement of forces told as context of the fighting"))
+    return [e for e in found if e.sub_event_type not in _CONTEXT_ONLY]
+
+
 def _has_substance(doc: Doc, event: Event, index: int) -> bool:
     actors = [m for m in doc.in_sentence(doc.actors, index) if not m.value.generic or m.value.side]
     casualties = doc.in_sentence(doc.casualties, index)
@@ -374,6 +533,11 @@ def _has_substance(doc: Doc, event: Event, index: int) -> bool:
     if event.sub_event_type == "Agreement":
         # An agreement is news when the text says where or when, or who made it.
         return bool(placed or doc.in_sentence(doc.dates, index) or len(actors) >= 2)
+    # Only armed forces move, patrol, set up bases or stop a weapon: an aid convoy is not one.
+    if event.sub_event_type in _FORCES_ACT and not any(
+        m.value.side not in (None, "civilians") for m in actors
+    ):
+        return False
     if event.event_type == "Strategic developments":
         return bool(placed or len(actors) >= 2 or doc.in_sentence(doc.dates, index))
     return bool(placed or casualties or (actors and event.date))

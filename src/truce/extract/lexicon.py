@@ -105,10 +105,12 @@ GENERIC_ACTORS: tuple[tuple[str, str | None, str], ...] = (
     ("loyalists", "government", "Government forces"),
     ("pro-government forces", "government", "Government forces"),
     ("allied militias", "government", "Government forces"),
-    ("warplanes", "government", "Government or Russian aircraft"),
-    ("helicopters", "government", "Government or Russian aircraft"),
-    ("jets", "government", "Government or Russian aircraft"),
-    ("aircraft", "government", "Government or Russian aircraft"),
+    # Aircraft no one names: an air strike with an unknown perpetrator (who flew it is for the
+    # analyst, not a guess). Helicopters and barrel bombs were the Syrian air force's alone.
+    ("warplanes", None, "Unidentified aircraft"),
+    ("helicopters", "government", "Military Forces of Syria (2000-)"),
+    ("jets", None, "Unidentified aircraft"),
+    ("aircraft", None, "Unidentified aircraft"),
     ("civilians", "civilians", "Civilians"),
     ("people", "civilians", "Civilians"),
     ("civilian", "civilians", "Civilians"),
@@ -176,6 +178,8 @@ NUMBER_WORDS = {
 VAGUE_NUMBERS = {
     "several": 3,
     "a few": 3,
+    "a number": 3,  # "killing a number of them": as vague as "several"
+    "an unknown number": 0,  # no figure at all: ACLED codes 0
     "few": 3,
     "some": 3,
     "many": 10,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from truce.domain.actors import Actor, ActorRegistry
+from truce.domain.actors import Actor, ActorFamily, ActorRegistry
+from truce.extract.families import GENERIC_FAMILIES
 from truce.extract.lexicon import GENERIC_ACTORS
 from truce.gazetteer.model import Gazetteer
 from truce.text import PhraseMatcher
@@ -19,6 +20,13 @@ class ActorRef:
     actor_id: str | None = None
     inter: int | None = None
     generic: bool = False
+    family: ActorFamily | None = None  # what kind of force, in any period (actors.py)
+
+    def __post_init__(self) -> None:
+        # A description made up in a stage ("Civilians" for the victims counted) has the
+        # family its label names, as the lexicon's descriptions do.
+        if self.family is None and self.generic:
+            object.__setattr__(self, "family", GENERIC_FAMILIES.get(self.name))
 
 
 @dataclass
@@ -42,4 +50,5 @@ class Resources:
             side=self.registry.side_of(actor.id),
             actor_id=actor.id,
             inter=actor.inter,
+            family=self.registry.family_of(actor.id),
         )

@@ -7,19 +7,21 @@ from __future__ import annotations
 import re
 
 from truce.domain.vocab import DatePrecision
-from truce.extract.doc import DateMatch, Doc, Event, Match
+from truce.extract.casualties import CODED, CODED_SPLIT, split_coded
+from truce.extract.doc import Casualty, DateMatch, Doc, Event, Match
 from truce.extract.lexicon import TIME_REFERENCE
 from truce.extract.pipeline import stage
 from truce.extract.resources import ActorRef, Resources
 
 _BY = re.compile(
     r"\b(?:by|attributed to|blamed on|identified as|carried out by|belong(?:ing)? to|"
-    r"believed to be)\s+(?:the\s+|a\s+|an\s+)?$",
+    r"believed to be)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+-(?:led|backed|allied)\s+)?$",
     re.IGNORECASE,
 )
 # "Jaish al-Nasr said its fighters had shelled": a group speaking of its own act is its actor.
 _CLAIMS_OWN = re.compile(
-    r"^\s*(?:said|says|claimed|announced|stated)\s+(?:that\s+)?(?:its|their|it|they)\b",
+    r"^\s*(?:said|says|claimed|announced|stated)\s+(?:on\s+)?(?:\w+day\s+)?(?:that\s+)?"
+    r"(?:its|their|it|they)\b",
     re.IGNORECASE,
 )
 # An actor followed by a verb of saying is the source of a claim, not a party to the event.
@@ -84,15 +86,37 @@ def roles(doc: Doc, res: Resources) -> None:
                     kind="actor",
                 )
             )
-        _settle_sub_type(event)
+        _settle_sub_type(doc, event)
         _civilian_roles(event)
         _fallbacks(doc, event)
+    _coded_figures(doc)
+
+
+def _coded_figures(doc: Doc) -> None:
+    """ "Fatalities coded to 2, split between both locations": the note's own coded figure
+    replaces the deaths read elsewhere, shared between its events when it says so."""
+    coded = [c for c in doc.casualties if c.group in (CODED, CODED_SPLIT)]
+    if not coded or not doc.events:
+        return
+    figure = coded[0]
+    split = figure.group == CODED_SPLIT
+    shares = split_coded(figure.count, len(doc.events)) if split else [figure.count]
+    for event, share in zip(doc.events, shares, strict=False):
+        kept = [c for c in event.casualties if c.outcome != "killed"]
+        event.casualties = [
+            *kept,
+            Casualty(figure.start, figure.end, share, "killed", figure.group),
+        ]
 
 
 def _roles_in_sentence(doc: Doc, event: Event, index: int, quoted: list[tuple[int, int]]) -> None:
     start, _ = doc.sentences[index]
     trigger_at = event.trigger.start if event.trigger.start >= start else start
     casualty_spans = [(c.start, c.end) for c in doc.in_sentence(doc.casualties, index)]
+    # "... and denied that any JFS members were in the area": a counter-claim, not a party.
+    denial = doc.cache.get("counter-claims", {}).get(index)
+    if denial is not None:
+        quoted = [*quoted, denial]
     mentions = [
         m
         for m in doc.in_sentence(doc.actors, index)
@@ -180,7 +204,21 @@ def _dedupe(items: list[Match]) -> list[Match]:
     return out
 
 
-def _settle_sub_type(event: Event) -> None:
+_FORMER = re.compile(
+    r"\b(?:former|ex-|retired|defected|reconciled|settled|demobili[sz]ed)\s*(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _armed(doc: Doc, target: Match) -> bool:
+    """An armed side: not civilians, not unknown, and not a former member of a group ("a former
+    FSA commander" shot at home is a civilian to ACLED)."""
+    if target.value.side in (_CIVILIAN_SIDE, None):
+        return False
+    return not _FORMER.search(doc.body[max(0, target.start - 30) : target.start])
+
+
+def _settle_sub_type(doc: Doc, event: Event) -> None:
     """Sub-types that depend on who acted: territory changes, attacks, arrests."""
     sides = {p.value.side for p in event.perpetrators}
     if event.territory and event.event_type == "Battles":
@@ -189,9 +227,7 @@ def _settle_sub_type(event: Event) -> None:
         elif sides - {None}:
             event.sub_event_type = "Non-state actor overtakes territory"
     if event.sub_event_type == "Attack":
-        armed_targets = bool(event.targets) and all(
-            t.value.side not in (_CIVILIAN_SIDE, None) for t in event.targets
-        )
+        armed_targets = bool(event.targets) and all(_armed(doc, t) for t in event.targets)
         fighters_only = not event.targets and any(c.group == "fighters" for c in event.casualties)
         civilians_hit = any(
             c.group == "civilians" and not c.none_reported for c in event.casualties

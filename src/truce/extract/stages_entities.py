@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from truce.domain.actors import ActorFamily
 from truce.extract.casualties import find_casualties
 from truce.extract.dates import find_dates
 from truce.extract.doc import Doc, Match
 from truce.extract.lexicon import WEAPON_PATTERNS
 from truce.extract.pipeline import stage
+from truce.extract.places import find_places
 from truce.extract.resources import ActorRef, Resources
-from truce.gazetteer.model import Place, choose
 from truce.text import Token
 
 # "Russian jets", "Turkish troops": a nationality before a word for armed forces.
@@ -26,6 +28,9 @@ _NATIONAL_FORCES = {
     "american": "us-military",
     "us": "us-military",
     "u": "us-military",
+    "coalition": "us-led-coalition",  # "coalition aircraft": the US-led coalition's
+    "jordanian": "jor-military",
+    "iraqi": "irq-military",
 }
 _FORCE_NOUNS = {
     "helicopter",
@@ -38,7 +43,6 @@ _FORCE_NOUNS = {
     "guards",
     "police",
     "gendarmerie",
-    "border",
     "strike",
     "airstrike",
     "troop",
@@ -66,54 +70,6 @@ _FORCE_NOUNS = {
     "bombers",
     "fighter",
 }
-_ORGANISATION_WORDS = {
-    "media",
-    "office",
-    "council",
-    "centre",
-    "center",
-    "committee",
-    "network",
-    "coordination",
-    "observatory",
-    "news",
-    "agency",
-    "24",
-    "radio",
-    "tv",
-    "post",
-    "today",
-    "times",
-    "press",
-    "channel",
-    "daily",
-    "mirror",
-    "eye",
-    "voice",
-    "activists",
-    "operations",
-    "room",
-}
-_AREA_WORDS = {
-    "countryside",
-    "province",
-    "governorate",
-    "region",
-    "suburbs",
-    "outskirts",
-    "area",
-    "countrysides",
-}
-_DIRECTIONS = {
-    "northern": (0.25, 0.0),
-    "southern": (-0.25, 0.0),
-    "eastern": (0.0, 0.3),
-    "western": (0.0, -0.3),
-    "north": (0.25, 0.0),
-    "south": (-0.25, 0.0),
-    "east": (0.0, 0.3),
-    "west": (0.0, -0.3),
-}
 _QUOTE = re.compile(
     r"(?:according to (?P<a>(?:the )?[A-Z][\w'’.-]*(?:\s+(?:for|of|the|al|and|[A-Z][\w'’.-]*))*|"
     r"activists|local sources|residents|witnesses|state media|"
@@ -124,7 +80,7 @@ _QUOTE = re.compile(
 )
 
 
-@stage("actors", 1, requires=["body", "tokens"], assigns=["actors"])
+@stage("actors", 2, requires=["body", "tokens"], assigns=["actors"])
 def actors(doc: Doc, res: Resources) -> None:
     toks = doc.tokens
     found: dict[int, tuple[int, Match]] = {}  # first token -> (end token, match)
@@ -141,20 +97,71 @@ def actors(doc: Doc, res: Resources) -> None:
             del found[k]
         if not any(k < end and first < e for k, (e, _) in found.items()):
             found[first] = (end, match)
-    ordered = sorted((m for _, m in found.values()), key=lambda m: m.start)
-    # "Militants of Jaish al-Islam", "fighters from HTS": the named group is the actor.
+    ordered = _qualified(doc.body, sorted((m for _, m in found.values()), key=lambda m: m.start))
+    # "Militants of Jaish al-Islam", "gunmen from HTS": the named group is the actor.
     doc.actors = [
         m
         for k, m in enumerate(ordered)
         if not (
-            m.value.generic
+            (m.value.generic or _descriptive(m.value))
             and k + 1 < len(ordered)
             and not ordered[k + 1].value.generic
+            and not _descriptive(ordered[k + 1].value)
             and re.fullmatch(
                 r"\s+(?:of|from)\s+(?:the\s+)?", doc.body[m.end : ordered[k + 1].start]
             )
         )
     ]
+
+
+# What joins a group's name to a word for its members or to another group it qualifies:
+# "IS gunmen", "SNA-affiliated Sultan Murad Division", "HTS-linked militants".
+_JOINED = re.compile(r"\s*|\s*-?\s*(?:affiliated|backed|aligned|linked|allied|loyal)\s+", re.I)
+
+
+def _qualified(body: str, ordered: list[Match]) -> list[Match]:
+    """One actor where a name qualifies another.
+
+    A group's name before a bare description is that group: "IS gunmen" and "HTS-affiliated
+    militants" are IS and HTS, not unidentified gunmen beside them. A group's name before
+    another group's only says whom that one belongs to: "SNA-affiliated Sultan Murad
+    Division" is the Sultan Murad Division.
+    """
+    out: list[Match] = []
+    for m in ordered:
+        last = out[-1] if out else None
+        if last is None or not _JOINED.fullmatch(body[last.end : m.start]):
+            out.append(m)
+        elif _members(m.value) and not _descriptive(last.value) and not _civilian(last.value):
+            out[-1] = replace(last, end=m.end)
+        elif not _descriptive(m.value) and not m.value.generic and not last.value.generic:
+            if body[last.end : m.start].strip():  # a qualifier joined by "-affiliated" ...
+                out[-1] = m
+            else:  # ... not two names side by side ("Hezbollah Fatemiyoun"): keep both
+                out.append(m)
+        else:
+            out.append(m)
+    return out
+
+
+def _descriptive(ref: ActorRef) -> bool:
+    """A description of fighters that says nothing about whose they are ("gunmen",
+    "militants", "unidentified armed men"), as against a named force or civilians."""
+    if _civilian(ref):
+        return False
+    return (ref.generic and ref.side is None) or ref.family is ActorFamily.UNIDENTIFIED
+
+
+def _members(ref: ActorRef) -> bool:
+    """A word for a force's fighters or machines, which after a name means that force's:
+    "IS gunmen", "SDF troops", "coalition aircraft" (but not "Turkey", a government)."""
+    if _descriptive(ref):
+        return True
+    return ref.generic and not _civilian(ref) and not ref.name.startswith("Government of")
+
+
+def _civilian(ref: ActorRef) -> bool:
+    return ref.family is ActorFamily.CIVILIANS or ref.side == "civilians"
 
 
 def _national_forces(
@@ -166,7 +173,8 @@ def _national_forces(
         actor_id = _NATIONAL_FORCES.get(tok.key)
         if actor_id is None or i in registered:
             continue
-        # "Russian warplanes", "regime border guards", "Russian and Turkish aircraft"
+        # "Russian warplanes", "regime border guards", "Russian and Turkish aircraft"; not
+        # "the Iraqi border", a place
         for j in range(i + 1, min(i + 5, len(toks))):
             if toks[j].key in _FORCE_NOUNS and j not in registered:
                 actor = res.registry.get(actor_id)
@@ -176,6 +184,7 @@ def _national_forces(
                         side=res.registry.side_of(actor.id),
                         actor_id=actor.id,
                         inter=actor.inter,
+                        family=res.registry.family_of(actor.id),
                     )
                     end = i + 1 if toks[i + 1].key == "and" else j + 1
                     out.append(
@@ -192,76 +201,19 @@ def _national_forces(
     return out
 
 
-@stage("places", 1, requires=["body", "tokens", "actors", "dateline"], assigns=["places"])
+@stage("places", 2, requires=["body", "tokens", "actors", "dateline"], assigns=["places"])
 def places(doc: Doc, res: Resources) -> None:
-    toks = doc.tokens
-    blocked = [(m.start, m.end) for m in doc.actors]
-    if doc.dateline is not None:
-        blocked.append((doc.dateline.start, doc.dateline.end))
-    raw: list[tuple[int, int, list[Place]]] = []
-    taken: set[int] = set()
-    for matcher, loose in ((res.gazetteer.matcher, False), (res.gazetteer.loose, True)):
-        for first, end, candidates in matcher.find(toks):
-            start, stop = toks[first].start, toks[end - 1].end
-            if any(start < e and s < stop for s, e in blocked) or taken & set(range(first, end)):
-                continue
-            # Place names are capitalised; "bab" or "ain" in running text are not. A loose
-            # (spelling-tolerant) match must be capitalised throughout.
-            if not any(t.upper for t in toks[first:end]) or (
-                loose and not all(t.upper for t in toks[first:end])
-            ):
-                continue
-            if end < len(toks) and toks[end].key in _ORGANISATION_WORDS:
-                continue  # "Wadi Barada Media Center", "Suwayda 24": an outlet, not a place
-            raw.append((first, end, candidates))
-            taken.update(range(first, end))
-    raw.sort()
-    hints = {p.admin1 for _, _, cands in raw for p in cands if p.kind == "governorate" and p.admin1}
-    anchors = [c[0] for _, _, c in raw if len(c) == 1 and c[0].precision <= 2]
-    found = []
-    for first, end, candidates in raw:
-        place, score = choose(candidates, admin1_hints=hints, anchors=anchors)
-        place, first, end = _area(place, toks, first, end, res)
-        found.append(Match(toks[first].start, toks[end - 1].end, place, score, kind="place"))
-    doc.places = found
+    doc.places = find_places(doc, res)  # names, same-named places, areas, fallbacks: places.py
 
 
-def _area(
-    place: Place, toks: list[Token], first: int, end: int, res: Resources
-) -> tuple[Place, int, int]:
-    """ "Idlib countryside", "northern Hama countryside", "Daraa province": widen the place."""
-    following = toks[end].key if end < len(toks) else ""
-    if following not in _AREA_WORDS:
-        return place, first, end
-    end += 1
-    if following in ("province", "governorate") and place.admin1 in res.gazetteer.governorates:
-        return res.gazetteer.governorates[place.admin1], first, end
-    direction = toks[first - 1].key if first > 0 else ""
-    dlat, dlon = _DIRECTIONS.get(direction, (0.0, 0.0))
-    label = f"{place.name} {following}"
-    if direction in _DIRECTIONS:
-        first -= 1
-        label = f"{direction} {label}"
-    area = Place(
-        name=label,
-        lat=place.lat + dlat,
-        lon=place.lon + dlon,
-        precision=2,
-        kind="countryside",
-        admin1=place.admin1,
-        country=place.country,
-        radius_km=30.0,
-        source="derived",
-    )
-    return area, first, end
-
-
-@stage("dates", 1, requires=["body", "published", "dateline"], assigns=["dates"])
+@stage("dates", 2, requires=["body", "published", "dateline", "meta"], assigns=["dates"])
 def dates(doc: Doc, res: Resources) -> None:
+    """Every date after the dateline (the filing date is the publication date, not an
+    event's). With no publication date, relative ones are kept unplaced (precision unknown)
+    on the day the text was received, if that is known."""
     line = doc.dateline
-    doc.dates = [
-        d for d in find_dates(doc.body, doc.published) if line is None or d.start >= line.end
-    ]
+    found = find_dates(doc.body, doc.published, received=doc.meta.received)
+    doc.dates = [d for d in found if line is None or d.start >= line.end]
 
 
 @stage("weapons", 1, requires=["body"], assigns=["weapons"])

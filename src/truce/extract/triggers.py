@@ -18,13 +18,15 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"launched (?:an? |the |their |its |a new )?(?:[\w'-]+ ){0,3}"
         r"(?:attack|assault|offensive|operation)s?",
         r"fired (?:(?!(?:mortars?|rockets?|missiles?|shells?|artillery|projectiles?|grad|barrel)\b)"
-        r"[\w-]+ ){0,4}?(?:on|at|upon)",
+        r"[\w-]+ ){0,4}?(?:on|at(?! least)|upon)",
         r"fighting",
         r"fought",
         r"battles?",
         r"firefights?",
         r"skirmish(?:es)?",
         r"exchanged? fire",
+        r"exchanges? of fire",
+        r"opened (?:[\w-]+ ){1,2}fire",  # "opened machine-gun fire": "opened fire on" is below
         r"gun ?battles?",
         r"ambush(?:ed|es)?",
         r"(?:launched|began|started|continued|resumed|renewed|mounted|pressed) "
@@ -48,6 +50,11 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"heavy fighting",
         r"sniper fire",
         r"sniping",
+        # State media and statements: "pressed their operations against", "a ground push on".
+        r"(?:military |combat |ground )?operations? (?:against|on|targeting)",
+        r"ground (?:push|offensive|assault|attack|advance|incursion|operation)s?",
+        r"(?:pushed|advanced|push|advance) (?:towards|toward|on|into)",
+        r"(?:repelled|foiled|thwarted) an? (?:\w+ ){0,2}(?:attack|assault|infiltration)",
         r"اشتباكات",
         r"معارك",
     ),
@@ -72,6 +79,10 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"gained control",
         r"taken control",
         r"took back",
+        # State media: "restored full control over", "liberated the town".
+        r"restored (?:full |complete |total )?(?:control|security and stability)",
+        r"(?:re)?imposed (?:full |complete )?control",
+        r"liberat(?:ed|ing)",
     ),
     "Air/drone strike": (
         r"air ?strikes?",
@@ -83,7 +94,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"helicopters?",
         r"barrel ?bombs?",
         r"drones? strikes?",
-        r"drone attack",
+        r"drone attacks?",
+        r"(?:armed |suicide |kamikaze )?drones? (?:struck|hit|targeted|bombed|attacked|fired)",
         r"bombing raids?",
         r"aerial (?:bombardment|attack|bombing)s?",
         r"airpower",
@@ -205,7 +217,9 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "Violent demonstration": (
         r"rioters?",
         r"riot(?:s|ed|ing)",
-        r"(?:protesters|demonstrators) (?:threw|hurled|stormed|set fire|torched|burned|clashed)",
+        r"(?:protesters|demonstrators|rioters|crowds?) (?:[\w()'-]+ ){0,6}?"
+        r"(?:threw|hurled|stormed|set fire|torched|burned|clashed|attacked|ransacked|"
+        r"smashed|pelted|blocked roads with burning)",
     ),
     "Mob violence": (r"\bmob\b", r"lynch(?:ed|ing)", r"beat (?:\w+ ){0,3}to death"),
     "Peaceful protest": (
@@ -250,10 +264,51 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "Looting/property destruction": (
         r"loot(?:ed|ing)",
         r"torched",
-        r"burned (?:down )?(?:houses|homes|shops)",
+        r"burned (?:down )?(?:[\w-]+ ){0,2}(?:houses|homes|shops|crops|fields|properties)",
+        r"burn(?:ed|t) down",
         r"demolish(?:ed|ing)",
+        r"bulldoz(?:ed|ing)",
+        r"ransack(?:ed|ing)",
+        r"plunder(?:ed|ing)",
+        r"confiscat(?:ed|ing) (?:[\w-]+ ){0,3}(?:houses|homes|properties|lands?|property)",
+        r"seiz(?:ed|ing) (?:[\w-]+ ){0,3}(?:houses|homes|properties|lands?|property)",
+    ),
+    "Disrupted weapons use": (
+        # A device defused or weapons seized: the act is stopping the weapon, so these wrap the
+        # weapon's own trigger ("defused an IED") and win over it (see events._outermost).
+        r"(?:defused|dismantled|disarmed|neutrali[sz]ed|cleared|removed|found|discovered|"
+        r"detonated in a controlled)\s+(?:[\w-]+\s+){0,4}?"
+        r"(?:ieds?|improvised explosive devices?|explosive devices?|bombs?|car bombs?|"
+        r"landmines?|land mines?|mines?|explosives|booby[- ]traps?|explosive belts?|"
+        r"suicide (?:vests?|belts?))",
+        r"(?:seiz(?:ed|ing)|confiscat(?:ed|ing)|captured|found|discovered|uncovered)\s+"
+        r"(?:(?!(?:towns?|villages?|city|hills?|areas?|positions?|and|along)\b)[\w-]+\s+){0,3}?"
+        r"(?:weapons?|arms|ammunition|munitions|rockets|missiles|"
+        r"explosives|depots?|caches?|stockpiles?)(?:\s+(?:depot|cache|shipment|store)s?)?",
+        r"(?:shot|brought) down (?:[\w-]+\s+){0,3}?"
+        r"(?:drones?|aircraft|helicopters?|warplanes?|jets?)",
+        r"intercepted (?:[\w-]+\s+){0,3}?(?:drones?|missiles?|rockets?|projectiles?)",
+        r"(?:air defen[cs]es?|anti-aircraft)\s+(?:[\w-]+\s+){0,3}?"
+        r"(?:intercepted|downed|shot down|confronted)",
+        r"(?:ieds?|bombs?|mines?|explosive devices?|car bombs?) (?:was |were )?"
+        r"(?:defused|dismantled|found|discovered|removed)",
+    ),
+    "Headquarters or base established": (
+        r"(?:established|set up|built|opened) (?:an? |the |their |its )?(?:new )?"
+        r"(?:military )?(?:base|outpost|headquarters|observation post|checkpoint|point)s?",
     ),
     "Change to group/activity": (
+        # Movements of forces a monitor logs: reinforcements, deployments, patrols, convoys.
+        r"reinforce(?:d|ments?)",
+        r"sent (?:[\w-]+ ){0,3}(?:reinforcements|troops|fighters|forces|convoys?)",
+        r"(?:re)?deploy(?:ed|ment|ments|ing)",
+        r"(?:military|joint|russian|turkish|american|us|coalition) patrols?",
+        r"(?:conducted|carried out|ran) (?:a |an )?(?:\w+ )?patrols?",
+        r"patroll(?:ed|ing)",
+        r"military convoys?",
+        r"mobili[sz](?:ed|ation)",
+        r"recruit(?:ed|ment|ing)",
+        r"moved (?:[\w-]+ ){0,3}(?:troops|forces|fighters|equipment|vehicles|tanks)",
         r"merged (?:into|with)",
         r"merger",
         r"announced the formation",

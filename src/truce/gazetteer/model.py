@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from truce.domain.geo import haversine_km
-from truce.text import PhraseMatcher, Token, phrase_key, skeleton
+from truce.gazetteer.names import NameIndex
+from truce.gazetteer.spelling import name_key
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,26 @@ class Place:
 
 
 class Gazetteer:
-    """All known places, indexed by every name, merged where two sources name the same place."""
+    """All known places, indexed by every name, merged where two sources name the same place.
 
-    def __init__(self, places: Iterable[Place]) -> None:
+    `districts` (kind "district") are kept apart: "Manbij" is the town, "Manbij district" the
+    district, and a text's village that no list holds falls back to one.
+    """
+
+    def __init__(
+        self,
+        places: Iterable[Place],
+        districts: Iterable[Place] = (),
+        weak_names: Iterable[str] = (),
+        generic_names: Iterable[str] = (),
+    ) -> None:
         self.places: list[Place] = []
+        # Spelling keys of words too common to be taken alone as a long-list village's name
+        # (common words, people, countries), and of words that make up names but name no one
+        # place ("Tal", "Ain", "Sheikh"), which no list's entry may be alone.
+        self.weak_names = frozenset(filter(None, map(name_key, weak_names)))
+        self.generic_names = frozenset(filter(None, map(name_key, generic_names)))
+        self.weak_names |= self.generic_names
         entries: list[tuple[str, Place]] = []
         by_key: dict[str, list[Place]] = {}
         for place in places:
@@ -45,44 +61,33 @@ class Gazetteer:
                 (p for name in spellings for p in by_key.get(_key(name), ()) if _same(p, place)),
                 None,
             )
-            if twin is not None:
-                # The same place from a second source: its names lead to the first record.
-                for name in spellings:
-                    entries.append((name, twin))
-                    listed = by_key.setdefault(_key(name), [])
-                    if twin not in listed:
-                        listed.append(twin)
-                continue
-            self.places.append(place)
+            # The same place from a second source: its names lead to the first record.
+            kept = twin if twin is not None else place
+            if twin is None:
+                self.places.append(place)
             for name in spellings:
-                entries.append((name, place))
+                entries.append((name, kept))
                 listed = by_key.setdefault(_key(name), [])
-                if place not in listed:
-                    listed.append(place)
-        self.matcher: PhraseMatcher[Place] = PhraseMatcher(entries)
-        # Spelling-tolerant fallback: only names with enough consonants to be distinctive.
-        self.loose: PhraseMatcher[Place] = PhraseMatcher(
-            [
-                (name, place)
-                for name, place in entries
-                if len(skeleton(_key(name).replace(" ", ""))) >= 5
-            ],
-            transform=skeleton,
-        )
-        self._by_key = by_key
+                if kept not in listed:
+                    listed.append(kept)
+        self.names: NameIndex[Place] = NameIndex(entries)
         self.governorates = {
             p.admin1: p for p in self.places if p.kind == "governorate" and p.admin1
         }
+        self.districts = {d.name: d for d in districts}
+        self.district_names: NameIndex[Place] = NameIndex(
+            (name, d) for d in self.districts.values() for name in (d.name, *d.aliases)
+        )
 
     def __len__(self) -> int:
         return len(self.places)
 
     def lookup(self, name: str) -> list[Place]:
-        """Exact (folded) lookup of one name; several places may share it."""
-        return list(self._by_key.get(_key(name), ()))
+        """Lookup of one name by its spelling key; several places may share it."""
+        return self.names.lookup(name)
 
-    def find(self, toks: list[Token]) -> list[tuple[int, int, list[Place]]]:
-        return list(self.matcher.find(toks))
+    def district_of(self, place: Place) -> Place | None:
+        return self.districts.get(place.admin2) if place.admin2 else None
 
 
 def _same(a: Place, b: Place) -> bool:
@@ -93,23 +98,26 @@ def _same(a: Place, b: Place) -> bool:
 
 
 def _key(name: str) -> str:
-    return " ".join(phrase_key(name))
-
-
-_ARTICLE = re.compile(r"^(?:al|el|ad|ash|as|at|ar|az|an|adh)[- ]", re.IGNORECASE)
+    return name_key(name)
 
 
 def _spellings(place: Place) -> list[str]:
-    """Every name of a place, plus each without a "(Daraa)" qualifier or an "al-" article."""
+    """Every name of a place, plus each without a "(Daraa)" qualifier."""
     names = []
     for name in (place.name, *place.aliases):
         names.append(name)
-        bare = name.split(" (")[0].strip()
-        names.append(bare)
-        stripped = _ARTICLE.sub("", bare)
-        if stripped != bare and len(stripped) >= 5:
-            names.append(stripped)
+        names.append(name.split(" (")[0].strip())
     return list(dict.fromkeys(names))
+
+
+# Governorates whose names stand for each other in reports: "Damascus" for its countryside.
+NEIGHBOURS = {"Damascus": {"Rural Damascus"}, "Rural Damascus": {"Damascus"}}
+TYPICAL_POPULATION = {"city": 50_000, "town": 5_000, "village": 500}
+
+
+def in_governorate(place: Place, admin1: str) -> bool:
+    """Whether a place lies in the governorate a text names (or one it stands for)."""
+    return place.admin1 == admin1 or admin1 in NEIGHBOURS.get(place.admin1 or "", set())
 
 
 def choose(
@@ -129,10 +137,16 @@ def choose(
         score = 0.0
         if place.admin1 in admin1_hints:
             score += 2.0
+        elif admin1_hints & NEIGHBOURS.get(place.admin1 or "", set()):
+            score += 1.0  # "Douma, near Damascus": Damascus often stands for its countryside
         if anchors:
             nearest = min(haversine_km(place.lat, place.lon, a.lat, a.lon) for a in anchors)
             score += 1.5 * math.exp(-nearest / 60.0)
-        score += 0.15 * math.log10(place.population + 10)
+        score += 0.15 * math.log10(
+            (place.population or TYPICAL_POPULATION.get(place.kind, 1000)) + 10
+        )
+        if place.source == "truce":
+            score += 0.6  # listed by hand because reports name it: the likelier reading
         if place.country != "SYR":
             score -= 0.5  # the texts are about Syria unless they say otherwise
         scored.append((score, place))

@@ -10,13 +10,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from truce.domain.actors import Actor, ActorRegistry
+from truce.domain.actors import Actor, ActorRegistry, with_catalogue
 from truce.domain.agreements import Agreement, Zone
 from truce.domain.errors import NotFound
 from truce.domain.members import Member, Source
 
 SCENARIOS = {"astana-2016": "astana_2016"}
 DEFAULT = "astana-2016"  # the scenario whose actors extraction knows when the store has none
+# Countries' catalogues of actors of every period, with their families and no sides. A
+# scenario names the one it builds on (`actor_catalogue` in its agreements.json).
+CATALOGUES = {"syria": "catalogues/syria.json"}
 
 
 @dataclass(frozen=True)
@@ -73,10 +76,23 @@ def load(name: str) -> Scenario:
     )
 
 
+def catalogue(country: str) -> list[Actor]:
+    """A shipped catalogue's actors (every period, families, no sides)."""
+    path = CATALOGUES.get(country)
+    if path is None:
+        raise NotFound(
+            f"no actor catalogue {country!r}; available: {', '.join(sorted(CATALOGUES))}"
+        )
+    data = resources.files("truce.scenarios").joinpath(path).read_bytes()
+    return [Actor.parse(a) for a in json.loads(data)]
+
+
 def _parse(name: str, _read: Callable[[str], bytes]) -> Scenario:
-    actors = ActorRegistry(Actor.parse(a) for a in json.loads(_read("actors.json")))
-    zones = [Zone.parse(z) for z in json.loads(_read("zones.json"))["zones"]]
     spec: dict[str, Any] = json.loads(_read("agreements.json"))
+    own = [Actor.parse(a) for a in json.loads(_read("actors.json"))]
+    country = spec.pop("actor_catalogue", None)
+    actors = ActorRegistry(with_catalogue(own, catalogue(country)) if country else own)
+    zones = [Zone.parse(z) for z in json.loads(_read("zones.json"))["zones"]]
     members = tuple(Member.parse(m) for m in spec["members"])
     agreements = []
     for body in spec["agreements"]:

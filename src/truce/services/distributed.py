@@ -10,6 +10,7 @@ from truce.domain.documents import TextMeta
 from truce.domain.errors import ConfigurationError
 from truce.domain.reports import Report
 from truce.extract.resources import Resources
+from truce.services.extraction import Extracted
 
 BATCH = 50  # texts per task: large enough to amortise scheduling, small enough to spread
 
@@ -22,17 +23,19 @@ def _worker_resources() -> Resources:
     return resources_for()
 
 
-def _run_batch(items: list[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
-    from truce.extract.run import extract
+def _run_batch(items: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    from truce.services.extraction import extract_one
 
     resources = _worker_resources()
-    return [
-        [r.to_plain() for r in extract(text, TextMeta(**meta), resources).reports]
-        for text, meta in items
-    ]
+    out = []
+    for text, meta in items:  # a text a stage fails on comes back as its failure
+        result = extract_one(text, TextMeta(**meta), resources)
+        reports = [r.to_plain() for r in result.reports]
+        out.append({"reports": reports, "stage": result.stage, "error": result.error})
+    return out
 
 
-def extract_on_cluster(items: list[tuple[str, TextMeta]], address: str) -> list[list[Report]]:
+def extract_on_cluster(items: list[tuple[str, TextMeta]], address: str) -> list[Extracted]:
     """Extract every text on the cluster at `address`; results come back in input order."""
     from dataclasses import asdict
 
@@ -54,4 +57,12 @@ def extract_on_cluster(items: list[tuple[str, TextMeta]], address: str) -> list[
         results = client.gather(futures)
     finally:
         client.close()
-    return [[Report.parse(body) for body in reports] for batch in results for reports in batch]
+    return [
+        Extracted(
+            [Report.parse(body) for body in each["reports"]],
+            stage=each["stage"],
+            error=each["error"],
+        )
+        for batch in results
+        for each in batch
+    ]

@@ -13,7 +13,7 @@ from truce.domain.canonical import canonical_json
 from truce.domain.documents import Channel, DocumentStatus, TextMeta
 from truce.domain.errors import InputRejected, NotFound, TruceError
 from truce.domain.reports import Report
-from truce.extract.pipeline import StageFailed
+from truce.extract.pipeline import PipelineError, StageFailed
 from truce.extract.resources import Resources
 from truce.extract.run import extract
 from truce.gazetteer.load import default_gazetteer
@@ -117,6 +117,7 @@ def ingest_document(
         now=now,
         resources=resources,
         who=who,
+        received=events_received(uow, document.id) or now.date(),
     )
 
 
@@ -150,6 +151,7 @@ def rerun_document(
         now=now,
         resources=resources,
         who=who,
+        received=events_received(uow, document_id),
     )
 
 
@@ -183,12 +185,13 @@ def parse_document(
     document_id: str,
     published: date | None,
     resources: Resources,
+    received: date | None = None,
 ) -> Parsed:
     """Read a document and run the pipeline over its texts; pure (no store). Never raises for
     what the document holds: bad input and a bug in a reader or stage alike come back as the
     error, so that one document cannot stop a batch or a server."""
     try:
-        return _parse(content, kind, label, document_id, published, resources)
+        return _parse(content, kind, label, document_id, published, resources, received)
     except StageFailed as exc:
         return Parsed(error=str(exc), stage=f"extract:{exc.stage}")
     except TruceError as exc:
@@ -204,8 +207,11 @@ def _parse(
     document_id: str,
     published: date | None,
     resources: Resources,
+    received: date | None = None,
 ) -> Parsed:
-    meta = TextMeta(label=label, published=published, document_id=document_id)
+    # `received` (the first arrival's day) dates what only a relative date places, when the
+    # text has no publication date: the same day on every re-run, so the same reports.
+    meta = TextMeta(label=label, published=published, document_id=document_id, received=received)
     texts = read(content, kind=kind, label=label, meta=meta)
     parsed = Parsed(texts=len(texts))
     for number, text in enumerate(texts, start=1):
@@ -225,11 +231,12 @@ def _process(
     now: datetime,
     resources: Resources,
     who: Principal,
+    received: date | None = None,
 ) -> IngestSummary:
     """In-process: read, extract and store. A failure is stored, then raised as it came
     (InputRejected, StageFailed), or as ProcessingFailed for anything unexpected."""
     try:
-        parsed = _parse(content, kind, label, document_id, published, resources)
+        parsed = _parse(content, kind, label, document_id, published, resources, received)
     except TruceError as exc:
         mark_failed(uow=uow, document_id=document_id, reason=str(exc))
         raise
@@ -249,6 +256,12 @@ def _process(
         now=now,
         who=who,
     )
+
+
+def events_received(uow: UnitOfWork, document_id: str) -> date | None:
+    """The day a stored document first arrived."""
+    events = uow.documents.intake_events(document_id)
+    return min(e.received_at for e in events).date() if events else None
 
 
 def parse_failure(exc: BaseException, label: str) -> Parsed:
@@ -331,8 +344,42 @@ def _extract_text(
 
 
 def extract_texts(items: list[tuple[str, TextMeta]], resources: Resources) -> list[list[Report]]:
-    """The pipeline over texts without storing anything (for `truce extract`)."""
+    """The pipeline over texts without storing anything; a text a stage fails on raises."""
     return [list(extract(text, meta, resources).reports) for text, meta in items]
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What the pipeline gave for one text: its reports, or where and why it failed. Plain
+    data, so that it can come back from a cluster's worker."""
+
+    reports: list[Report] = field(default_factory=list)
+    stage: str | None = None  # "extract:<stage>", or "extract" for a failure between stages
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+def extract_one(text: str, meta: TextMeta, resources: Resources) -> Extracted:
+    """The pipeline over one text, storing nothing. Never raises for what the text holds: a
+    stage's bug is this text's failure, so that one text cannot stop a batch."""
+    try:
+        return Extracted(list(extract(text, meta, resources).reports))
+    except StageFailed as exc:
+        return Extracted(stage=f"extract:{exc.stage}", error=str(exc))
+    except PipelineError:
+        raise  # the pipeline is badly put together: every text would fail, so stop
+    except (TruceError, RecursionError, MemoryError) as exc:
+        failure = parse_failure(exc, meta.label) if not isinstance(exc, TruceError) else None
+        return Extracted(stage="extract", error=failure.error if failure else str(exc))
+
+
+def extract_each(items: list[tuple[str, TextMeta]], resources: Resources) -> list[Extracted]:
+    """The pipeline over texts without storing anything (for `truce extract`), each text's
+    failure kept beside the others' reports."""
+    return [extract_one(text, meta, resources) for text, meta in items]
 
 
 def submit_text(

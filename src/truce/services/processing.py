@@ -32,6 +32,7 @@ from truce.services.extraction import (
     MEDIA_TYPES,
     IngestSummary,
     ProcessingFailed,
+    events_received,
     mark_failed,
     parse_failure,
     store_parsed,
@@ -193,7 +194,10 @@ class Processor:
             with self._unit() as uow:
                 content = uow.documents.content(document_id)
                 actors = tuple(uow.actors.all()) or None
-            parsed = self.pool.parse(ParseJob(content, kind, label, document_id, published, actors))
+                received = events_received(uow, document_id)
+            parsed = self.pool.parse(
+                ParseJob(content, kind, label, document_id, published, actors, received)
+            )
             del content
             # A deadlock or a busy SQLite file before anything is committed: store it again.
             return run_in_unit(

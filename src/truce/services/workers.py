@@ -58,6 +58,7 @@ class ParseJob:
     document_id: str
     published: date | None
     actors: tuple[Actor, ...] | None
+    received: date | None = None  # the first arrival's day: dates relative dates if unpublished
 
 
 class TimeUp(BaseException):
@@ -110,6 +111,7 @@ def parse_in_worker(job: ParseJob, seconds: float) -> Parsed:
             document_id=job.document_id,
             published=job.published,
             resources=_resources_for(job.actors),
+            received=job.received,
         )
     except TimeUp:
         return timed_out(job.label, seconds)

@@ -24,6 +24,7 @@ from truce.services import ledger as ledger_service
 from truce.services import reference, witnessing
 from truce.services.incident_page import incident_detail
 from truce.services.listing import IncidentFilter, list_incidents
+from truce.web.about import router as about_router
 from truce.web.admin import router as admin_router
 from truce.web.auth import Csrf, Who
 from truce.web.login import router as login_router
@@ -248,3 +249,4 @@ def bundle(uow: Uow, who: Who) -> Response:
 router.include_router(login_router)
 router.include_router(reports_router)
 router.include_router(admin_router)
+router.include_router(about_router)
