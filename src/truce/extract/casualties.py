@@ -61,6 +61,13 @@ _PATTERNS = tuple(
             rf"(?P<list>{_ITEM}(?:\s*,\s*{_ITEM})*,?\s+and\s+{_ITEM}){_AUX}\s+(?P<verb>{_KILLED}|{_INJURED})\b",
         ),
         (
+            # The same list after the verb: "barrel bombs killed five children, a woman and two
+            # elderly men" is eight dead, not five.
+            "list",
+            rf"\b(?P<verb>killing|killed|wounding|wounded|injuring|injured)\s+"
+            rf"(?P<list>{_ITEM}(?:\s*,\s*{_ITEM})*,?\s+and\s+{_ITEM})\b",
+        ),
+        (
             "subject",
             rf"(?P<num>{_NUM})(?:\s+(?:of\s+)?{_ADJ}{_GROUP})?{_AUX}\s*(?:,[^,.]{{0,40}},\s*)?{_AUX}\s*(?P<verb>{_KILLED}|{_INJURED})\b",
         ),

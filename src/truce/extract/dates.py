@@ -39,7 +39,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?P<rel>today|this morning|this afternoon|this evening|tonight|at dawn today|"
             r"yesterday|last night|overnight|the day before yesterday|"
             r"(?P<n>two|three|four|five|six|seven|eight|nine|ten|[1-9]|[12]\d) days ago|"
-            r"last week|this week|"
+            r"last week|this week|(?:(?:in|over|during|within) the (?:past|last) "
+            r"(?:24|twenty-four) hours)|"
             r"earlier this week|earlier this month|this month|last month)\b",
         ),
     )
@@ -156,6 +157,10 @@ def _relative(rel: str, n: str | None, published: date):  # type: ignore[no-unty
     if rel in ("yesterday", "last night"):
         day = published - timedelta(days=1)
         return day, day, DatePrecision.DAY, 0.8
+    if rel.endswith("hours"):
+        # A briefing's "over the past 24 hours" counts back from its release: the day before.
+        day = published - timedelta(days=1)
+        return day, day, DatePrecision.DAY, 0.75
     if rel == "overnight":
         day = published - timedelta(days=1)
         return day, published, DatePrecision.DAYS, 0.6

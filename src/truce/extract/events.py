@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from truce.domain.vocab import SUB_EVENT_TO_EVENT, DatePrecision
+from truce.extract import recall
 from truce.extract.doc import DateMatch, Doc, Event, Match
 from truce.extract.lexicon import BACKGROUND, HEDGE, NEGATION, TIME_REFERENCE
 from truce.extract.merging import RANK as _RANK
@@ -355,9 +356,15 @@ _CLAUSE_MARK = re.compile(r"[,;:()—–]")
 _OLD_YEAR = re.compile(r"\b(?:the|a|its|their)\s+(?P<year>(?:19|20)\d\d)\s+[\w-]+", re.IGNORECASE)
 
 
+_OWN_TIME_REFERENCE = re.compile(r"(?:since|until|till|before|ahead of)\b", re.IGNORECASE)
+
+
 def _event_date(doc: Doc, index: int) -> DateMatch | None:
     for d in doc.in_sentence(doc.dates, index):
-        if not TIME_REFERENCE.search(doc.body[max(0, d.start - 12) : d.start]):
+        # "held by Turkish forces since February 2017": the date may carry its "since" itself.
+        if not TIME_REFERENCE.search(doc.body[max(0, d.start - 12) : d.start]) and not (
+            _OWN_TIME_REFERENCE.match(doc.body, d.start)
+        ):
             return d
     return None
 
@@ -423,6 +430,14 @@ def events(doc: Doc, res: Resources) -> None:
         if _is_background(doc, index, trigger.start):
             doc.dropped.append((trigger, "background (an earlier event)"))
             continue
+        recalled = recall.recalled(doc, index, found, _event_date(doc, index))
+        if recalled:
+            doc.dropped.append((trigger, recalled))
+            continue
+        not_an_event = recall.not_one_event(doc, index, trigger, sub)
+        if not_an_event:
+            doc.dropped.append((trigger, not_an_event))
+            continue
         date = _event_date(doc, index) or _relative_to_previous(doc, index, found)
         event = Event(
             sentences=[index],
@@ -439,6 +454,12 @@ def events(doc: Doc, res: Resources) -> None:
             continue
         if _stale_agreement(doc, event):
             doc.dropped.append((trigger, "an agreement told as background, not news"))
+            continue
+        if recall.restates_tally(doc, event):
+            doc.dropped.append((trigger, "a tally's summary, placed no finer than a governorate"))
+            continue
+        if found and recall.told_again(doc, index, event, found[-1]):
+            _merge(found[-1], event)
             continue
         for each in _one_per_place(doc, event, index):
             earlier = _earlier_report_of(found, each)

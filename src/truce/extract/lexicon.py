@@ -71,6 +71,9 @@ GENERIC_ACTORS: tuple[tuple[str, str | None, str], ...] = (
     ("insurgents", "opposition", "Opposition fighters"),
     ("armed groups", None, "Armed groups"),
     ("illegal armed groups", None, "Armed groups"),
+    # The Russian defence ministry's words for the factions it fights.
+    ("illegal armed formations", None, "Armed groups"),
+    ("illegal armed units", None, "Armed groups"),
     ("militants", None, "Militants"),
     ("terrorists", None, "Terrorists"),
     ("terrorist groups", None, "Terrorists"),

@@ -90,6 +90,11 @@ _QUALIFIER_GAP = {"in", "the", "of", "rural", "province", "governorate", *DIRECT
 _PERSONAL = {"abu", "um", "ibn", "bin", "bint", "bani"}
 
 
+# A de-escalation zone is named after one governorate but reaches into others (Idlib's into
+# Hama, Latakia and Aleppo): the name says nothing of where in the zone an event was.
+_ZONE = re.compile(r"\s*de-?\s?escalation\s+(?:zone|area)", re.IGNORECASE)
+
+
 def find_places(doc: Doc, res: Resources) -> list[Match]:
     toks, body, gazetteer = doc.tokens, doc.body, res.gazetteer
     blocked = [(m.start, m.end) for m in doc.actors]
@@ -102,6 +107,8 @@ def find_places(doc: Doc, res: Resources) -> list[Match]:
             return False
         if hit.end < len(toks) and toks[hit.end].key in ORGANISATION_WORDS:
             return False
+        if _ZONE.match(body, stop):
+            return False  # the Idlib de-escalation zone spans four governorates, not Idlib's
         return _capitalised(toks, hit) and _evidence_enough(toks, hit, res)
 
     # Longest names first: "Kafr Nabl" over "Nabl", "Ras al-Ain" over "Ain".

@@ -12,6 +12,7 @@ from truce.extract.doc import Casualty, DateMatch, Doc, Event, Match
 from truce.extract.lexicon import TIME_REFERENCE
 from truce.extract.pipeline import stage
 from truce.extract.resources import ActorRef, Resources
+from truce.extract.speakers import speaks
 
 _BY = re.compile(
     r"\b(?:by|attributed to|blamed on|identified as|carried out by|belong(?:ing)? to|"
@@ -29,6 +30,19 @@ _SAYS = re.compile(
     r"^\s*(?:\w+\s+)?(?:said|says|reported|reports|claimed|claims|accused|denied|described|cited|"
     r"called|presented|treated|stated|announced|told|confirmed|insisted|argued|blamed|disputed)\b",
     re.IGNORECASE,
+)
+# "shelling from positions of Jabhat al-Nusra": where the fire came from is who fired.
+_WHOSE = re.compile(
+    r"\bfrom\s+(?:the\s+)?(?:positions|areas|territory|territories|points)\s+"
+    r"(?:of|held by|controlled by|under the control of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_OF = re.compile(r"\bof\s+(?:the\s+)?$", re.IGNORECASE)
+_AIRCRAFT = re.compile(r"(?:war)?planes?|jets?|aircraft|helicopters?|drones?", re.IGNORECASE)
+_OWNED_BY = re.compile(r"\s+of\s+(?:the\s+)?(?:[\w-]+\s+)?[\"“]?", re.IGNORECASE)
+# A trigger that says the attack failed: its subject was the one attacked.
+_REPELLED = re.compile(
+    r"(?:repelled|repulsed|foiled|thwarted|beat back|fended off|confronted)\b", re.IGNORECASE
 )
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _AGAINST = re.compile(
@@ -60,7 +74,10 @@ def roles(doc: Doc, res: Resources) -> None:
             _agreement_roles(event)
         elif not event.targets and len({p.value.side for p in event.perpetrators}) > 1:
             # "Ahrar al-Sham and JFS exchanged fire": the two sides of a fight, not allies.
-            lead = event.perpetrators[0]
+            # One named as the agent ("missiles fired by Israeli warplanes") leads.
+            agents = doc.cache.get("agents", set())
+            named = [p for p in event.perpetrators if (p.start, p.end) in agents]
+            lead = (named or event.perpetrators)[0]
             other = next(p for p in event.perpetrators if p.value.side != lead.value.side)
             event.perpetrators.remove(other)
             event.targets.append(other)
@@ -125,7 +142,7 @@ def _roles_in_sentence(doc: Doc, event: Event, index: int, quoted: list[tuple[in
             m.value.side != _CIVILIAN_SIDE and any(cs <= m.start < ce for cs, ce in casualty_spans)
         )
         and (
-            not _SAYS.match(doc.body[m.end : m.end + 30])
+            not (_SAYS.match(doc.body[m.end : m.end + 30]) or speaks(doc.body, m))
             or _CLAIMS_OWN.match(doc.body[m.end : m.end + 40])
         )
     ]
@@ -136,7 +153,10 @@ def _roles_in_sentence(doc: Doc, event: Event, index: int, quoted: list[tuple[in
         before = doc.body[max(start, m.start - 40) : m.start]
         if m.value.side == _CIVILIAN_SIDE:
             event.targets.append(m)
-        elif _BY.search(before) or _ACCUSED.search(before):
+        elif _BY.search(before) or _ACCUSED.search(before) or _WHOSE.search(before):
+            event.perpetrators.append(m)
+            doc.cache.setdefault("agents", set()).add((m.start, m.end))
+        elif _owner(doc.body, event.trigger, m):
             event.perpetrators.append(m)
         elif _BETWEEN.search(before):
             event.perpetrators.append(m)
@@ -156,10 +176,39 @@ def _roles_in_sentence(doc: Doc, event: Event, index: int, quoted: list[tuple[in
         elif _AGAINST.search(before) or m.start > trigger_at:
             event.targets.append(m)
         known.add((m.start, m.end))
+    if start <= event.trigger.start and _REPELLED.match(
+        doc.body[event.trigger.start : event.trigger.end]
+    ):
+        _defenders_first(event)
     event.perpetrators = _dedupe(event.perpetrators)
     event.targets = [
         t for t in _dedupe(event.targets) if all(t.value != p.value for p in event.perpetrators)
     ]
+
+
+def _owner(body: str, trigger: Match, m: Match) -> bool:
+    """ "A drone of the Turkish occupation struck", "Warplanes of the US-led coalition": the
+    owner of the aircraft or weapon that makes the trigger is who acted."""
+    if trigger.start < m.start < trigger.end:
+        return bool(_OF.search(body[trigger.start : m.start]))
+    return bool(
+        _AIRCRAFT.fullmatch(body[trigger.start : trigger.end])
+        and _OWNED_BY.fullmatch(body[trigger.end : m.start])
+    )
+
+
+def _defenders_first(event: Event) -> None:
+    """ "The army foiled an attack that Nusra launched": who foiled it was attacked, the
+    others (named after the trigger) attacked."""
+    defenders = event.perpetrators
+    sides = {d.value.side for d in defenders}
+    attackers = [
+        t for t in event.targets if t.value.side != _CIVILIAN_SIDE and t.value.side not in sides
+    ]
+    if not defenders or not attackers:
+        return
+    event.perpetrators = attackers
+    event.targets = [*defenders, *(t for t in event.targets if t not in attackers)]
 
 
 def _civilian_roles(event: Event) -> None:

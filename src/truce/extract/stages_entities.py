@@ -13,7 +13,8 @@ from truce.extract.lexicon import WEAPON_PATTERNS
 from truce.extract.pipeline import stage
 from truce.extract.places import find_places
 from truce.extract.resources import ActorRef, Resources
-from truce.text import Token
+from truce.extract.speakers import our_forces, speaker
+from truce.text import Token, tokens
 
 # "Russian jets", "Turkish troops": a nationality before a word for armed forces.
 _NATIONAL_FORCES = {
@@ -69,6 +70,11 @@ _FORCE_NOUNS = {
     "gunships",
     "bombers",
     "fighter",
+    # A party's words for a foreign force: "the Turkish occupation", "the Israeli enemy".
+    "occupation",
+    "invasion",
+    "enemy",
+    "invaders",
 }
 _QUOTE = re.compile(
     r"(?:according to (?P<a>(?:the )?[A-Z][\w'’.-]*(?:\s+(?:for|of|the|al|and|[A-Z][\w'’.-]*))*|"
@@ -80,13 +86,39 @@ _QUOTE = re.compile(
 )
 
 
-@stage("actors", 2, requires=["body", "tokens"], assigns=["actors"])
+@stage("actors", 3, requires=["body", "tokens", "meta"], assigns=["actors"])
 def actors(doc: Doc, res: Resources) -> None:
-    toks = doc.tokens
+    doc.actors = [_of_the_zone(doc.body, m) for m in _named(doc.body, doc.tokens, res)]
+    # "our forces" in a party's statement are the speaker's (speakers.py).
+    publisher = _named(doc.meta.publisher or "", tokens(doc.meta.publisher or ""), res)
+    who = speaker(doc.body, doc.actors, [m.value for m in publisher])
+    ours = our_forces(doc.body, who)
+    # "our soldiers" is the speaker's, not the government's "soldiers".
+    kept = [m for m in doc.actors if not any(o.start <= m.start < o.end for o in ours)]
+    doc.actors = sorted([*kept, *ours], key=lambda m: m.start)
+
+
+# "Militants in the Idlib de-escalation zone": the Russian and Syrian briefings' formula for
+# the factions holding the zone, HTS and the opposition's, all "rebels" in the shared families.
+_IDLIB_ZONE = re.compile(
+    r"\s+(?:in|from|of|inside)\s+the\s+Idlib\s+de-?\s?escalation\s+(?:zone|area)", re.I
+)
+
+
+def _of_the_zone(body: str, m: Match) -> Match:
+    """A description with no family ("militants", "illegal armed groups") gets the family
+    of the only forces holding the Idlib de-escalation zone; its side stays unknown."""
+    if m.value.generic and m.value.family is None and _IDLIB_ZONE.match(body, m.end):
+        return replace(m, value=replace(m.value, family=ActorFamily.REBELS))
+    return m
+
+
+def _named(body: str, toks: list[Token], res: Resources) -> list[Match]:
+    """The actors a text names: registry names and aliases, descriptions, nationality + force."""
     found: dict[int, tuple[int, Match]] = {}  # first token -> (end token, match)
     for first, end, refs in res.actor_matcher.find(toks):
         ref = refs[0]
-        surface = doc.body[toks[first].start : toks[end - 1].end]
+        surface = body[toks[first].start : toks[end - 1].end]
         if not ref.generic and surface.islower() and len(surface) <= 4:
             continue  # abbreviations are written in capitals: "is" is not ISIL
         score = 0.6 if ref.generic else (0.95 if len(refs) == 1 else 0.6)
@@ -97,9 +129,9 @@ def actors(doc: Doc, res: Resources) -> None:
             del found[k]
         if not any(k < end and first < e for k, (e, _) in found.items()):
             found[first] = (end, match)
-    ordered = _qualified(doc.body, sorted((m for _, m in found.values()), key=lambda m: m.start))
+    ordered = _qualified(body, sorted((m for _, m in found.values()), key=lambda m: m.start))
     # "Militants of Jaish al-Islam", "gunmen from HTS": the named group is the actor.
-    doc.actors = [
+    return [
         m
         for k, m in enumerate(ordered)
         if not (
@@ -107,9 +139,7 @@ def actors(doc: Doc, res: Resources) -> None:
             and k + 1 < len(ordered)
             and not ordered[k + 1].value.generic
             and not _descriptive(ordered[k + 1].value)
-            and re.fullmatch(
-                r"\s+(?:of|from)\s+(?:the\s+)?", doc.body[m.end : ordered[k + 1].start]
-            )
+            and re.fullmatch(r"\s+(?:of|from)\s+(?:the\s+)?", body[m.end : ordered[k + 1].start])
         )
     ]
 
@@ -177,6 +207,9 @@ def _national_forces(
         # "the Iraqi border", a place
         for j in range(i + 1, min(i + 5, len(toks))):
             if toks[j].key in _FORCE_NOUNS and j not in registered:
+                # "Turkish occupation army", "Turkish drone strike": the whole phrase.
+                while _joined_noun(toks, j + 1, registered):
+                    j += 1
                 actor = res.registry.get(actor_id)
                 if actor is not None:
                     ref = ActorRef(
@@ -199,6 +232,16 @@ def _national_forces(
             ):
                 break
     return out
+
+
+def _joined_noun(toks: list[Token], j: int, registered: set[int]) -> bool:
+    """A force noun right after the previous one, one space apart ("occupation army")."""
+    return (
+        j < len(toks)
+        and toks[j].key in _FORCE_NOUNS
+        and j not in registered
+        and toks[j].start - toks[j - 1].end == 1
+    )
 
 
 @stage("places", 2, requires=["body", "tokens", "actors", "dateline"], assigns=["places"])

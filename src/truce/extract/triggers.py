@@ -95,7 +95,9 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"barrel ?bombs?",
         r"drones? strikes?",
         r"drone attacks?",
-        r"(?:armed |suicide |kamikaze )?drones? (?:struck|hit|targeted|bombed|attacked|fired)",
+        # "a drone of the Turkish occupation struck": whose drone may stand between.
+        r"(?:armed |suicide |kamikaze )?drones? (?:of (?:the )?[\w-]+ [\w-]+ )?"
+        r"(?:struck|hit|targeted|bombed|attacked|fired)",
         r"bombing raids?",
         r"aerial (?:bombardment|attack|bombing)s?",
         r"airpower",
