@@ -126,7 +126,7 @@ def prove(*, uow: UnitOfWork, who: Principal, seq: int) -> Proof:
     leaf = entries.leaf(line)
     signed = _signed_as(uow, line)
     # Old co-signed checkpoints came first, then the C2SP ones: one list, numbered in order.
-    sizes = [cp.size for cp in uow.ledger.checkpoints()] + [n.size for n in uow.ledger.notes()]
+    sizes = uow.ledger.checkpoint_sizes()
     for number, size in enumerate(sizes):
         if size > seq:
             path = tree.inclusion_proof(seq, size)

@@ -41,6 +41,10 @@ from truce.ledger.verify import KeyRecord
 from truce.store import tables as t
 
 _HEAD = text("SELECT size, last_leaf FROM ledger_head WHERE id = 1")
+_CHECKPOINT_SIZES = text(
+    "SELECT size, 0 AS kind, id AS ord FROM checkpoints "
+    "UNION ALL SELECT size, 1 AS kind, size AS ord FROM checkpoint_notes ORDER BY kind, ord"
+)
 _HEAD_FOR_UPDATE = text("SELECT size, last_leaf FROM ledger_head WHERE id = 1 FOR UPDATE")
 _HEAD_IF_FREE = text("SELECT size, last_leaf FROM ledger_head WHERE id = 1 FOR UPDATE SKIP LOCKED")
 _INSERT = text(
@@ -350,33 +354,40 @@ class LedgerRepository:
             yield entries.parse_entry(entries.split_line(bytes(line))[0]) | {"seq": seq}
 
     def tree(self) -> TreeView:
-        """The Merkle tree of the whole log. Kept per database in this process and extended
-        with the entries added since, so a proof at a million entries costs microseconds,
-        not a read of a million leaves. (Checked against the store's copy of the last cached
-        leaf, so a rebuilt database is never answered from a stale tree.)"""
+        """The Merkle tree of the whole log, as this transaction sees its head. Kept per
+        database in this process and extended with the entries added since, so a proof at a
+        million entries costs one read of the head row and microseconds of hashing, not a
+        read of a million leaves. (Checked against the head's last leaf, so a rebuilt
+        database is never answered from a stale tree.)"""
         key = str(self._c.engine.url)
+        size, last = self._c.execute(_HEAD).one()
+        size = int(size)
         with _TREES_LOCK:
             tree = _TREES.get(key)
+            if tree is not None and len(tree) >= size:
+                # Cached as far or further (another transaction saw a newer head): the same
+                # log if the leaf at this head is the head's.
+                if size == 0 or tree.leaf(size - 1).hex() == last:
+                    return TreeView(tree, size)
+                tree = None
             if (
                 tree is not None
                 and len(tree)
                 and self._leaf_at(len(tree) - 1) != tree.leaf(len(tree) - 1)
             ):
-                tree = None
+                tree = None  # leaves of a transaction rolled back, or another database
             if tree is None:
                 tree = merkle.Tree()
             new = self._c.execute(
                 select(t.ledger_entries.c.leaf)
-                .where(t.ledger_entries.c.seq >= len(tree))
+                .where(t.ledger_entries.c.seq >= len(tree), t.ledger_entries.c.seq < size)
                 .order_by(t.ledger_entries.c.seq)
             ).scalars()
             for leaf in new:
                 tree.append(bytes.fromhex(leaf))
             _TREES[key] = tree
-            # Leaves of a transaction later rolled back may enter the cache; the check above
-            # finds them on the next call (the last cached leaf is no longer stored) and builds
-            # a new tree. The view is fixed at this transaction's size: other transactions only
-            # ever add leaves beyond it, or replace the cached tree, never change what it sees.
+            # The view is fixed at this transaction's size: other transactions only ever add
+            # leaves beyond it, or replace the cached tree, never change what it sees.
             return TreeView(tree, len(tree))
 
     def _leaf_at(self, seq: int) -> bytes | None:
@@ -394,6 +405,12 @@ class LedgerRepository:
                 body=checkpoint.to_plain(),
             )
         )
+
+    def checkpoint_sizes(self) -> list[int]:
+        """The sizes of every checkpoint in the order they are numbered: the old co-signed
+        ones as made, then the C2SP ones (one read, for proofs)."""
+        rows = self._c.execute(_CHECKPOINT_SIZES).all()
+        return [int(r[0]) for r in rows]
 
     def checkpoints(self) -> list[entries.Checkpoint]:
         rows = self._c.execute(select(t.checkpoints.c.body).order_by(t.checkpoints.c.id)).scalars()
