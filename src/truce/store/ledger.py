@@ -41,6 +41,7 @@ from truce.ledger.verify import KeyRecord
 from truce.store import tables as t
 
 _HEAD = text("SELECT size, last_leaf FROM ledger_head WHERE id = 1")
+_ANY_QUEUED = text("SELECT 1 FROM ledger_queue LIMIT 1")
 _CHECKPOINT_SIZES = text(
     "SELECT size, 0 AS kind, id AS ord FROM checkpoints "
     "UNION ALL SELECT size, 1 AS kind, size AS ord FROM checkpoint_notes ORDER BY kind, ord"
@@ -161,6 +162,20 @@ class LedgerRepository:
                 }
             )
         return [int(self._c.execute(_ENQUEUE, row).scalar_one()) for row in rows]
+
+    def queued_now(self) -> bool:
+        """Whether any act waits in the queue, asked outside any transaction (one round trip
+        instead of a transaction's three). Call it between transactions."""
+        c = self._c
+        if c.in_transaction():
+            c.rollback()
+        c.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            found = c.execute(_ANY_QUEUED).first() is not None
+            c.rollback()  # ends the statement's own (autocommit) transaction: no round trip
+        finally:
+            c.execution_options(isolation_level=c.default_isolation_level)
+        return found
 
     def queued(self, ids: Sequence[int] | None = None) -> bool:
         """Whether any of these queued acts (any at all, without `ids`) still waits for the

@@ -309,7 +309,7 @@ class UnitOfWork:
         assert self._connection is not None
         try:
             # A writer that queued knows the queue holds something: it tries the head at once.
-            while queued or self.ledger.queued():
+            while queued or self.ledger.queued_now():
                 queued = False
                 head = self.ledger.try_lock()
                 if head is None:  # the holder will find them when it looks again
