@@ -162,7 +162,7 @@ PUBLISHED = st.none() | st.dates(date(2011, 1, 1), date(2030, 12, 31))
 RECEIVED = st.none() | st.dates(date(2011, 1, 1), date(2030, 12, 31))
 
 
-def check(raw: str, published: date | None, received: date | None) -> None:
+def assert_reads_cleanly(raw: str, published: date | None, received: date | None) -> None:
     """Extraction does not raise, and every report has a valid date."""
     doc = extract(raw, TextMeta(label="fuzz", published=published, received=received), RESOURCES)
     for report in doc.reports:
@@ -187,7 +187,7 @@ def check(raw: str, published: date | None, received: date | None) -> None:
 def test_mutated_sentences_are_read_without_raising(
     raw: str, published: date | None, received: date | None
 ) -> None:
-    check(raw, published, received)
+    assert_reads_cleanly(raw, published, received)
 
 
 @PROPERTY
@@ -199,7 +199,7 @@ def test_mutated_sentences_are_read_without_raising(
 def test_paragraphs_with_empty_lines_are_read_without_raising(
     lines: list[str], published: date | None, received: date | None
 ) -> None:
-    check("\n".join(lines), published, received)
+    assert_reads_cleanly("\n".join(lines), published, received)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -208,7 +208,7 @@ def test_a_very_long_sentence_is_read_without_raising(
     raw: str, published: date | None, received: date | None
 ) -> None:
     assert len(raw) >= 5_000
-    check(raw, published, received)
+    assert_reads_cleanly(raw, published, received)
 
 
 def test_the_sentence_that_stopped_a_batch_gives_its_report() -> None:
@@ -216,6 +216,6 @@ def test_the_sentence_that_stopped_a_batch_gives_its_report() -> None:
         "Regime forces shelled Kafr Zita on Monday, killing three civilians. Two days ago the "
         "same neighborhood was shelled."
     )
-    check(raw, date(2017, 1, 10), None)
+    assert_reads_cleanly(raw, date(2017, 1, 10), None)
     doc = extract(raw, TextMeta(label="t", published=date(2017, 1, 10)), RESOURCES)
     assert [r.date_start for r in doc.reports][:1] == [date(2017, 1, 9)]
