@@ -55,6 +55,9 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"ground (?:push|offensive|assault|attack|advance|incursion|operation)s?",
         r"(?:pushed|advanced|push|advance) (?:towards|toward|on|into)",
         r"(?:repelled|foiled|thwarted) an? (?:\w+ ){0,2}(?:attack|assault|infiltration)",
+        # Turkish Defence Ministry usage: "neutralised 10 terrorists" is killed, wounded or
+        # captured, so a fight (casualties.py does not count it as dead).
+        r"neutrali[sz](?:ed|es|ing)",
         r"اشتباكات",
         r"معارك",
     ),
@@ -100,6 +103,14 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"(?:struck|hit|targeted|bombed|attacked|fired)",
         r"bombing raids?",
         r"aerial (?:bombardment|attack|bombing)s?",
+        # Missiles or rockets fired by aircraft or from the air are an air strike: "missiles fired
+        # by Israeli warplanes", "fired missiles from over the Golan", "from Lebanese airspace".
+        # These wrap the bare "missiles" (events._outermost); surface-to-surface ones stay shelling.
+        r"(?:missiles?|rockets?) (?:were |was )?(?:fired|launched) (?:by|from) (?:[\w'-]+ ){0,3}?"
+        r"(?:warplanes?|(?:fighter )?jets?|aircraft|helicopters?|drones?|planes?)",
+        r"(?:missiles?|rockets?) (?:[\w'-]+ ){0,4}?from (?:the air|(?:[\w'-]+ ){0,2}airspace|"
+        r"over (?:the )?(?:occupied )?(?:syrian )?(?:golan|lebanon|lebanese|sea|mediterranean)\w*)",
+        r"air-(?:launched|to-surface|to-ground) (?:missiles?|rockets?)",
         r"airpower",
         r"sorties",
         r"غارات?",
