@@ -5,12 +5,7 @@ from TRUCE_TRUSTED_PROXIES, so the guesses all count against the one address."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,17 +14,12 @@ import httpx
 import pytest
 
 from tests.conftest import NewStore
+from tests.served import truce_serve
 from truce.domain.access import OPERATIONS_CENTRE
 from truce.services import load_scenario
 from truce.services.demo import accounts, demo_password
 
 pytestmark = pytest.mark.slow  # starts `truce serve` as a process
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -39,31 +29,13 @@ def server(new_store: NewStore) -> Iterator[str]:
             load_scenario(uow=uow, who=OPERATIONS_CENTRE, name="astana-2016")
             accounts(uow, datetime.now(UTC), fixed_passwords=True)
         store.engine.dispose()
-        port = _free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TRUCE_")}
-        env |= {
+        settings = {
             "TRUCE_DATABASE_URL": store.url,
             "TRUCE_KEYS_DIR": str(Path(store.path).parent / "keys"),
             "FORWARDED_ALLOW_IPS": "*",  # uvicorn's own setting: its header handling is off
         }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "truce", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(200):
-                try:
-                    httpx.get(base + "/login", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
+        with truce_serve(settings, tries=200) as base:
             yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
 
 
 def _post_login(client: httpx.Client, user: str, password: str, forged: str) -> int:

@@ -9,10 +9,8 @@ import html
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,10 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.conftest import AGREEMENT, NewStore, Serve, Served, Store
+from tests.served import truce_serve
 from truce.domain.agreements import MemberSignatures
 from truce.domain.cases import CaseState, ReplyKind
 from truce.ledger import acts, entries
@@ -257,37 +255,13 @@ def _log_in(client: Any, user: str) -> None:
     assert answer.status_code == 303, answer.text
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def _truce_serve(store: Store) -> Iterator[str]:
     """`truce serve` over the store, as a process: its base URL."""
     store.engine.dispose()
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUCE_")}
-    env |= {"TRUCE_DATABASE_URL": store.url, "TRUCE_KEYS_DIR": str(store.keyring.directory)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "truce", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(base + "/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    settings = {"TRUCE_DATABASE_URL": store.url, "TRUCE_KEYS_DIR": str(store.keyring.directory)}
+    with truce_serve(settings) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.mark.slow  # `truce serve` and the member's `truce` as processes

@@ -58,7 +58,7 @@ _TOUCH = text("UPDATE ledger_head SET size = size WHERE id = 1")  # SQLite's FOR
 # checked at the statement's end, when the entries its objects name are in.
 _ENQUEUE = text(
     "INSERT INTO ledger_queue (member_id, act, effective, queued_at) "
-    "VALUES (:member_id, :act, :effective, :queued_at) RETURNING id"
+    "VALUES (:member_id, :act, :effective, :queued_at)"
 ).bindparams(
     bindparam("effective", type_=t.UTCDateTime()), bindparam("queued_at", type_=t.UTCDateTime())
 )
@@ -142,12 +142,9 @@ class LedgerRepository:
         after = self._write(acts, signer, clock, seq, prev)
         return list(range(seq, after[0])), after
 
-    def enqueue(
-        self, acts: Sequence[tuple[entries.Act, datetime | None]], at: datetime
-    ) -> list[int]:
+    def enqueue(self, acts: Sequence[tuple[entries.Act, datetime | None]], at: datetime) -> None:
         """Commit the acts (each with its effective time) with the caller's transaction, to
-        be sequenced later; their queue IDs. Their member signatures, if any, were checked
-        by the caller."""
+        be sequenced later. Their member signatures, if any, were checked by the caller."""
         rows = []
         for act, effective in acts:
             plain = entries.act_plain(act)
@@ -161,7 +158,7 @@ class LedgerRepository:
                     "queued_at": at,
                 }
             )
-        return [int(self._c.execute(_ENQUEUE, row).scalar_one()) for row in rows]
+        self._c.execute(_ENQUEUE, rows)  # one batch: nothing reads the queue IDs back
 
     def queued_now(self) -> bool:
         """Whether any act waits in the queue, asked outside any transaction (one round trip
@@ -176,14 +173,6 @@ class LedgerRepository:
         finally:
             c.execution_options(isolation_level=c.default_isolation_level)
         return found
-
-    def queued(self, ids: Sequence[int] | None = None) -> bool:
-        """Whether any of these queued acts (any at all, without `ids`) still waits for the
-        sequencer, or is being sequenced by a transaction not yet committed."""
-        query = select(t.ledger_queue.c.id).limit(1)
-        if ids is not None:
-            query = query.where(t.ledger_queue.c.id.in_(ids))
-        return bool(self._c.execute(query).first())
 
     def sequence(
         self,
